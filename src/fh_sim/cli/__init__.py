@@ -1,0 +1,53 @@
+"""The ``fh-sim`` command: one entry, one subcommand per user job.
+
+Every subcommand module exposes ``main(argv: list[str]) -> int``. User errors
+(:class:`fh_sim.errors.FhSimError`) print one line on stderr and exit non-zero; the
+traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+from fh_sim.errors import FhSimError
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("fh_sim.cli.run_cmd", "one run (Hydra overrides; no arguments = full-scale baseline)"),
+    "sweep": ("fh_sim.cli.run_cmd", "a Hydra multirun over scenarios x seeds x parameters"),
+    "scenarios": ("fh_sim.cli.scenarios_cmd", "list the ready-made scenarios with descriptions"),
+    "region": ("fh_sim.cli.region_cmd", "summarise the region's data and draw its network map"),
+    "compare": ("fh_sim.cli.compare_cmd", "compare run folders: plots, HTML report, summary"),
+}
+
+USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(
+    f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch ``fh-sim SUBCOMMAND ...`` and turn user errors into one clear line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if args else 2
+    name, rest = args[0], args[1:]
+    if name not in SUBCOMMANDS:
+        print(f"fh-sim: unknown command '{name}'\n{USAGE}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    module = importlib.import_module(SUBCOMMANDS[name][0])
+    try:
+        return int(module.main(rest, command=name, debug=debug) or 0)
+    except FhSimError as err:
+        if debug:
+            raise
+        print(f"fh-sim {name}: error: {err}", file=sys.stderr)
+        return err.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Across-seed summaries and scenario-minus-baseline differences paired on common seeds.
+
+A "seed" here is a run's random stream, identified by ``(seed, replicate)``: two runs of
+different scenarios with the same pair start from the same synthetic population and the
+same random draws, so their difference isolates the scenario's effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fh_sim.errors import FhSimError
+
+log = logging.getLogger(__name__)
+
+KEYS = ["year", "level", "unit", "metric"]
+DRAW = ["seed", "replicate"]
+LOW_Q, HIGH_Q = 0.05, 0.95
+
+
+def _stats(grouped: pd.core.groupby.SeriesGroupBy, prefix: str = "") -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            f"{prefix}n": grouped.size(),
+            f"{prefix}mean": grouped.mean(),
+            f"{prefix}q05": grouped.quantile(LOW_Q),
+            f"{prefix}q95": grouped.quantile(HIGH_Q),
+        }
+    )
+    return out.reset_index()
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 90% interval across seeds of every outcome of every scenario.
+
+    Args:
+        table: the tidy table of :func:`fh_sim.analysis.collect.collect`.
+
+    Returns:
+        One row per ``scenario, year, level, unit, metric`` with ``n`` (runs), ``mean``,
+        ``q05`` and ``q95`` (5% and 95% quantiles across runs, linear interpolation), in
+        the metric's own unit.
+    """
+    return _stats(table.groupby(["scenario", *KEYS], sort=False)["value"])
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Which seeds each scenario shares with the baseline.
+
+    Attributes:
+        baseline: the baseline's scenario label.
+        common: scenario -> sorted list of common ``(seed, replicate)`` pairs.
+        unpaired: scenario -> number of its runs without a baseline run on the same seed.
+    """
+
+    baseline: str
+    common: dict[str, list[tuple[int, int]]]
+    unpaired: dict[str, int]
+
+
+def pair_seeds(runs: pd.DataFrame, *, baseline: str) -> Pairing:
+    """Find the ``(seed, replicate)`` pairs each scenario shares with ``baseline``.
+
+    Raises:
+        FhSimError: ``baseline`` is not one of the scenarios.
+    """
+    names = list(dict.fromkeys(runs["scenario"]))
+    if baseline not in names:
+        raise FhSimError(
+            f"no complete runs of baseline scenario '{baseline}'; scenarios found: "
+            + ", ".join(names)
+            + " (choose one with --baseline)"
+        )
+    draws = {
+        name: set(map(tuple, grp[DRAW].astype(int).to_numpy().tolist()))
+        for name, grp in runs.groupby("scenario", sort=False)
+    }
+    base = draws[baseline]
+    common: dict[str, list[tuple[int, int]]] = {}
+    unpaired: dict[str, int] = {}
+    for name in names:
+        if name == baseline:
+            continue
+        common[name] = sorted(draws[name] & base)
+        unpaired[name] = len(draws[name] - base)
+        if not common[name]:
+            log.warning(
+                "scenario '%s' shares no seed with baseline '%s': no difference computed",
+                name, baseline,
+            )
+        else:
+            log.info(
+                "scenario '%s' minus '%s': paired on %d common seed(s)%s",
+                name, baseline, len(common[name]),
+                f", {unpaired[name]} run(s) without a baseline pair left out"
+                if unpaired[name] else "",
+            )
+    return Pairing(baseline=baseline, common=common, unpaired=unpaired)
+
+
+def paired_differences(table: pd.DataFrame, pairing: Pairing) -> pd.DataFrame:
+    """Per-seed differences scenario minus baseline, on common seeds only.
+
+    Returns:
+        Tidy rows ``scenario, seed, replicate, year, level, unit, metric, value`` where
+        ``value`` is the scenario's outcome minus the baseline's on the same seed.
+    """
+    base = table[table["scenario"] == pairing.baseline][[*DRAW, *KEYS, "value"]]
+    parts = []
+    for name, draws in pairing.common.items():
+        if not draws:
+            continue
+        scen = table[table["scenario"] == name]
+        keep = pd.MultiIndex.from_frame(scen[DRAW]).isin(draws)
+        merged = scen[keep].merge(base, on=[*DRAW, *KEYS], suffixes=("", "_base"))
+        merged["value"] = merged["value"] - merged["value_base"]
+        parts.append(merged[["scenario", *DRAW, *KEYS, "value"]])
+    if not parts:
+        return pd.DataFrame(columns=["scenario", *DRAW, *KEYS, "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def difference_summary(table: pd.DataFrame, pairing: Pairing) -> pd.DataFrame:
+    """Mean and 90% interval across common seeds of scenario minus baseline.
+
+    Returns:
+        One row per ``scenario, year, level, unit, metric`` with ``n`` (common seeds),
+        ``mean``, ``q05`` and ``q95`` of the paired difference, in the metric's unit.
+    """
+    diffs = paired_differences(table, pairing)
+    if diffs.empty:
+        return pd.DataFrame(columns=["scenario", *KEYS, "n", "mean", "q05", "q95"])
+    return _stats(diffs.groupby(["scenario", *KEYS], sort=False)["value"])
+
+
+def horizon_year(table: pd.DataFrame) -> int:
+    """The last year every run reached (warns if runs end in different years)."""
+    last = table.groupby("run_dir")["year"].max()
+    if last.nunique() > 1:
+        log.warning(
+            "runs end in different years (%s); comparing at %d",
+            ", ".join(map(str, sorted(last.unique()))), last.min(),
+        )
+    return int(last.min())
+
+
+def summary_table(
+    levels: pd.DataFrame,
+    diffs: pd.DataFrame,
+    *,
+    year: int,
+    metrics: list[str] | None = None,
+    level: str = "region",
+) -> pd.DataFrame:
+    """The report's summary: each scenario's outcomes in ``year`` and its difference.
+
+    Args:
+        levels: output of :func:`summarise`.
+        diffs: output of :func:`difference_summary`.
+        year: the year to report (usually the horizon).
+        metrics: outcomes to include (default: all at ``level``).
+        level: ``region``, ``municipality``, ``zone`` or ``segment``.
+
+    Returns:
+        Columns ``scenario, year, level, unit, metric, n_runs, mean, q05, q95,
+        n_pairs, diff_mean, diff_q05, diff_q95`` (differences are NaN for the baseline).
+    """
+    sel = levels[(levels["year"] == year) & (levels["level"] == level)]
+    if metrics is not None:
+        sel = sel[sel["metric"].isin(metrics)]
+    out = sel.rename(columns={"n": "n_runs"})
+    d = diffs[(diffs["year"] == year) & (diffs["level"] == level)].rename(
+        columns={"n": "n_pairs", "mean": "diff_mean", "q05": "diff_q05", "q95": "diff_q95"}
+    )
+    out = out.merge(d, on=["scenario", *KEYS], how="left")
+    out["n_pairs"] = out["n_pairs"].fillna(0).astype(np.int64)
+    return out.sort_values(["metric", "unit", "scenario"], kind="stable").reset_index(drop=True)

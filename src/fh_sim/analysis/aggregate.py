@@ -8,6 +8,7 @@ same random draws, so their difference isolates the scenario's effect.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +157,7 @@ def summary_table(
     year: int,
     metrics: list[str] | None = None,
     level: str = "region",
+    order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The report's summary: each scenario's outcomes in ``year`` and its difference.
 
@@ -165,6 +167,8 @@ def summary_table(
         year: the year to report (usually the horizon).
         metrics: outcomes to include (default: all at ``level``).
         level: ``region``, ``municipality``, ``zone`` or ``segment``.
+        order: metrics listed first, in this order (the rest follow alphabetically);
+            scenarios keep their order of appearance in ``levels``.
 
     Returns:
         Columns ``scenario, year, level, unit, metric, n_runs, mean, q05, q95,
@@ -179,4 +183,9 @@ def summary_table(
     )
     out = out.merge(d, on=["scenario", *KEYS], how="left")
     out["n_pairs"] = out["n_pairs"].fillna(0).astype(np.int64)
-    return out.sort_values(["metric", "unit", "scenario"], kind="stable").reset_index(drop=True)
+    first = list(order or [])
+    rank = {m: i for i, m in enumerate(first + sorted(set(out["metric"]) - set(first)))}
+    scen_rank = {s: i for i, s in enumerate(dict.fromkeys(levels["scenario"]))}
+    out = out.assign(_m=out["metric"].map(rank), _s=out["scenario"].map(scen_rank))
+    out = out.sort_values(["_m", "unit", "_s"], kind="stable").drop(columns=["_m", "_s"])
+    return out.reset_index(drop=True)

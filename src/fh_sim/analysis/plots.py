@@ -1,0 +1,323 @@
+"""Comparison plots: pure functions from summary tables to matplotlib Figures.
+
+Inputs are the tables of :mod:`fh_sim.analysis.aggregate` (``summarise`` gives levels,
+``difference_summary`` gives scenario minus baseline), each row holding ``mean``,
+``q05`` and ``q95`` across seeds. No model imports; nothing is re-run. Figures are
+built with :class:`matplotlib.figure.Figure` (no pyplot state), so they can be saved
+from any thread or shown in a notebook.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from fh_sim.analysis import labels
+
+BASELINE_COLOR = "#222222"
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+           "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
+BAND_NOTE = "lines: mean across seeds; bands: 5-95% across seeds"
+
+
+def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) -> dict[str, str]:
+    """A fixed colour per scenario; the baseline is dark grey."""
+    others = [s for s in scenarios if s != baseline]
+    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(others)}
+    if baseline is not None:
+        colors[baseline] = BASELINE_COLOR
+    return colors
+
+
+def _number_format(ax: Axes, axis: str = "y") -> None:
+    def fmt(x: float, _pos: int) -> str:
+        if abs(x) >= 1000:
+            return f"{x:,.0f}".replace(",", "\u2009")
+        return f"{x:.3g}"
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def _grid(n: int, *, ncols: int, width: float, height: float,
+          sharex: bool = False) -> tuple[Figure, list[Axes]]:
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, math.ceil(n / ncols))
+    fig = Figure(figsize=(width * ncols, height * nrows + 0.9), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _empty(title: str, message: str) -> Figure:
+    fig = Figure(figsize=(7, 2.5), layout="constrained")
+    ax = fig.subplots()
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
+    fig.suptitle(title, fontweight="bold")
+    return fig
+
+
+def _time_lines(ax: Axes, sel: pd.DataFrame, scenarios: Sequence[str],
+                colors: dict[str, str]) -> None:
+    for scen in scenarios:
+        d = sel[sel["scenario"] == scen].sort_values("year")
+        if d.empty:
+            continue
+        ax.plot(d["year"], d["mean"], color=colors[scen], lw=1.8, label=scen)
+        ax.fill_between(d["year"], d["q05"], d["q95"], color=colors[scen], alpha=0.18, lw=0)
+
+
+def time_series(
+    levels: pd.DataFrame,
+    *,
+    metric: str,
+    level: str,
+    units: Sequence[str] | None = None,
+    baseline: str | None = None,
+    title: str | None = None,
+    ncols: int = 4,
+) -> Figure:
+    """One panel per unit (municipality, zone...), one line per scenario with its band.
+
+    Args:
+        levels: output of ``summarise``.
+        metric: outcome to plot.
+        level: ``region``, ``municipality``, ``zone`` or ``segment``.
+        units: units to show, in order (default: all, largest first).
+        baseline: baseline label (drawn in dark grey).
+        title: figure title.
+        ncols: panels per row.
+    """
+    sel = levels[(levels["metric"] == metric) & (levels["level"] == level)]
+    title = title or f"{labels.name(metric)} per {level} over time"
+    if sel.empty:
+        return _empty(title, f"No {level}-level '{metric}' in these runs.")
+    if units is None:
+        first = sel[sel["year"] == sel["year"].min()]
+        units = first.groupby("unit")["mean"].mean().sort_values(ascending=False).index.tolist()
+    scenarios = list(dict.fromkeys(sel["scenario"]))
+    colors = scenario_colors(scenarios, baseline=baseline)
+    fig, axes = _grid(len(units), ncols=ncols, width=3.4, height=2.5, sharex=True)
+    for ax, unit in zip(axes, units, strict=True):
+        _time_lines(ax, sel[sel["unit"] == unit], scenarios, colors)
+        ax.set_title(unit, fontsize=10)
+        ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        _number_format(ax)
+    for ax in axes[-ncols:]:
+        ax.set_xlabel("year", fontsize=8)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
+               fontsize=9, frameon=False)
+    fig.suptitle(f"{title}\n({BAND_NOTE})", fontweight="bold", fontsize=11)
+    return fig
+
+
+def indicators_over_time(
+    levels: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = tuple(labels.SEGREGATION_METRICS),
+    level: str = "region",
+    baseline: str | None = None,
+    title: str = "Segregation and rent burden over time",
+) -> Figure:
+    """One panel per metric (region level), one line per scenario with its band."""
+    sel = levels[levels["level"] == level]
+    present = [m for m in metrics if (sel["metric"] == m).any()]
+    if not present:
+        return _empty(title, "None of " + ", ".join(metrics) + " in these runs.")
+    scenarios = list(dict.fromkeys(sel["scenario"]))
+    colors = scenario_colors(scenarios, baseline=baseline)
+    fig, axes = _grid(len(present), ncols=2, width=4.6, height=3.0, sharex=True)
+    for ax, metric in zip(axes, present, strict=True):
+        _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors)
+        ax.set_title(labels.name(metric), fontsize=10)
+        ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
+        ax.set_xlabel("year", fontsize=8)
+        ax.grid(alpha=0.3)
+        _number_format(ax)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
+               fontsize=9, frameon=False)
+    fig.suptitle(f"{title} ({level})\n({BAND_NOTE})", fontweight="bold", fontsize=11)
+    return fig
+
+
+def _n_note(diffs: pd.DataFrame) -> str:
+    n = diffs.groupby("scenario")["n"].max()
+    if n.empty:
+        return ""
+    if n.nunique() == 1:
+        return f"{int(n.iloc[0])} common seeds"
+    return "common seeds: " + ", ".join(f"{s} {int(v)}" for s, v in n.items())
+
+
+def difference_at_horizon(
+    diffs: pd.DataFrame,
+    *,
+    year: int,
+    metrics: Sequence[str] | None = None,
+    level: str = "region",
+    unit: str | None = None,
+    baseline: str = "baseline",
+    ncols: int = 3,
+) -> Figure:
+    """Scenario minus baseline in ``year``: mean and 90% interval, one panel per metric.
+
+    Args:
+        diffs: output of ``difference_summary``.
+        year: the year compared (usually the horizon).
+        metrics: outcomes to show (default: the key outcomes present).
+        level: level of the rows compared.
+        unit: the unit within ``level`` (default: the only one, e.g. the region).
+        baseline: the baseline's label, for the title.
+        ncols: panels per row.
+    """
+    sel = diffs[(diffs["year"] == year) & (diffs["level"] == level)]
+    if unit is not None:
+        sel = sel[sel["unit"] == unit]
+    title = f"Scenario minus {baseline} in {year}"
+    if sel.empty:
+        return _empty(title, "No scenario shares a seed with the baseline.")
+    wanted = metrics if metrics is not None else labels.KEY_METRICS
+    present = [m for m in wanted if (sel["metric"] == m).any()]
+    if not present:
+        return _empty(title, "None of the chosen outcomes are in these runs.")
+    scenarios = list(dict.fromkeys(sel["scenario"]))
+    colors = scenario_colors(scenarios)
+    fig, axes = _grid(len(present), ncols=ncols, width=3.6,
+                      height=0.45 * len(scenarios) + 1.2)
+    ypos = np.arange(len(scenarios))[::-1]
+    for ax, metric in zip(axes, present, strict=True):
+        d = sel[sel["metric"] == metric].set_index("scenario").reindex(scenarios)
+        for y, scen in zip(ypos, scenarios, strict=True):
+            row = d.loc[scen]
+            if np.isnan(row["mean"]):
+                continue
+            ax.errorbar(row["mean"], y, xerr=[[row["mean"] - row["q05"]],
+                                              [row["q95"] - row["mean"]]],
+                        fmt="o", color=colors[scen], capsize=3, ms=5)
+        ax.axvline(0, color="0.4", lw=0.8, ls="--")
+        ax.set_yticks(ypos, scenarios, fontsize=8)
+        ax.set_ylim(-0.6, len(scenarios) - 0.4)
+        ax.set_title(labels.name(metric), fontsize=10)
+        ax.set_xlabel(labels.axis_label(metric, change=True), fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+        _number_format(ax, "x")
+    where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
+    fig.suptitle(f"{title}, {where}\n(dots: mean across {_n_note(sel)}; bars: 5-95%)",
+                 fontweight="bold", fontsize=11)
+    return fig
+
+
+def tradeoff(
+    diffs: pd.DataFrame,
+    *,
+    year: int,
+    growth: str = "population",
+    welfare: Sequence[str] = tuple(labels.WELFARE_METRICS),
+    baseline: str = "baseline",
+) -> Figure:
+    """Growth against current residents' welfare, scenario minus baseline, region level.
+
+    x: change in ``growth`` (population); y: change in each welfare outcome (base-year
+    residents still housed, displacement, rent burden), one panel each, one point per
+    scenario with 90% intervals on both axes.
+    """
+    sel = diffs[(diffs["year"] == year) & (diffs["level"] == "region")]
+    title = f"Growth vs current residents' welfare in {year}, scenario minus {baseline}"
+    present = [m for m in welfare if (sel["metric"] == m).any()]
+    if sel.empty or not (sel["metric"] == growth).any() or not present:
+        return _empty(title, "Needs region-level population and welfare outcomes "
+                      "for scenarios paired with the baseline.")
+    scenarios = list(dict.fromkeys(sel["scenario"]))
+    colors = scenario_colors(scenarios)
+    gx = sel[sel["metric"] == growth].set_index("scenario")
+    fig, axes = _grid(len(present), ncols=3, width=4.2, height=3.8)
+    for ax, metric in zip(axes, present, strict=True):
+        gy = sel[sel["metric"] == metric].set_index("scenario")
+        for scen in scenarios:
+            if scen not in gx.index or scen not in gy.index:
+                continue
+            x, y = gx.loc[scen], gy.loc[scen]
+            ax.errorbar(x["mean"], y["mean"],
+                        xerr=[[x["mean"] - x["q05"]], [x["q95"] - x["mean"]]],
+                        yerr=[[y["mean"] - y["q05"]], [y["q95"] - y["mean"]]],
+                        fmt="o", color=colors[scen], capsize=3, ms=6, label=scen)
+            ax.annotate(scen, (x["mean"], y["mean"]), textcoords="offset points",
+                        xytext=(5, 5), fontsize=7, color=colors[scen])
+        ax.plot([0], [0], marker="s", color=BASELINE_COLOR, ms=6, label=baseline)
+        ax.axhline(0, color="0.6", lw=0.8, ls="--")
+        ax.axvline(0, color="0.6", lw=0.8, ls="--")
+        ax.set_xlabel(labels.axis_label(growth, change=True), fontsize=8)
+        ax.set_ylabel(labels.axis_label(metric, change=True), fontsize=8)
+        ax.set_title(labels.name(metric), fontsize=10)
+        ax.grid(alpha=0.3)
+        _number_format(ax, "x")
+        _number_format(ax, "y")
+    fig.suptitle(f"{title}\n(points: mean across {_n_note(sel)}; bars: 5-95%; "
+                 f"square: {baseline})", fontweight="bold", fontsize=11)
+    return fig
+
+
+def segments(
+    table: pd.DataFrame,
+    *,
+    year: int,
+    metrics: Sequence[str] = tuple(labels.SEGMENT_METRICS),
+    change: bool = True,
+    baseline: str = "baseline",
+) -> Figure:
+    """Outcomes per household segment in ``year``: one panel per metric.
+
+    Args:
+        table: ``difference_summary`` output (``change=True``) or ``summarise`` output.
+        year: the year shown.
+        metrics: segment-level outcomes to show, when present.
+        change: whether ``table`` holds scenario-minus-baseline differences.
+        baseline: the baseline's label, for the title.
+    """
+    sel = table[(table["year"] == year) & (table["level"] == "segment")]
+    what = f"scenario minus {baseline}" if change else "level"
+    title = f"Outcomes per household segment in {year}, {what}"
+    present = [m for m in metrics if (sel["metric"] == m).any()]
+    if not present:
+        return _empty(title, "No segment-level outcomes in these runs.")
+    scenarios = list(dict.fromkeys(sel["scenario"]))
+    colors = scenario_colors(scenarios, baseline=None if change else baseline)
+    segs = sorted(sel["unit"].unique())
+    fig, axes = _grid(len(present), ncols=3, width=4.0, height=0.35 * len(segs) *
+                      max(1, len(scenarios)) ** 0.5 + 1.6)
+    step = 0.8 / max(1, len(scenarios))
+    base_y = np.arange(len(segs))[::-1].astype(float)
+    for ax, metric in zip(axes, present, strict=True):
+        d = sel[sel["metric"] == metric]
+        for k, scen in enumerate(scenarios):
+            r = d[d["scenario"] == scen].set_index("unit").reindex(segs)
+            y = base_y + 0.4 - step * (k + 0.5)
+            err = [r["mean"] - r["q05"], r["q95"] - r["mean"]]
+            ax.barh(y, r["mean"], height=step * 0.9, color=colors[scen], alpha=0.85,
+                    xerr=err, error_kw={"elinewidth": 0.8, "capsize": 2}, label=scen)
+        if change:
+            ax.axvline(0, color="0.3", lw=0.8)
+        ax.set_yticks(base_y, [s.replace("_", " ") for s in segs], fontsize=8)
+        ax.set_title(labels.name(metric), fontsize=10)
+        ax.set_xlabel(labels.axis_label(metric, change=change), fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+        _number_format(ax, "x")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
+               fontsize=9, frameon=False)
+    fig.suptitle(f"{title}\n(bars: mean across seeds; whiskers: 5-95%)",
+                 fontweight="bold", fontsize=11)
+    return fig

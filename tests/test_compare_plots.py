@@ -1,0 +1,76 @@
+"""Plots draw the summary numbers they are given, titled and labelled with units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compare_synthetic import MUNICIPALITIES, write_sweep
+from fh_sim.analysis import collect, difference_summary, pair_seeds, plots, summarise
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    root: Path = tmp_path_factory.mktemp("sweep")
+    write_sweep(root, scenarios={"baseline": [0, 1, 2], "transit": [0, 1, 2],
+                                 "housing": [0, 1]})
+    coll = collect([root])
+    pairing = pair_seeds(coll.runs, baseline="baseline")
+    return summarise(coll.table), difference_summary(coll.table, pairing)
+
+
+def test_population_per_municipality_lines_are_means(tables) -> None:
+    levels, _ = tables
+    fig = plots.time_series(levels, metric="population", level="municipality",
+                            baseline="baseline")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert sorted(ax.get_title() for ax in axes) == sorted(MUNICIPALITIES)
+    assert "Population per municipality" in fig.get_suptitle()
+    for ax in axes:
+        assert ax.get_ylabel() == "persons"
+        lines = {ln.get_label(): ln for ln in ax.get_lines()}
+        assert set(lines) == {"baseline", "transit", "housing"}
+        sel = levels[(levels.metric == "population") & (levels.unit == ax.get_title())
+                     & (levels.scenario == "transit")].sort_values("year")
+        np.testing.assert_allclose(lines["transit"].get_ydata(), sel["mean"])
+        assert len(ax.collections) == 3  # one band per scenario
+
+
+def test_difference_chart_points_and_intervals(tables) -> None:
+    _, diffs = tables
+    fig = plots.difference_at_horizon(diffs, year=2022, metrics=["population", "displaced"])
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["Population", "Displaced households"]
+    assert axes[0].get_xlabel() == "Change in population (persons)"
+    assert "Scenario minus baseline in 2022" in fig.get_suptitle()
+    assert "common seeds: housing 2, transit 3" in fig.get_suptitle()
+    row = diffs[(diffs.scenario == "transit") & (diffs.year == 2022)
+                & (diffs.level == "region") & (diffs.metric == "population")].iloc[0]
+    xs = [ln.get_xdata()[0] for ln in axes[0].get_lines() if len(ln.get_xdata()) == 1]
+    assert any(np.isclose(x, row["mean"]) for x in xs)
+
+
+def test_tradeoff_segments_and_indicators_are_labelled(tables) -> None:
+    levels, diffs = tables
+    figs = [plots.tradeoff(diffs, year=2022), plots.segments(diffs, year=2022),
+            plots.indicators_over_time(levels, baseline="baseline")]
+    for fig in figs:
+        assert fig.get_suptitle()
+        for ax in (a for a in fig.axes if a.get_visible()):
+            assert ax.get_title() and ax.get_xlabel()
+    trade = [a for a in figs[0].axes if a.get_visible()]
+    assert [a.get_title() for a in trade] == [
+        "Base-year residents still housed", "Displaced households", "Rent burden"]
+    assert trade[0].get_xlabel() == "Change in population (persons)"
+    seg_ax = figs[1].axes[0]
+    assert [t.get_text() for t in seg_ax.get_yticklabels()] == ["family high", "young low"]
+
+
+def test_missing_outcomes_give_a_readable_placeholder(tables) -> None:
+    levels, diffs = tables
+    fig = plots.time_series(levels, metric="no_such_metric", level="municipality")
+    assert "No municipality-level 'no_such_metric'" in fig.axes[0].texts[0].get_text()
+    empty = plots.difference_at_horizon(diffs.iloc[0:0], year=2022)
+    assert "No scenario shares a seed" in empty.axes[0].texts[0].get_text()

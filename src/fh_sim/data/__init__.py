@@ -1,0 +1,1 @@
+"""Embedded data sets and the scripts that build them."""

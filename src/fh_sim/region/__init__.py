@@ -1,0 +1,1 @@
+"""The region: data loading, transit network, travel costs and accessibility."""

@@ -74,3 +74,17 @@ def test_missing_outcomes_give_a_readable_placeholder(tables) -> None:
     assert "No municipality-level 'no_such_metric'" in fig.axes[0].texts[0].get_text()
     empty = plots.difference_at_horizon(diffs.iloc[0:0], year=2022)
     assert "No scenario shares a seed" in empty.axes[0].texts[0].get_text()
+
+
+def test_zone_changes_are_mean_differences_per_zone(tables) -> None:
+    from fh_sim.analysis.maps import zone_changes
+
+    _, diffs = tables
+    changes = zone_changes(diffs, metric="population", year=2022)
+    assert set(changes) == {"transit", "housing"}
+    assert sorted(changes["transit"].index) == ["helsingborg", "klippan"]
+    row = diffs[(diffs.scenario == "housing") & (diffs.level == "zone")
+                & (diffs.unit == "klippan") & (diffs.metric == "population")
+                & (diffs.year == 2022)]
+    assert changes["housing"]["klippan"] == row["mean"].iloc[0]
+    assert zone_changes(diffs, metric="population", year=1990) == {}

@@ -16,6 +16,19 @@ class FhSimError(Exception):
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by message and attributes: errors travel back from parallel workers."""
+        return (_restore_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore_error(cls: type[FhSimError], args: tuple[object, ...],
+                   state: dict[str, object]) -> FhSimError:
+    """Rebuild a pickled :class:`FhSimError` without calling its ``__init__``."""
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 class DataError(FhSimError):
     """Region data that fails validation (names file, row and column)."""

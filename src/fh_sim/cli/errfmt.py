@@ -1,0 +1,109 @@
+"""One clear line for every error a run or sweep can end with.
+
+Hydra and OmegaConf raise errors whose messages span several lines and speak of
+"struct" and "object_type"; the user needs what is wrong and where (the key, the
+config file, the run folder). :func:`describe` turns any exception into that line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hydra.errors import (
+    ConfigCompositionException,
+    HydraException,
+    MissingConfigException,
+    OverrideParseException,
+)
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    InterpolationResolutionError,
+    MissingMandatoryValue,
+    OmegaConfBaseException,
+    ValidationError,
+)
+
+from fh_sim.errors import FhSimError
+
+_INSTALL_HINT = {
+    "joblib": "parallel",
+    "parallel": "parallel",
+    "ray": "ray",
+    "ray_local": "ray",
+    "ray_cluster": "ray",
+    "submitit_local": "slurm",
+    "submitit_slurm": "slurm",
+    "slurm": "slurm",
+}
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), text.strip())
+
+
+def _omegaconf(err: OmegaConfBaseException) -> str:
+    """``config key 'a.b': what is wrong`` for an OmegaConf error."""
+    key = getattr(err, "full_key", None) or getattr(err, "key", None)
+    msg = _first_line(str(getattr(err, "msg", None) or err))
+    if isinstance(err, ConfigKeyError | ConfigAttributeError):
+        match = re.search(r"Key '([^']+)'", msg)
+        name = match.group(1) if match else key
+        parent = str(key).rsplit(".", 1)[0] if key and "." in str(key) else None
+        where = f"under '{parent}'" if parent else "at the top level"
+        what = f"unknown key '{name}' {where} (misspelled?)"
+        return f"config key '{key}': {what}" if key else what
+    if isinstance(err, MissingMandatoryValue):
+        msg = "missing mandatory value; set it on the command line or in YAML"
+    elif isinstance(err, ValidationError):
+        msg = msg.replace("could not be converted to", "is not a valid")
+    return f"config key '{key}': {msg}" if key else msg
+
+
+def _missing_config(err: MissingConfigException) -> str:
+    missing = err.missing_cfg_file or ""
+    group, _, name = missing.rpartition("/")
+    if group and err.options is not None:
+        hint = _INSTALL_HINT.get(name) if group == "hydra/launcher" else None
+        if hint:
+            return (f"launcher '{name}' is not available: install the extra "
+                    f"with pip install 'fh_sim[{hint}]'")
+        options = ", ".join(sorted(str(o) for o in err.options if o != "base")) or "(none)"
+        return f"unknown {group} '{name}'; choose one of: {options}"
+    return _first_line(str(err))
+
+
+def describe(err: BaseException) -> str:
+    """One line that says what is wrong and where, for any exception of a run or sweep."""
+    if isinstance(err, FhSimError):
+        return str(err)
+    if isinstance(err, MissingConfigException):
+        return _missing_config(err)
+    if isinstance(err, OverrideParseException):
+        return f"cannot parse the override: {_first_line(str(err))}"
+    if isinstance(err, ConfigCompositionException):
+        cause = err.__cause__
+        context = _first_line(str(err))
+        file_match = re.search(r"Error merging '([^']+)'", context)
+        if isinstance(cause, OmegaConfBaseException):
+            line = _omegaconf(cause)
+            if file_match:
+                line += f" (in conf/{file_match.group(1)}.yaml)"
+            elif context.startswith("Could not override"):
+                plus = re.search(r"use (\+\S+)", context)
+                if plus and isinstance(cause, ConfigKeyError | ConfigAttributeError):
+                    line += f"; to add a new key write {plus.group(1)}"
+            return line
+        return context
+    if isinstance(err, InterpolationResolutionError):
+        return _omegaconf(err)
+    if isinstance(err, OmegaConfBaseException):
+        return _omegaconf(err)
+    if isinstance(err, HydraException):
+        return _first_line(str(err))
+    if isinstance(err, PermissionError | FileNotFoundError | IsADirectoryError):
+        target = err.filename or ""
+        return f"cannot write '{target}': {err.strerror}"
+    if isinstance(err, OSError):
+        return f"{err.filename or 'file system'}: {err.strerror or err}"
+    return f"{type(err).__name__}: {_first_line(str(err))} (an internal error; rerun with --debug)"

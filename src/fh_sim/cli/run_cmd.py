@@ -1,0 +1,151 @@
+"""``fh-sim run`` and ``fh-sim sweep``: Hydra's command line around :func:`run_task`.
+
+``fh-sim run [overrides]`` is one run (``-m`` makes it a sweep); ``fh-sim sweep
+[overrides]`` is the same with ``--multirun``. Every Hydra flag passes through
+(``--help``, ``--cfg job``, ``--info``, ``-m``, ``--config-dir``). Errors end in one line
+naming the key or file and a non-zero exit; ``fh-sim --debug ...`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from fh_sim.cli.errfmt import describe
+from fh_sim.errors import FhSimError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+CONFIG_NAME = "config"
+VERSION_BASE = "1.3"
+
+
+def conf_dir() -> Path:
+    """The folder holding ``config.yaml`` and the config groups.
+
+    ``fh_sim/conf`` inside the package: a symlink to the repository's ``conf/`` in a
+    checkout (editable install), a real copy in an installed wheel.
+
+    Raises:
+        FhSimError: the folder is missing (a broken installation).
+    """
+    here = Path(__file__).resolve().parent.parent / "conf"
+    if not (here / f"{CONFIG_NAME}.yaml").is_file():
+        raise FhSimError("config folder not found; reinstall fh_sim", where=str(here))
+    return here.resolve()
+
+
+class _StderrWithoutJobErrors:
+    """stderr that drops Hydra's "Error executing job with overrides" line.
+
+    Hydra writes that line straight to ``sys.stderr`` before raising a job's error; our
+    own one-line message replaces it.
+    """
+
+    _PREFIX = "Error executing job with overrides"
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.startswith(self._PREFIX):
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def register_hydra_nodes() -> None:
+    """Store fh_sim's schemas and its sweep progress callback in Hydra's ConfigStore."""
+    from hydra.core.config_store import ConfigStore
+
+    from fh_sim.config import register_configs
+
+    register_configs()
+    ConfigStore.instance().store(
+        group="hydra/callbacks",
+        name="fh_sim",
+        node={"sweep_progress": {"_target_": "fh_sim.sweep.SweepProgress"}},
+        package="hydra.callbacks",
+    )
+
+
+@contextmanager
+def _hydra_cli(argv: list[str], prog: str) -> Iterator[None]:
+    """Hand ``argv`` to Hydra and let its errors reach us (HYDRA_FULL_ERROR) meanwhile."""
+    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
+    saved_stderr = sys.stderr
+    sys.argv = [prog, *argv]
+    sys.stderr = _StderrWithoutJobErrors(saved_stderr)  # type: ignore[assignment]
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        yield
+    finally:
+        sys.argv = saved_argv
+        sys.stderr = saved_stderr
+        if saved_env is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved_env
+
+
+def _failed_runs() -> list[Path]:
+    """Run folders of the current sweep whose manifest says ``failed``."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from fh_sim import rundir
+
+    try:
+        sweep_dir = Path(str(HydraConfig.instance().cfg.hydra.sweep.dir))  # type: ignore[union-attr]
+        manifests = sorted(sweep_dir.glob(f"**/{rundir.MANIFEST}"))
+    except Exception:  # no sweep, or no config: nothing to count
+        return []
+    return [m.parent for m in manifests if (rundir.read_manifest(m.parent) or {}).get(
+        "status") == rundir.STATUS_FAILED]
+
+
+def main(argv: list[str], *, command: str, debug: bool) -> int:
+    """Run ``fh-sim run|sweep ARGS``; return the exit code.
+
+    Args:
+        argv: Hydra overrides and flags.
+        command: ``run`` or ``sweep`` (``sweep`` adds ``--multirun``).
+        debug: re-raise errors with their traceback instead of one line.
+    """
+    import hydra
+    from hydra.core.global_hydra import GlobalHydra
+
+    from fh_sim.runner import run_task
+
+    args = list(argv)
+    multirun = command == "sweep" or any(a in ("-m", "--multirun") for a in args)
+    if command == "sweep" and not any(a in ("-m", "--multirun") for a in args):
+        args.insert(0, "--multirun")
+    register_hydra_nodes()
+    app = hydra.main(config_path=str(conf_dir()), config_name=CONFIG_NAME,
+                     version_base=VERSION_BASE)(run_task)
+    GlobalHydra.instance().clear()
+    with _hydra_cli(args, prog=f"fh-sim {command}"):
+        try:
+            app()
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        except Exception as err:  # every error ends in one line unless --debug
+            if debug:
+                raise
+            print(f"fh-sim {command}: error: {describe(err)}", file=sys.stderr)
+            if multirun:
+                failed = _failed_runs()
+                if failed:
+                    print(f"fh-sim {command}: {len(failed)} run(s) failed; their manifest.json "
+                          f"holds the error, e.g. {failed[0]}", file=sys.stderr)
+            user = isinstance(err, FhSimError) or type(err).__module__.split(".")[0] in (
+                "hydra", "omegaconf") or isinstance(err, OSError)
+            return EXIT_USER_ERROR if user else EXIT_INTERNAL_ERROR
+        finally:
+            GlobalHydra.instance().clear()
+    return 0

@@ -1,0 +1,109 @@
+"""Sweep helpers: how many jobs a sweep has, and a progress bar that counts finished jobs.
+
+The bar lives in the process that started the sweep. Jobs may run elsewhere (joblib
+workers, Ray workers, SLURM nodes), so each job, when it ends, drops a marker file in
+``<sweep dir>/.progress/``; the bar counts the markers. On a cluster without a shared
+file system the bar simply does not move; the run folders are still complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DIR = ".progress"
+
+
+def count_jobs(config: DictConfig) -> int | None:
+    """Number of jobs Hydra's basic sweeper makes of ``config`` (None for other sweepers).
+
+    Args:
+        config: the full composed config, including the ``hydra`` node.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    sweeper = OmegaConf.select(config, "hydra.sweeper._target_") or ""
+    if not sweeper.endswith("BasicSweeper"):
+        return None
+    params = OmegaConf.select(config, "hydra.sweeper.params") or {}
+    overrides = [f"{key}={value}" for key, value in params.items()]
+    overrides += list(OmegaConf.select(config, "hydra.overrides.task") or [])
+    parsed = OverridesParser.create().parse_overrides(overrides=overrides)
+    return sum(len(batch) for batch in BasicSweeper.split_arguments(parsed, None))
+
+
+class SweepProgress(Callback):
+    """A tqdm bar over the jobs of a sweep (finished, failed or skipped as complete)."""
+
+    def __init__(self, poll_s: float = 0.5) -> None:
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the bar's thread (launchers ship callbacks to their workers)."""
+        return {"poll_s": self.poll_s}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Clear the markers of an earlier attempt and start the bar."""
+        marker_dir = Path(str(config.hydra.sweep.dir)) / PROGRESS_DIR
+        try:
+            marker_dir.mkdir(parents=True, exist_ok=True)
+            for old in marker_dir.iterdir():
+                old.unlink(missing_ok=True)
+        except OSError:
+            return  # the launcher reports an unwritable sweep folder itself
+        try:
+            total = count_jobs(config)
+        except Exception:  # a bar is never worth failing a sweep
+            total = None
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._poll, args=(marker_dir, total), name="sweep-progress", daemon=True
+        )
+        self._thread.start()
+
+    def _poll(self, marker_dir: Path, total: int | None) -> None:
+        from tqdm import tqdm
+
+        with tqdm(total=total, desc="sweep", unit="run", dynamic_ncols=True) as bar:
+            while True:
+                stopping = self._stop.wait(self.poll_s)
+                try:
+                    done = sum(1 for _ in marker_dir.iterdir())
+                except OSError:
+                    done = bar.n
+                bar.update(max(done - bar.n, 0))
+                if stopping:
+                    return
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        """Drop this job's marker (runs where the job ran)."""
+        if OmegaConf.select(config, "hydra.mode") != RunMode.MULTIRUN:
+            return
+        marker = Path(str(config.hydra.sweep.dir)) / PROGRESS_DIR / str(config.hydra.job.num)
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(job_return.status.name, encoding="utf-8")
+        except OSError:
+            log.debug("could not write the progress marker %s", marker)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Show the final count and stop the bar."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=5)
+            self._thread = None

@@ -51,6 +51,7 @@ class TravelCosts:
         minutes: float[n_nodes, n_nodes] generalised cost in minutes.
         in_vehicle_minutes: float[n_nodes, n_nodes] in-vehicle part of the best path.
         transfers: float[n_nodes, n_nodes] number of line changes on the best path.
+        n_zones: number of zones (the first ``n_zones`` nodes); ``None`` = unknown.
     """
 
     year: int
@@ -58,3 +59,4 @@ class TravelCosts:
     minutes: FloatArray
     in_vehicle_minutes: FloatArray
     transfers: FloatArray
+    n_zones: int | None = None

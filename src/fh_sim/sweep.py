@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,29 @@ def count_jobs(config: DictConfig) -> int | None:
 
 
 class SweepProgress(Callback):
-    """A tqdm bar over the jobs of a sweep (finished, failed or skipped as complete)."""
+    """A tqdm bar over the jobs of a sweep (finished, failed or skipped as complete).
+
+    Hydra calls ``on_multirun_end`` only after a sweep without failures; the command line
+    calls :meth:`stop_all` in any case, which also tells it where the sweep went.
+    """
+
+    _running: weakref.WeakSet[SweepProgress] = weakref.WeakSet()
 
     def __init__(self, poll_s: float = 0.5) -> None:
         self.poll_s = poll_s
+        self.sweep_dir: Path | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def stop_all(cls) -> list[Path]:
+        """Stop every bar of this process; return their sweep folders."""
+        dirs = []
+        for bar in list(cls._running):
+            bar.on_multirun_end(config=None)
+            if bar.sweep_dir is not None:
+                dirs.append(bar.sweep_dir)
+        return dirs
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the bar's thread (launchers ship callbacks to their workers)."""
@@ -59,7 +77,8 @@ class SweepProgress(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Clear the markers of an earlier attempt and start the bar."""
-        marker_dir = Path(str(config.hydra.sweep.dir)) / PROGRESS_DIR
+        self.sweep_dir = Path(str(config.hydra.sweep.dir))
+        marker_dir = self.sweep_dir / PROGRESS_DIR
         try:
             marker_dir.mkdir(parents=True, exist_ok=True)
             for old in marker_dir.iterdir():
@@ -75,6 +94,7 @@ class SweepProgress(Callback):
             target=self._poll, args=(marker_dir, total), name="sweep-progress", daemon=True
         )
         self._thread.start()
+        SweepProgress._running.add(self)
 
     def _poll(self, marker_dir: Path, total: int | None) -> None:
         from tqdm import tqdm
@@ -101,8 +121,9 @@ class SweepProgress(Callback):
         except OSError:
             log.debug("could not write the progress marker %s", marker)
 
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+    def on_multirun_end(self, config: DictConfig | None, **kwargs: Any) -> None:
         """Show the final count and stop the bar."""
+        SweepProgress._running.discard(self)
         if self._thread is not None:
             self._stop.set()
             self._thread.join(timeout=5)

@@ -21,6 +21,9 @@ EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 CONFIG_NAME = "config"
 VERSION_BASE = "1.3"
+# Hydra flags that print instead of running; Hydra refuses them together with --multirun.
+_INSPECT_FLAGS = {"--cfg", "-c", "--info", "-i", "--help", "-h", "--hydra-help",
+                  "--shell-completion", "-sc"}
 
 
 def conf_dir() -> Path:
@@ -93,19 +96,16 @@ def _hydra_cli(argv: list[str], prog: str) -> Iterator[None]:
             os.environ["HYDRA_FULL_ERROR"] = saved_env
 
 
-def _failed_runs() -> list[Path]:
-    """Run folders of the current sweep whose manifest says ``failed``."""
-    from hydra.core.hydra_config import HydraConfig
-
+def _failed_runs(sweep_dirs: list[Path]) -> list[Path]:
+    """Run folders under ``sweep_dirs`` whose manifest says ``failed``."""
     from fh_sim import rundir
 
-    try:
-        sweep_dir = Path(str(HydraConfig.instance().cfg.hydra.sweep.dir))  # type: ignore[union-attr]
-        manifests = sorted(sweep_dir.glob(f"**/{rundir.MANIFEST}"))
-    except Exception:  # no sweep, or no config: nothing to count
-        return []
-    return [m.parent for m in manifests if (rundir.read_manifest(m.parent) or {}).get(
-        "status") == rundir.STATUS_FAILED]
+    failed = []
+    for sweep_dir in sweep_dirs:
+        for manifest in sorted(sweep_dir.glob(f"**/{rundir.MANIFEST}")):
+            if (rundir.read_manifest(manifest.parent) or {}).get("status") == "failed":
+                failed.append(manifest.parent)
+    return failed
 
 
 def main(argv: list[str], *, command: str, debug: bool) -> int:
@@ -120,10 +120,11 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     from hydra.core.global_hydra import GlobalHydra
 
     from fh_sim.runner import run_task
+    from fh_sim.sweep import SweepProgress
 
     args = list(argv)
-    multirun = command == "sweep" or any(a in ("-m", "--multirun") for a in args)
-    if command == "sweep" and not any(a in ("-m", "--multirun") for a in args):
+    inspect = any(a.split("=")[0] in _INSPECT_FLAGS for a in args)
+    if command == "sweep" and not inspect and not any(a in ("-m", "--multirun") for a in args):
         args.insert(0, "--multirun")
     register_hydra_nodes()
     app = hydra.main(config_path=str(conf_dir()), config_name=CONFIG_NAME,
@@ -135,17 +136,18 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
         except SystemExit as done:
             return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         except Exception as err:  # every error ends in one line unless --debug
+            sweep_dirs = SweepProgress.stop_all()
             if debug:
                 raise
             print(f"fh-sim {command}: error: {describe(err)}", file=sys.stderr)
-            if multirun:
-                failed = _failed_runs()
-                if failed:
-                    print(f"fh-sim {command}: {len(failed)} run(s) failed; their manifest.json "
-                          f"holds the error, e.g. {failed[0]}", file=sys.stderr)
-            user = isinstance(err, FhSimError) or type(err).__module__.split(".")[0] in (
-                "hydra", "omegaconf") or isinstance(err, OSError)
+            failed = _failed_runs(sweep_dirs)
+            if len(failed) > 1:
+                print(f"fh-sim {command}: {len(failed)} runs failed; each manifest.json holds "
+                      f"its error (first: {failed[0]})", file=sys.stderr)
+            user = isinstance(err, FhSimError | OSError) or type(err).__module__.split(".")[
+                0] in ("hydra", "omegaconf")
             return EXIT_USER_ERROR if user else EXIT_INTERNAL_ERROR
         finally:
+            SweepProgress.stop_all()
             GlobalHydra.instance().clear()
     return 0

@@ -1,10 +1,119 @@
-"""Which registered rule runs at each stage of the year, with its parameters."""
+"""Which registered rule runs at each stage of the year, with its parameters.
+
+Each family is an ordered mapping ``rule name -> {param: value}`` (an empty mapping or
+null keeps the rule's defaults); the rules of a family run in that order. Users switch a
+rule off by deleting its key (``~rules.utility.amenities``) and sweep a parameter with
+``rules.utility.safety.coef=0.5,1.0``. Names are checked against the registry when the
+model is built (after plugins are loaded), and unknown names list the valid ones.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fh_sim.errors import ConfigError
+
+FAMILY_FIELDS: tuple[str, ...] = (
+    "demography",
+    "migration",
+    "relocation",
+    "utility",
+    "allocation",
+    "prices",
+    "construction",
+    "zone_dynamics",
+)
+
+
+def _sel(*names: str) -> Any:
+    return field(default_factory=lambda: {n: {} for n in names})
+
+
+@dataclass
+class ChoiceConfig:
+    """Location-choice mechanics.
+
+    Attributes:
+        n_sampled: alternatives sampled per seeker (proportional to stock) when the
+            choice set is larger; the full set is used when it is not larger.
+    """
+
+    n_sampled: int = 12
+
+    def __post_init__(self) -> None:
+        if self.n_sampled < 1:
+            raise ConfigError("must be >= 1", key="rules.choice.n_sampled")
 
 
 @dataclass
 class RulesConfig:
-    """Rule names per stage; unknown names fail at load and list the valid ones."""
+    """Rule names per stage, in order, each with its parameter values.
+
+    Attributes:
+        demography: demographic events (ageing, deaths, births, household formation
+            and dissolution).
+        migration: moves across the region's border.
+        relocation: moving triggers; their hazards combine as independent risks.
+        utility: additive location-choice utility terms.
+        allocation: exactly one allocation rule.
+        prices: exactly one price rule.
+        construction: construction rules (their additions are summed).
+        zone_dynamics: zone updates (crime, trust, reputation, income programmes).
+        choice: sampling of alternatives.
+    """
+
+    demography: dict[str, Any] = _sel(
+        "ageing", "deaths", "births", "leaving_home", "separation", "partnering"
+    )
+    migration: dict[str, Any] = _sel("out_migration", "in_migration")
+    relocation: dict[str, Any] = _sel("life_stage", "crowding", "housing_cost", "commute", "safety")
+    utility: dict[str, Any] = _sel(
+        "commute",
+        "housing_cost",
+        "dwelling_fit",
+        "safety",
+        "reputation",
+        "amenities",
+        "accessibility",
+        "social_composition",
+        "attachment",
+    )
+    allocation: dict[str, Any] = _sel("lottery_rounds")
+    prices: dict[str, Any] = _sel("vacancy_response")
+    construction: dict[str, Any] = _sel("pipeline")
+    zone_dynamics: dict[str, Any] = _sel("crime", "trust", "reputation", "income_uplift")
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+
+    def __post_init__(self) -> None:
+        for fam in FAMILY_FIELDS:
+            sel = getattr(self, fam)
+            if not isinstance(sel, Mapping):
+                raise ConfigError("must be a mapping of rule name -> params", key=f"rules.{fam}")
+            for name, values in sel.items():
+                if values is not None and not isinstance(values, Mapping):
+                    raise ConfigError(
+                        f"params must be a mapping, got {values!r}", key=f"rules.{fam}.{name}"
+                    )
+        for fam in ("allocation", "prices"):
+            if len(getattr(self, fam)) != 1:
+                raise ConfigError("select exactly one rule", key=f"rules.{fam}")
+
+    def validate(self, registry: Any = None) -> dict[str, list[tuple[Any, Any]]]:
+        """Resolve every selected rule against a registry (default: the built-in one).
+
+        Args:
+            registry: a :class:`fh_sim.rules.registry.Registry`; None = ``REGISTRY``.
+
+        Returns:
+            family -> [(rule, params instance)] in config order.
+
+        Raises:
+            ConfigError: an unknown rule name (listing valid names) or parameter.
+        """
+        if registry is None:
+            from fh_sim.rules import REGISTRY
+
+            registry = REGISTRY
+        return {fam: registry.resolve(fam, getattr(self, fam)) for fam in FAMILY_FIELDS}

@@ -1,0 +1,112 @@
+"""Accounting identities checked after every step (cheap: a few bincounts).
+
+A violation raises :class:`fh_sim.errors.InvariantError` naming the identity, the year
+and the first zone (or dwelling cell) where it broke.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fh_sim.errors import InvariantError
+from fh_sim.outcomes import Flows
+from fh_sim.state import N_TYPES, Dwellings, Households
+from fh_sim.types import IntArray
+
+
+def _first_bad(bad: np.ndarray) -> int:
+    return int(np.flatnonzero(bad.reshape(-1))[0])
+
+
+def check(
+    *,
+    year: int,
+    zone_ids: list[str],
+    start_persons: IntArray,
+    start_households: IntArray,
+    households: Households,
+    dwellings: Dwellings,
+    flows: Flows,
+    price_bounds: tuple[float, float],
+) -> None:
+    """Check every identity of one step.
+
+    Identities, per zone:
+        persons: start + births + in-migrants + moved in - deaths - out-migrants
+        - moved out = end;
+        households: start + formed + in-migrants + moved in - dissolved - out-migrants
+        - moved out = end;
+    and per (zone, type): occupied == households living there (every housed household
+    in exactly one dwelling), 0 <= occupied <= stock; every household housed; prices
+    within bounds; every household has at least one person.
+
+    Raises:
+        InvariantError: the first identity that breaks.
+    """
+    nz = len(zone_ids)
+    hh = households
+    if hh.n and (hh.zone.min() < 0 or hh.dwelling_type.min() < 0):
+        raise InvariantError(f"every household housed: {int((hh.zone < 0).sum())} without a dwelling at the end of {year}")
+    if hh.n and hh.size.min() < 1:
+        z = int(hh.zone[np.argmin(hh.size)])
+        raise InvariantError(f"household size >= 1 broken in {year}, zone '{zone_ids[z]}'")
+    f = flows.zone
+    end_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
+    exp_p = (
+        start_persons
+        + f["births"]
+        + f["in_persons"]
+        + f["moved_in_persons"]
+        - f["deaths"]
+        - f["out_persons"]
+        - f["moved_out_persons"]
+    )
+    bad = np.abs(exp_p - end_p) > 0.5
+    if bad.any():
+        z = _first_bad(bad)
+        raise InvariantError(
+            f"person accounting broken in {year}, zone '{zone_ids[z]}': "
+            f"start + flows = {exp_p[z]:.0f}, end = {end_p[z]:.0f}"
+        )
+    end_h = np.bincount(hh.zone, minlength=nz)
+    exp_h = (
+        start_households
+        + f["formed"]
+        + f["in_households"]
+        + f["moved_in_households"]
+        - f["dissolved"]
+        - f["out_households"]
+        - f["moved_out_households"]
+    )
+    bad = np.abs(exp_h - end_h) > 0.5
+    if bad.any():
+        z = _first_bad(bad)
+        raise InvariantError(
+            f"household accounting broken in {year}, zone '{zone_ids[z]}': "
+            f"start + flows = {exp_h[z]:.0f}, end = {end_h[z]:.0f}"
+        )
+    counted = np.bincount(
+        hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type, minlength=nz * N_TYPES
+    ).reshape(nz, N_TYPES)
+    for name, bad in (
+        ("occupied == households in the dwellings", dwellings.occupied != counted),
+        ("no negative stock", dwellings.stock < 0),
+        ("no dwelling over capacity", dwellings.occupied > dwellings.stock),
+    ):
+        if bad.any():
+            cell = _first_bad(bad)
+            z, t = divmod(cell, N_TYPES)
+            raise InvariantError(
+                f"{name} broken in {year}, zone '{zone_ids[z]}', dwelling type {t}: "
+                f"stock {dwellings.stock[z, t]}, occupied {dwellings.occupied[z, t]}, "
+                f"households {counted[z, t]}"
+            )
+    lo, hi = price_bounds
+    bad = (dwellings.price_index < lo - 1e-12) | (dwellings.price_index > hi + 1e-12)
+    bad |= ~np.isfinite(dwellings.price_index)
+    if bad.any():
+        z, t = divmod(_first_bad(bad), N_TYPES)
+        raise InvariantError(
+            f"prices within [{lo}, {hi}] broken in {year}, zone '{zone_ids[z]}', "
+            f"dwelling type {t}: {dwellings.price_index[z, t]}"
+        )

@@ -1,0 +1,240 @@
+"""Scenario levers: check a scenario against the region and turn it into zone arrays per year.
+
+``places`` name zone ids or municipality names; an empty list means the whole region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from fh_sim.config.scenario import LinkEdit, ScenarioConfig
+from fh_sim.errors import FhSimError
+from fh_sim.region.region import Region
+from fh_sim.types import BoolArray, FloatArray
+
+_MODES = ("rail", "bus", "ferry")
+_OPS = ("add", "change", "remove")
+_LAST_YEAR = 2200
+
+
+@dataclass(frozen=True)
+class YearLevers:
+    """The scenario's levers in force in one year, per zone.
+
+    Attributes:
+        year: calendar year.
+        crime_factor: factor on the crime target from safety programmes (1 = none).
+        trust_add: added to the trust target.
+        reputation_add: added to the reputation target (brand campaigns).
+        uplift_reach: share of low-income households reached this year.
+        uplift_increase: fractional income raise of a reached household.
+        construction_multiplier: factor on planned construction.
+        tenure_shares: float[n_zones, 3] shares of new dwellings by type (NaN = zone mix).
+        affordable_share: share of new rental flats let at affordable rent.
+        transit_oriented: build near stations first.
+        queue_priority: base-year residents are admitted first in allocation.
+    """
+
+    year: int
+    crime_factor: FloatArray
+    trust_add: FloatArray
+    reputation_add: FloatArray
+    uplift_reach: FloatArray
+    uplift_increase: FloatArray
+    construction_multiplier: FloatArray
+    tenure_shares: FloatArray
+    affordable_share: FloatArray
+    transit_oriented: BoolArray
+    queue_priority: BoolArray
+
+
+def no_levers(n_zones: int, year: int = 0) -> YearLevers:
+    """Levers of the baseline: nothing in force."""
+    return YearLevers(
+        year=year,
+        crime_factor=np.ones(n_zones),
+        trust_add=np.zeros(n_zones),
+        reputation_add=np.zeros(n_zones),
+        uplift_reach=np.zeros(n_zones),
+        uplift_increase=np.zeros(n_zones),
+        construction_multiplier=np.ones(n_zones),
+        tenure_shares=np.full((n_zones, 3), np.nan),
+        affordable_share=np.zeros(n_zones),
+        transit_oriented=np.zeros(n_zones, dtype=bool),
+        queue_priority=np.zeros(n_zones, dtype=bool),
+    )
+
+
+def zone_mask(region: Region, places: list[str], *, where: str) -> BoolArray:
+    """bool[n_zones] of the zones named by ``places`` (empty = all zones).
+
+    Raises:
+        FhSimError: a place that is neither a zone id nor a municipality name.
+    """
+    if not places:
+        return np.ones(region.n_zones, dtype=bool)
+    zone_ids = list(region.zones.index)
+    muni = region.zones["municipality"].to_numpy()
+    mask = np.zeros(region.n_zones, dtype=bool)
+    for place in places:
+        if place in zone_ids:
+            mask[zone_ids.index(place)] = True
+        elif place in set(region.municipalities.index):
+            mask |= muni == place
+        else:
+            raise FhSimError(
+                f"unknown place '{place}'; use a zone id or a municipality name "
+                f"(municipalities: {sorted(region.municipalities.index)})",
+                where=where,
+            )
+    return mask
+
+
+def _check_range(value: float | None, lo: float, hi: float, name: str, where: str) -> None:
+    if value is not None and not lo <= value <= hi:
+        raise FhSimError(f"{name} must be in [{lo}, {hi}], got {value}", where=where)
+
+
+def _check_link(edit: LinkEdit, region: Region, where: str, base_year: int) -> None:
+    nodes = set(region.node_ids)
+    if edit.op not in _OPS:
+        raise FhSimError(f"op must be one of {list(_OPS)}, got '{edit.op}'", where=where)
+    for end in (edit.from_node, edit.to_node):
+        if end not in nodes:
+            raise FhSimError(f"unknown node '{end}' (zone or external node id)", where=where)
+    if edit.from_node == edit.to_node:
+        raise FhSimError("from_node and to_node are the same", where=where)
+    _check_range(edit.start_year, base_year + 1, _LAST_YEAR, "start_year", where)
+    if edit.op == "add":
+        if edit.mode not in _MODES:
+            raise FhSimError(f"mode must be one of {list(_MODES)}, got '{edit.mode}'", where=where)
+        if edit.minutes is None or edit.departures_per_hour is None:
+            raise FhSimError("an added link needs minutes and departures_per_hour", where=where)
+    if edit.minutes is not None and not edit.minutes > 0:
+        raise FhSimError(f"minutes must be > 0, got {edit.minutes}", where=where)
+    if edit.departures_per_hour is not None and not edit.departures_per_hour > 0:
+        raise FhSimError(
+            f"departures_per_hour must be > 0, got {edit.departures_per_hour}", where=where
+        )
+
+
+def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: int = 2019) -> None:
+    """Reject unknown places, out-of-range values and conflicting interventions.
+
+    Conflicts: the same link (either direction) edited twice with the same start year;
+    two housing policies covering one zone.
+
+    Raises:
+        FhSimError: naming the scenario and the intervention.
+    """
+    name = scenario.name
+
+    def where(kind: str, key: str) -> str:
+        return f"scenario '{name}', {kind} '{key}'"
+
+    seen: dict[tuple[frozenset[str], int], str] = {}
+    for key, e in scenario.link_edits.items():
+        w = where("link_edits", key)
+        _check_link(e, region, w, base_year)
+        ident = (frozenset((e.from_node, e.to_node)), e.start_year)
+        if ident in seen:
+            raise FhSimError(
+                f"edits the link {e.from_node}-{e.to_node} in {e.start_year} like "
+                f"'{seen[ident]}' does; keep one",
+                where=w,
+            )
+        seen[ident] = key
+    for key, s in scenario.safety_programmes.items():
+        w = where("safety_programmes", key)
+        zone_mask(region, s.places, where=w)
+        _check_range(s.crime_reduction, 0.0, 1.0, "crime_reduction", w)
+        _check_range(s.years, 1, 100, "years", w)
+        _check_range(s.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+    for key, t in scenario.trust_programmes.items():
+        w = where("trust_programmes", key)
+        zone_mask(region, t.places, where=w)
+        _check_range(t.trust_increase, -1.0, 1.0, "trust_increase", w)
+        _check_range(t.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+    for key, u in scenario.income_uplifts.items():
+        w = where("income_uplifts", key)
+        zone_mask(region, u.places, where=w)
+        _check_range(u.income_increase, 0.0, 2.0, "income_increase", w)
+        _check_range(u.reach_per_year, 0.0, 1.0, "reach_per_year", w)
+        _check_range(u.years, 1, 100, "years", w)
+        _check_range(u.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+    for key, b in scenario.brand_campaigns.items():
+        w = where("brand_campaigns", key)
+        zone_mask(region, b.places, where=w)
+        _check_range(b.reputation_increase, -1.0, 1.0, "reputation_increase", w)
+        _check_range(b.years, 1, 100, "years", w)
+        _check_range(b.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+    masks = {}
+    for key, h in scenario.housing_policies.items():
+        w = where("housing_policies", key)
+        masks[key] = zone_mask(region, h.places, where=w)
+        _check_range(h.construction_multiplier, 0.0, 10.0, "construction_multiplier", w)
+        _check_range(h.affordable_share, 0.0, 1.0, "affordable_share", w)
+        _check_range(h.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+        shares = (h.rental_share, h.tenant_owned_share, h.house_share)
+        given = [s for s in shares if s is not None]
+        for s in given:
+            _check_range(s, 0.0, 1.0, "tenure shares", w)
+        if given and (len(given) != 3 or abs(sum(given) - 1.0) > 1e-6):
+            raise FhSimError(
+                "rental_share, tenant_owned_share and house_share must be given together "
+                f"and sum to 1, got {list(shares)}",
+                where=w,
+            )
+    for (k1, m1), (k2, m2) in combinations(masks.items(), 2):
+        both = np.flatnonzero(m1 & m2)
+        if both.size:
+            raise FhSimError(
+                f"covers zone '{region.zones.index[both[0]]}' that housing policy '{k1}' "
+                "also covers; one housing policy per place",
+                where=where("housing_policies", k2),
+            )
+
+
+def levers_for_year(scenario: ScenarioConfig, region: Region, year: int) -> YearLevers:
+    """The levers in force in ``year`` (a validated scenario)."""
+    lev = no_levers(region.n_zones, year)
+    for key, s in scenario.safety_programmes.items():
+        if year >= s.start_year:
+            m = zone_mask(region, s.places, where=f"safety_programmes '{key}'")
+            phase = min(1.0, (year - s.start_year + 1) / s.years)
+            lev.crime_factor[m] *= 1.0 - s.crime_reduction * phase
+    for key, t in scenario.trust_programmes.items():
+        if year >= t.start_year:
+            lev.trust_add[zone_mask(region, t.places, where=f"trust '{key}'")] += t.trust_increase
+    for key, u in scenario.income_uplifts.items():
+        if u.start_year <= year < u.start_year + u.years:
+            m = zone_mask(region, u.places, where=f"income_uplifts '{key}'")
+            lev.uplift_reach[m] = 1.0 - (1.0 - lev.uplift_reach[m]) * (1.0 - u.reach_per_year)
+            lev.uplift_increase[m] = np.maximum(lev.uplift_increase[m], u.income_increase)
+    for key, b in scenario.brand_campaigns.items():
+        if b.start_year <= year < b.start_year + b.years:
+            m = zone_mask(region, b.places, where=f"brand_campaigns '{key}'")
+            lev.reputation_add[m] += b.reputation_increase
+    for key, h in scenario.housing_policies.items():
+        if year >= h.start_year:
+            m = zone_mask(region, h.places, where=f"housing_policies '{key}'")
+            lev.construction_multiplier[m] = h.construction_multiplier
+            if h.rental_share is not None:
+                shares = [h.rental_share, h.tenant_owned_share, h.house_share]
+                lev.tenure_shares[m] = np.asarray(shares, dtype=float)
+            lev.affordable_share[m] = h.affordable_share
+            lev.transit_oriented[m] = h.transit_oriented
+            lev.queue_priority[m] = h.queue_priority_base_residents
+    return lev
+
+
+def network_change_years(scenario: ScenarioConfig, region: Region, base_year: int) -> set[int]:
+    """Years after the base year in which the active link set changes."""
+    from fh_sim.region.load import change_years
+
+    years = {y for y in change_years(region.links) if y > base_year}
+    years |= {e.start_year for e in scenario.link_edits.values() if e.start_year > base_year}
+    return years

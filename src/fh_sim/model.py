@@ -1,0 +1,275 @@
+"""The yearly loop: :class:`HousingModel`, a mesa Model over columnar state.
+
+One ``step()`` is one calendar year: demography, border migration, relocation,
+location choice, allocation, prices, construction, zone dynamics, then the invariants
+and the outcome record. All randomness comes from ``self.rng``, one generator seeded
+from ``SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from fh_sim import invariants, transitions
+from fh_sim.config import SimConfig
+from fh_sim.levers import levers_for_year, network_change_years, validate_scenario
+from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
+from fh_sim.population import income_group, synthesise
+from fh_sim.region import accessibility, load_region, travel_costs
+from fh_sim.region.region import Region
+from fh_sim.rules.choice import sample_pairs
+from fh_sim.rules.migration import housing_burden
+from fh_sim.rules.relocation import commute_minutes
+from fh_sim.state import StepContext
+
+log = logging.getLogger(__name__)
+
+REGION_NAME = "Familjen Helsingborg"
+
+
+class HousingModel(mesa.Model):
+    """Every household of the region as a row of columns; one year per step.
+
+    Args:
+        cfg: the run's config (seed, scale, end year, region, assumptions, rules, scenario).
+        region: an already loaded region (None: ``load_region(cfg.region.data_dir)``).
+        registry: the rule registry (None: the built-in ``fh_sim.rules.REGISTRY``).
+
+    Attributes:
+        year: the calendar year whose end state the model holds.
+        households, dwellings, zones: the state.
+        rng: the run's only random generator.
+    """
+
+    def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
+        seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))
+        super().__init__(rng=np.random.default_rng(seed_seq))
+        self.cfg = cfg
+        self.region = region if region is not None else load_region(cfg.region.data_dir)
+        base = cfg.region.base_year
+        validate_scenario(cfg.scenario, self.region, base_year=base)
+        self.pipeline = cfg.rules.validate(registry)
+        self.year = base
+        self.zone_ids = list(self.region.zones.index)
+        self._change_years = network_change_years(cfg.scenario, self.region, base)
+        self._set_network(base)
+        self.households, self.dwellings, self.zones, self.income_thresholds = synthesise(
+            region=self.region,
+            minutes=self.minutes,
+            assumptions=cfg.assumptions,
+            scale=cfg.scale,
+            rng=self.rng,
+        )
+        self.zones.accessibility = self._accessibility
+        self._base = self._regional_indicators()
+        self.recorder = Recorder(
+            region_name=REGION_NAME,
+            municipalities=list(self.region.municipalities.index),
+            zone_ids=self.zone_ids,
+        )
+        self.levers = levers_for_year(cfg.scenario, self.region, base)
+        self._record(Flows(self.zones.n))
+
+    # -- network ----------------------------------------------------------------
+    def _set_network(self, year: int) -> None:
+        costs = travel_costs(self.region, year, self.cfg.scenario.link_edits, self.cfg.region)
+        self.minutes = np.asarray(costs.minutes, dtype=float)
+        jobs = np.concatenate(
+            [
+                self.region.zones["jobs"].to_numpy(float),
+                self.region.external_nodes["jobs"].to_numpy(float),
+            ]
+        )
+        self._accessibility = np.asarray(
+            accessibility(costs, jobs, self.cfg.region.access_beta_per_min), dtype=float
+        )[: self.region.n_zones]
+        log.debug("network of %d recomputed", year)
+
+    def _regional_indicators(self) -> dict[str, float]:
+        hh = self.households
+        pop = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
+        w = pop / max(pop.sum(), 1.0)
+        return {
+            "accessibility": float(self.zones.accessibility @ w),
+            "reputation": float(self.zones.reputation @ w),
+            "price": stock_weighted_price(self.dwellings),
+        }
+
+    def _context(self, year: int, **extra) -> StepContext:
+        now = self._regional_indicators()
+        b = self._base
+        return StepContext(
+            year=year,
+            households=self.households,
+            dwellings=self.dwellings,
+            zones=self.zones,
+            commute_minutes=self.minutes,
+            levers=self.levers,
+            assumptions=self.cfg.assumptions,
+            rng=self.rng,
+            scale=self.cfg.scale,
+            income_thresholds=self.income_thresholds,
+            region_attractiveness={
+                "accessibility": now["accessibility"] / max(b["accessibility"], 1e-12),
+                "reputation": now["reputation"] - b["reputation"],
+                "price": now["price"] / max(b["price"], 1e-12),
+            },
+            **extra,
+        )
+
+    # -- the year ----------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one calendar year (see the module docstring for the order)."""
+        year = self.year + 1
+        nz = self.zones.n
+        flows = Flows(nz)
+        hh = self.households
+        start_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
+        start_h = np.bincount(hh.zone, minlength=nz)
+        self.levers = levers_for_year(self.cfg.scenario, self.region, year)
+        if year in self._change_years:
+            self._set_network(year)
+            self.zones.accessibility = self._accessibility
+        formed, arriving = [], []
+        for rule, p in self.pipeline["demography"]:
+            ev = rule.func(self._context(year), p)
+            self.households = transitions.apply_events(
+                self.households, self.dwellings, ev, flows, formed
+            )
+        for rule, p in self.pipeline["migration"]:
+            mig = rule.func(self._context(year), p)
+            self.households = transitions.apply_migration(
+                self.households, self.dwellings, mig, flows, arriving
+            )
+        ctx = self._context(year)
+        stay = np.ones(self.households.n)
+        for rule, p in self.pipeline["relocation"]:
+            stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
+        movers = np.flatnonzero(self.rng.random(self.households.n) >= stay)
+        alloc_rejected = self._choose_and_allocate(year, movers, formed, arriving, flows)
+        ctx = self._context(year, excess_demand=alloc_rejected)
+        (rule, p), = self.pipeline["prices"]
+        self.dwellings.price_index = rule.func(ctx, p)
+        added = sum(rule.func(ctx, p) for rule, p in self.pipeline["construction"])
+        self._build(np.asarray(added, dtype=np.int64))
+        for rule, p in self.pipeline["zone_dynamics"]:
+            self._apply_zone_update(rule.func(self._context(year), p))
+        self.year = year
+        if self.cfg.check_invariants:
+            invariants.check(
+                year=year,
+                zone_ids=self.zone_ids,
+                start_persons=start_p,
+                start_households=start_h,
+                households=self.households,
+                dwellings=self.dwellings,
+                flows=flows,
+                price_bounds=(
+                    self.cfg.assumptions.housing.price_floor,
+                    self.cfg.assumptions.housing.price_ceiling,
+                ),
+            )
+        self._record(flows)
+        log.debug(
+            "%d: %d households, %d persons", year, self.households.n, self.households.persons()
+        )
+
+    def _choose_and_allocate(self, year, movers, formed, arriving, flows) -> np.ndarray:
+        from fh_sim.state import Households
+
+        new = Households.empty()
+        for part in formed:
+            new = new.concat(part)
+        came = Households.empty()
+        for part in arriving:
+            came = came.concat(part)
+        seekers = self.households.take(movers).concat(new).concat(came)
+        pairs = sample_pairs(
+            seekers, self.dwellings.stock, self.cfg.rules.choice.n_sampled, self.rng
+        )
+        ctx = self._context(year, seekers=seekers)
+        utility = np.zeros(pairs.n)
+        for rule, p in self.pipeline["utility"]:
+            utility += rule.func(ctx, pairs, p)
+        (rule, p), = self.pipeline["allocation"]
+        alloc = rule.func(ctx, pairs, utility, p)
+        self.households = transitions.apply_allocation(
+            self.households,
+            self.dwellings,
+            movers=movers,
+            formed=new,
+            arriving=came,
+            seekers=seekers,
+            pairs=pairs,
+            alloc=alloc,
+            flows=flows,
+            zone_municipality=self.zones.municipality,
+        )
+        return alloc.rejected
+
+    def _build(self, added: np.ndarray) -> None:
+        d, z = self.dwellings, self.zones
+        new_rental = added[:, 0].astype(float)
+        affordable = new_rental * self.levers.affordable_share
+        total = d.stock[:, 0] + new_rental
+        factor = self.cfg.assumptions.housing.affordable_rent_factor
+        blend = np.where(total > 0, (total - affordable * (1.0 - factor)) / np.maximum(total, 1), 1.0)
+        h = self.cfg.assumptions.housing
+        d.price_index[:, 0] = np.clip(d.price_index[:, 0] * blend, h.price_floor, h.price_ceiling)
+        d.stock = d.stock + added
+        d.built = d.built + added.sum(axis=1)
+        z.land_capacity = np.maximum(z.land_capacity - added.sum(axis=1), 0.0)
+
+    def _apply_zone_update(self, upd) -> None:
+        z = self.zones
+        if upd.crime_index is not None:
+            z.crime_index = np.maximum(upd.crime_index, 0.0)
+        if upd.trust is not None:
+            z.trust = upd.trust
+        if upd.reputation is not None:
+            z.reputation = upd.reputation
+        if upd.income_factor is not None:
+            hh = self.households
+            hh.income_annual = hh.income_annual * upd.income_factor
+            hh.income_group = income_group(hh.income_annual, self.income_thresholds)
+
+    def _record(self, flows: Flows) -> None:
+        ctx = self._context(self.year)
+        self.recorder.record(
+            year=self.year,
+            households=self.households,
+            dwellings=self.dwellings,
+            zones=self.zones,
+            flows=flows,
+            burden=housing_burden(ctx, self.households),
+            commute_min=commute_minutes(ctx, self.households),
+        )
+
+    def run(self, progress: bool = False) -> pd.DataFrame:
+        """Run to ``cfg.end_year`` and return the tidy outcome table.
+
+        Args:
+            progress: show a progress bar over the years.
+
+        Returns:
+            Columns ``year`` (int64), ``level``, ``unit``, ``metric`` (str), ``value``
+            (float64); the base year's state is included.
+        """
+        years = range(self.year + 1, self.cfg.end_year + 1)
+        if progress:
+            from tqdm import tqdm
+
+            for _ in tqdm(years, desc="fh-sim", unit="year"):
+                self.step()
+        else:
+            for _ in years:
+                self.step()
+        return self.outcomes()
+
+    def outcomes(self) -> pd.DataFrame:
+        """The outcome table of the years simulated so far."""
+        return self.recorder.frame()

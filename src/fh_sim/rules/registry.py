@@ -1,0 +1,236 @@
+"""The rule registry: name -> (function, params dataclass), one table per rule family.
+
+A :class:`Registry` is an ordinary object (no process globals); the package keeps one
+default instance, :data:`REGISTRY`, that the built-in rule modules fill when
+:mod:`fh_sim.rules` is imported. Tests and plugins may build their own.
+
+Families and the call signature of their rules (``ctx`` is a
+:class:`fh_sim.state.StepContext`, ``p`` the rule's frozen params dataclass):
+
+=============== ========================================== ===============================
+family          signature                                  returns
+=============== ========================================== ===============================
+demography      ``f(ctx, p)``                              :class:`fh_sim.state.Events`
+migration       ``f(ctx, p)``                              :class:`fh_sim.state.Migration`
+relocation      ``f(ctx, p)``                              float[n_households] hazard
+utility         ``f(ctx, pairs, p)``                       float[n_pairs] utility
+allocation      ``f(ctx, pairs, utility, p)``              int[n_seekers] pair index or -1
+prices          ``f(ctx, p)``                              float[n_zones, 3] new price index
+construction    ``f(ctx, p)``                              int[n_zones, 3] dwellings added
+zone_dynamics   ``f(ctx, p)``                              :class:`fh_sim.state.ZoneUpdate`
+=============== ========================================== ===============================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fh_sim.errors import ConfigError
+
+FAMILIES: tuple[str, ...] = (
+    "demography",
+    "migration",
+    "relocation",
+    "utility",
+    "allocation",
+    "prices",
+    "construction",
+    "zone_dynamics",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One registered rule.
+
+    Attributes:
+        family: rule family (one of :data:`FAMILIES`).
+        name: name users type in config.
+        func: the function over whole columns.
+        params: frozen dataclass type of its parameters (all fields have defaults).
+    """
+
+    family: str
+    name: str
+    func: Callable[..., Any]
+    params: type
+
+    def make_params(self, values: Mapping[str, Any] | None, *, key: str) -> Any:
+        """Build the params dataclass from config values, checking names and types.
+
+        Args:
+            values: parameter name -> value from config (None = all defaults).
+            key: config key of this rule, for error messages.
+
+        Returns:
+            An instance of :attr:`params`.
+
+        Raises:
+            ConfigError: unknown parameter name, wrong type, or a range check failing.
+        """
+        values = dict(values or {})
+        fields = {f.name: f for f in dataclasses.fields(self.params)}
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise ConfigError(
+                f"unknown parameter(s) {unknown} for rule '{self.name}'; valid: {sorted(fields)}",
+                key=key,
+            )
+        hints = typing.get_type_hints(self.params)
+        coerced: dict[str, Any] = {}
+        for name, value in values.items():
+            coerced[name] = _coerce(value, hints[name], key=f"{key}.{name}")
+        try:
+            return self.params(**coerced)
+        except (TypeError, ValueError) as err:
+            raise ConfigError(str(err), key=key) from err
+
+
+def _coerce(value: Any, hint: Any, *, key: str) -> Any:
+    """Convert a config value to the annotated type (float, int, bool, str, tuple)."""
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, list | tuple) and not hasattr(value, "__iter__"):
+            raise ConfigError(f"expected a list, got {value!r}", key=key)
+        args = typing.get_args(hint)
+        inner = args[0] if args else float
+        return tuple(_coerce(v, inner, key=key) for v in value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"expected true/false, got {value!r}", key=key)
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"expected a number, got {value!r}", key=key)
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"expected an integer, got {value!r}", key=key)
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"expected a string, got {value!r}", key=key)
+        return value
+    return value
+
+
+class Registry:
+    """Rules by family and name.
+
+    Example:
+        >>> reg = Registry()
+        >>> @dataclass(frozen=True)
+        ... class P:
+        ...     rate: float = 0.1
+        >>> @reg.relocation("constant", params=P)
+        ... def constant(ctx, p):
+        ...     return p.rate
+    """
+
+    def __init__(self) -> None:
+        self._rules: dict[str, dict[str, Rule]] = {f: {} for f in FAMILIES}
+
+    def register(self, family: str, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Decorator registering ``func`` as rule ``name`` of ``family``.
+
+        Args:
+            family: one of :data:`FAMILIES`.
+            name: the rule's config name; must be new within the family.
+            params: frozen dataclass type with defaults for every field.
+
+        Raises:
+            ValueError: unknown family, duplicate name, or params not a frozen dataclass.
+        """
+        if family not in self._rules:
+            raise ValueError(f"unknown rule family '{family}'; valid: {list(FAMILIES)}")
+        if not dataclasses.is_dataclass(params) or not params.__dataclass_params__.frozen:
+            raise ValueError(f"params of rule '{name}' must be a frozen dataclass")
+
+        def deco(func: Callable) -> Callable:
+            if name in self._rules[family]:
+                raise ValueError(f"rule '{name}' is already registered in family '{family}'")
+            self._rules[family][name] = Rule(family=family, name=name, func=func, params=params)
+            return func
+
+        return deco
+
+    def demography(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a demography event rule."""
+        return self.register("demography", name, params=params)
+
+    def migration(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a border-migration rule."""
+        return self.register("migration", name, params=params)
+
+    def relocation(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a relocation trigger (a moving hazard)."""
+        return self.register("relocation", name, params=params)
+
+    def utility(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a location-choice utility term."""
+        return self.register("utility", name, params=params)
+
+    def allocation(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register an allocation rule."""
+        return self.register("allocation", name, params=params)
+
+    def prices(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a price rule."""
+        return self.register("prices", name, params=params)
+
+    def construction(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a construction rule."""
+        return self.register("construction", name, params=params)
+
+    def zone_dynamics(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+        """Register a zone-dynamics rule."""
+        return self.register("zone_dynamics", name, params=params)
+
+    def get(self, family: str, name: str) -> Rule:
+        """The rule ``name`` of ``family``.
+
+        Raises:
+            ConfigError: unknown name; the message lists the valid names.
+        """
+        if family not in self._rules:
+            raise ConfigError(f"unknown rule family; valid: {list(FAMILIES)}", key=f"rules.{family}")
+        try:
+            return self._rules[family][name]
+        except KeyError:
+            raise ConfigError(
+                f"unknown rule '{name}'; valid: {sorted(self._rules[family])}",
+                key=f"rules.{family}.{name}",
+            ) from None
+
+    def names(self, family: str) -> list[str]:
+        """Registered rule names of ``family`` in registration order."""
+        return list(self._rules[family])
+
+    def resolve(
+        self, family: str, selection: Mapping[str, Mapping[str, Any] | None]
+    ) -> list[tuple[Rule, Any]]:
+        """Turn a config selection (name -> params values) into (rule, params) pairs.
+
+        A value ``None`` under a name that is not registered is still an error; use
+        an absent key to switch a rule off.
+
+        Args:
+            family: rule family.
+            selection: ordered mapping rule name -> parameter values.
+
+        Returns:
+            (rule, params instance) in the order of ``selection``.
+        """
+        out = []
+        for name, values in selection.items():
+            rule = self.get(family, name)
+            out.append((rule, rule.make_params(values, key=f"rules.{family}.{name}")))
+        return out
+
+
+REGISTRY = Registry()
+"""The default registry that the built-in rule modules fill."""

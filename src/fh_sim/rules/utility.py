@@ -1,0 +1,222 @@
+"""Location-choice utility terms over (seeker, zone x dwelling type) pairs.
+
+Every term is ``coefficient(segment) x attribute(pair)``; the coefficient of a seeker's
+segment is ``coef x life_stage_factor[stage] x income_factor[group]`` (stages: young,
+adult, family, senior; groups: low, mid, high). All coefficients are assumptions until
+calibrated (docs/assumptions.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fh_sim.rules.registry import REGISTRY
+from fh_sim.state import N_TYPES, Pairs, StepContext
+from fh_sim.types import FloatArray
+
+
+@dataclass(frozen=True)
+class TermParams:
+    """Coefficient of a utility term per household segment.
+
+    Attributes:
+        coef: utility per unit of the term's attribute.
+        life_stage_factor: factors for young, adult, family, senior.
+        income_factor: factors for low, mid, high income.
+    """
+
+    coef: float = 1.0
+    life_stage_factor: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)
+    income_factor: tuple[float, ...] = (1.0, 1.0, 1.0)
+
+    def __post_init__(self) -> None:
+        if len(self.life_stage_factor) != 4 or len(self.income_factor) != 3:
+            raise ValueError("life_stage_factor needs 4 values and income_factor 3")
+
+
+def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
+    """float[n_pairs] the term's coefficient for each pair's seeker segment."""
+    table = p.coef * np.outer(p.life_stage_factor, p.income_factor)
+    return table[pairs.life_stage, pairs.income_group]
+
+
+@dataclass(frozen=True)
+class CommuteTermParams(TermParams):
+    """Utility per hour of one-way generalised commute (workers only)."""
+
+    coef: float = -1.6
+    income_factor: tuple[float, ...] = (1.2, 1.0, 0.8)
+
+
+@REGISTRY.utility("commute", params=CommuteTermParams)
+def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
+    """``coef x minutes(zone -> workplace) / 60``; 0 for seekers without a workplace.
+
+    Semantics: pure; no rng.
+    """
+    work = ctx.seekers.workplace[pairs.seeker]
+    has = work >= 0
+    minutes = ctx.commute_minutes[pairs.zone, np.where(has, work, 0)]
+    return segment_coef(pairs, p) * np.where(has, minutes / 60.0, 0.0)
+
+
+@dataclass(frozen=True)
+class HousingCostTermParams(TermParams):
+    """Utility per unit of housing cost over income."""
+
+    coef: float = -5.0
+    income_factor: tuple[float, ...] = (1.4, 1.0, 0.7)
+
+
+@REGISTRY.utility("housing_cost", params=HousingCostTermParams)
+def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> FloatArray:
+    """``coef x annual cost(zone, type) / income``. Semantics: pure; no rng."""
+    cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
+    annual = cost[pairs.dwelling_type] * ctx.dwellings.price_index[pairs.zone, pairs.dwelling_type]
+    income = np.maximum(ctx.seekers.income_annual[pairs.seeker], 1.0)
+    return segment_coef(pairs, p) * annual / income
+
+
+@dataclass(frozen=True)
+class DwellingFitParams(TermParams):
+    """How well a dwelling type fits the life stage, and a crowding penalty.
+
+    Attributes:
+        fit: 4 x 3 table, row-major (young, adult, family, senior) x (rental,
+            tenant-owned, house): utility of each type for each stage.
+        crowding_coef: utility per person above the type's capacity.
+    """
+
+    fit: tuple[float, ...] = (
+        0.8, 0.3, -0.8,
+        0.2, 0.4, 0.1,
+        -0.6, -0.1, 0.9,
+        0.1, 0.5, -0.2,
+    )  # fmt: skip
+    crowding_coef: float = -0.5
+
+
+@REGISTRY.utility("dwelling_fit", params=DwellingFitParams)
+def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatArray:
+    """``coef x (fit[stage, type] + crowding_coef x persons over capacity)``.
+
+    Semantics: pure; no rng.
+    """
+    table = np.asarray(p.fit, dtype=float).reshape(4, N_TYPES)
+    cap = np.asarray(ctx.assumptions.housing.persons_capacity, dtype=float)
+    over = np.maximum(ctx.seekers.size[pairs.seeker] - cap[pairs.dwelling_type], 0.0)
+    value = table[pairs.life_stage, pairs.dwelling_type] + p.crowding_coef * over
+    return segment_coef(pairs, p) * value
+
+
+@dataclass(frozen=True)
+class SafetyTermParams(TermParams):
+    """Utility per unit of crime index below the regional mean (1)."""
+
+    coef: float = 0.8
+    life_stage_factor: tuple[float, ...] = (0.7, 1.0, 1.5, 1.2)
+
+
+@REGISTRY.utility("safety", params=SafetyTermParams)
+def safety(ctx: StepContext, pairs: Pairs, p: SafetyTermParams) -> FloatArray:
+    """``coef x (1 - crime_index[zone])``. Semantics: pure; no rng."""
+    return segment_coef(pairs, p) * (1.0 - ctx.zones.crime_index[pairs.zone])
+
+
+@dataclass(frozen=True)
+class ReputationTermParams(TermParams):
+    """Utility per unit of zone reputation (0-1)."""
+
+    coef: float = 1.5
+
+
+@REGISTRY.utility("reputation", params=ReputationTermParams)
+def reputation(ctx: StepContext, pairs: Pairs, p: ReputationTermParams) -> FloatArray:
+    """``coef x reputation[zone]``. Semantics: pure; no rng."""
+    return segment_coef(pairs, p) * ctx.zones.reputation[pairs.zone]
+
+
+@dataclass(frozen=True)
+class AmenitiesTermParams(TermParams):
+    """Utility of coast, nature and urban services (each 0-1).
+
+    Attributes:
+        weights: weights of coast, nature and services inside the term.
+    """
+
+    coef: float = 1.0
+    weights: tuple[float, ...] = (0.8, 0.4, 0.8)
+    life_stage_factor: tuple[float, ...] = (0.8, 1.0, 1.0, 1.2)
+    income_factor: tuple[float, ...] = (0.6, 1.0, 1.5)
+
+
+@REGISTRY.utility("amenities", params=AmenitiesTermParams)
+def amenities(ctx: StepContext, pairs: Pairs, p: AmenitiesTermParams) -> FloatArray:
+    """``coef x sum_k weight_k x amenity_k[zone]``. Semantics: pure; no rng."""
+    per_zone = ctx.zones.amenities @ np.asarray(p.weights, dtype=float)
+    return segment_coef(pairs, p) * per_zone[pairs.zone]
+
+
+@dataclass(frozen=True)
+class AccessibilityTermParams(TermParams):
+    """Utility per unit of log accessibility relative to the regional mean."""
+
+    coef: float = 0.5
+    life_stage_factor: tuple[float, ...] = (1.4, 1.0, 1.0, 0.4)
+
+
+@REGISTRY.utility("accessibility", params=AccessibilityTermParams)
+def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) -> FloatArray:
+    """``coef x ln(accessibility[zone] / mean accessibility)``. Semantics: pure; no rng."""
+    acc = np.maximum(ctx.zones.accessibility, 1e-9)
+    rel = np.log(acc / acc.mean())
+    return segment_coef(pairs, p) * rel[pairs.zone]
+
+
+@dataclass(frozen=True)
+class SocialCompositionParams(TermParams):
+    """Utility per unit of the zone's share of the seeker's own income group above the
+    regional share (homophily)."""
+
+    coef: float = 1.5
+    income_factor: tuple[float, ...] = (0.5, 0.5, 1.5)
+
+
+@REGISTRY.utility("social_composition", params=SocialCompositionParams)
+def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParams) -> FloatArray:
+    """``coef x (share of own group in zone - regional share of own group)``.
+
+    Shares are over the resident households at the start of the choice stage.
+    Semantics: pure; no rng.
+    """
+    hh = ctx.households
+    nz = ctx.zones.n
+    counts = np.bincount(
+        hh.zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3
+    ).reshape(nz, 3)
+    totals = counts.sum(axis=1, keepdims=True)
+    share = counts / np.maximum(totals, 1)
+    regional = counts.sum(axis=0) / max(counts.sum(), 1)
+    value = share[pairs.zone, pairs.income_group] - regional[pairs.income_group]
+    return segment_coef(pairs, p) * value
+
+
+@dataclass(frozen=True)
+class AttachmentParams(TermParams):
+    """Utility of staying in the municipality the household is attached to."""
+
+    coef: float = 1.8
+    life_stage_factor: tuple[float, ...] = (0.7, 1.0, 1.2, 1.5)
+
+
+@REGISTRY.utility("attachment", params=AttachmentParams)
+def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArray:
+    """``coef`` where the zone lies in the seeker's home municipality, else 0.
+
+    Semantics: pure; no rng.
+    """
+    home = ctx.seekers.home_municipality[pairs.seeker]
+    same = ctx.zones.municipality[pairs.zone] == home
+    return segment_coef(pairs, p) * same

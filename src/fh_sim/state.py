@@ -1,0 +1,313 @@
+"""The model's state as columns: households, dwellings and zones (struct of arrays).
+
+A household's id is its row; households leave by compaction and arrive by
+concatenation. Dwellings are aggregated per (zone, dwelling type). Rules read a
+:class:`StepContext` and return change objects (:class:`Events`, :class:`Migration`,
+:class:`ZoneUpdate`); only the model applies changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from fh_sim.types import BoolArray, FloatArray, IntArray
+
+DWELLING_TYPES: tuple[str, ...] = ("rental", "tenant_owned", "house")
+"""Dwelling type codes 0, 1, 2: rental flat, tenant-owned flat, house."""
+INCOME_GROUPS: tuple[str, ...] = ("low", "mid", "high")
+LIFE_STAGES: tuple[str, ...] = ("young", "adult", "family", "senior")
+"""young: head < 30; adult: 30-64 with 1-2 persons; family: 30-64 with 3+; senior: 65+."""
+N_TYPES = len(DWELLING_TYPES)
+N_SEGMENTS = len(LIFE_STAGES) * len(INCOME_GROUPS)
+SEGMENT_NAMES: tuple[str, ...] = tuple(f"{ls}_{ig}" for ls in LIFE_STAGES for ig in INCOME_GROUPS)
+
+_DTYPES: dict[str, Any] = {
+    "zone": np.int32,
+    "dwelling_type": np.int8,
+    "size": np.int16,
+    "age_head": np.int16,
+    "income_annual": np.float64,
+    "income_group": np.int8,
+    "workplace": np.int32,
+    "years_at_address": np.int16,
+    "is_base_resident": np.bool_,
+    "home_municipality": np.int32,
+}
+
+
+@dataclass
+class Households:
+    """One row per household.
+
+    Attributes:
+        zone: zone index of the dwelling (-1: no dwelling in the region yet).
+        dwelling_type: 0 rental, 1 tenant-owned, 2 house (-1: no dwelling yet).
+        size: persons.
+        age_head: age of the household head, years.
+        income_annual: disposable household income, SEK/year (2019 prices).
+        income_group: 0 low, 1 mid, 2 high (fixed real thresholds, see population).
+        workplace: network node index of the head's workplace (-1: none).
+        years_at_address: full years in the current dwelling.
+        is_base_resident: lived in the region at the end of the base year (or was born
+            into / formed from such a household).
+        home_municipality: municipality index the household is attached to (-1: none).
+    """
+
+    zone: IntArray
+    dwelling_type: IntArray
+    size: IntArray
+    age_head: IntArray
+    income_annual: FloatArray
+    income_group: IntArray
+    workplace: IntArray
+    years_at_address: IntArray
+    is_base_resident: BoolArray
+    home_municipality: IntArray
+
+    @classmethod
+    def from_columns(cls, **cols: Any) -> Households:
+        """Build from array-likes, casting every column to its dtype."""
+        return cls(**{k: np.asarray(cols[k], dtype=_DTYPES[k]) for k in _DTYPES})
+
+    @classmethod
+    def empty(cls) -> Households:
+        """A table with no rows."""
+        return cls(**{k: np.zeros(0, dtype=t) for k, t in _DTYPES.items()})
+
+    @property
+    def n(self) -> int:
+        """Number of households."""
+        return int(self.zone.shape[0])
+
+    def persons(self) -> int:
+        """Total persons."""
+        return int(self.size.sum())
+
+    def take(self, index: IntArray | BoolArray) -> Households:
+        """Rows selected by an index array or mask (a new table)."""
+        return Households(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def concat(self, other: Households) -> Households:
+        """This table followed by ``other``."""
+        return Households(
+            **{
+                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                for f in fields(self)
+            }
+        )
+
+    def life_stage(self) -> IntArray:
+        """Life stage code per household (see :data:`LIFE_STAGES`)."""
+        age = self.age_head
+        stage = np.where(self.size >= 3, 2, 1)
+        stage = np.where(age < 30, 0, stage)
+        return np.where(age >= 65, 3, stage).astype(np.int8)
+
+    def segment(self) -> IntArray:
+        """Segment code = life stage x 3 + income group (see :data:`SEGMENT_NAMES`)."""
+        return (self.life_stage() * 3 + self.income_group).astype(np.int8)
+
+
+@dataclass
+class Dwellings:
+    """Dwellings per (zone, type).
+
+    Attributes:
+        stock: int[n_zones, 3] dwellings.
+        occupied: int[n_zones, 3] occupied dwellings (= households living there).
+        price_index: float[n_zones, 3] price/rent level, 1 = base-year regional mean.
+        built: int[n_zones] dwellings built since the base year.
+    """
+
+    stock: IntArray
+    occupied: IntArray
+    price_index: FloatArray
+    built: IntArray
+
+    @property
+    def vacant(self) -> IntArray:
+        """int[n_zones, 3] vacant dwellings."""
+        return self.stock - self.occupied
+
+
+@dataclass
+class Zones:
+    """Zone attributes that change over time, and fixed ones the rules read.
+
+    Attributes:
+        municipality: int[n_zones] municipality index (row of ``region.municipalities``).
+        has_station: bool[n_zones] rail station in the zone.
+        amenities: float[n_zones, 3] coast, nature, services (0-1).
+        crime_base: float[n_zones] crime index in the base year (1 = regional mean).
+        crime_index: float[n_zones] current crime index.
+        trust: float[n_zones] institutional trust (0-1).
+        reputation: float[n_zones] reputation ("brand", 0-1).
+        jobs: float[n_nodes] jobs per network node (zones, then external nodes).
+        accessibility: float[n_zones] Hansen accessibility to jobs (jobs).
+        land_capacity: float[n_zones] dwellings that can still be built (scaled).
+        planned_per_year: float[n_zones] planned dwellings per year (scaled).
+        low_share_base: float[n_zones] base-year share of low-income households.
+    """
+
+    municipality: IntArray
+    has_station: BoolArray
+    amenities: FloatArray
+    crime_base: FloatArray
+    crime_index: FloatArray
+    trust: FloatArray
+    reputation: FloatArray
+    jobs: FloatArray
+    accessibility: FloatArray
+    land_capacity: FloatArray
+    planned_per_year: FloatArray
+    low_share_base: FloatArray
+
+    @property
+    def n(self) -> int:
+        """Number of zones."""
+        return int(self.municipality.shape[0])
+
+
+@dataclass(frozen=True)
+class Events:
+    """Demographic changes proposed by one demography rule (applied by the model).
+
+    Attributes:
+        age_add: years added to every head's age and years at address.
+        births: int[n] persons born into each household (None: none).
+        deaths: int[n] persons who died in each household (None: none).
+        formed: new households (no dwelling yet; zone = origin zone) or None.
+        formed_parent: int[len(formed)] row of the household each new one split from;
+            the parent loses ``formed.size`` persons.
+        parent_income_loss: float[len(formed)] SEK/year removed from the parent's income.
+        merge_from: int[k] rows of households that join another (they are dissolved).
+        merge_into: int[k] rows of the households they join (gain size and income).
+    """
+
+    age_add: int = 0
+    births: IntArray | None = None
+    deaths: IntArray | None = None
+    formed: Households | None = None
+    formed_parent: IntArray | None = None
+    parent_income_loss: FloatArray | None = None
+    merge_from: IntArray | None = None
+    merge_into: IntArray | None = None
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Border migration proposed by one migration rule.
+
+    Attributes:
+        leave: bool[n] households leaving the region (None: none).
+        displaced: bool[n] of the leavers, those leaving because of housing cost.
+        arrivals: in-migrating households looking for a dwelling (zone -1), or None.
+    """
+
+    leave: BoolArray | None = None
+    displaced: BoolArray | None = None
+    arrivals: Households | None = None
+
+
+@dataclass(frozen=True)
+class ZoneUpdate:
+    """New zone values proposed by one zone-dynamics rule (None = unchanged).
+
+    Attributes:
+        crime_index: float[n_zones].
+        trust: float[n_zones].
+        reputation: float[n_zones].
+        income_factor: float[n_households] multiplier on household incomes.
+    """
+
+    crime_index: FloatArray | None = None
+    trust: FloatArray | None = None
+    reputation: FloatArray | None = None
+    income_factor: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Candidate (seeker, alternative) pairs of the location choice, long format.
+
+    Attributes:
+        seeker: int[n_pairs] row in ``ctx.seekers``.
+        zone: int[n_pairs] zone of the alternative.
+        dwelling_type: int[n_pairs] dwelling type of the alternative.
+        log_weight: float[n_pairs] size/sampling term added to utility (ln of
+            dwellings when the full choice set is used; 0 when sampled by stock).
+    """
+
+    seeker: IntArray
+    zone: IntArray
+    dwelling_type: IntArray
+    log_weight: FloatArray
+    life_stage: IntArray
+    income_group: IntArray
+
+    @property
+    def n(self) -> int:
+        """Number of pairs."""
+        return int(self.seeker.shape[0])
+
+    @property
+    def alternative(self) -> IntArray:
+        """int[n_pairs] flat alternative index zone * 3 + type."""
+        return self.zone.astype(np.int64) * N_TYPES + self.dwelling_type
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Result of an allocation rule.
+
+    Attributes:
+        choice: int[n_seekers] index of the accepted pair, -1 if unplaced.
+        rejected: int[n_zones, 3] proposals turned away for lack of a dwelling.
+    """
+
+    choice: IntArray
+    rejected: IntArray
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a rule may read: the state at the start of its stage, read-only.
+
+    Attributes:
+        year: calendar year being simulated.
+        households: the resident households.
+        dwellings: the dwelling table.
+        zones: the zone table.
+        commute_minutes: float[n_nodes, n_nodes] generalised travel cost, minutes.
+        levers: the scenario's levers for this year (:class:`fh_sim.levers.YearLevers`).
+        assumptions: the run's :class:`fh_sim.config.AssumptionsConfig`.
+        rng: the run's single random generator.
+        seekers: households looking for a dwelling (choice and allocation stages).
+        excess_demand: int[n_zones, 3] proposals rejected for lack of a dwelling
+            this year (prices and construction stages).
+        scale: fraction of real households simulated.
+        income_thresholds: (low/mid, mid/high) income limits, SEK/year (2019 prices).
+        region_attractiveness: dict of regional indicators (accessibility, reputation,
+            price) relative to the base year, for the in-migrant pool.
+    """
+
+    year: int
+    households: Households
+    dwellings: Dwellings
+    zones: Zones
+    commute_minutes: FloatArray
+    levers: Any
+    assumptions: Any
+    rng: np.random.Generator
+    seekers: Households | None = None
+    excess_demand: IntArray | None = None
+    scale: float = 1.0
+    income_thresholds: tuple[float, float] = (0.0, 0.0)
+    region_attractiveness: dict[str, float] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> StepContext:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)

@@ -21,28 +21,38 @@ def summary(region: Region, year: int) -> str:
     lines.append(f"{'municipality':<16}{'code':>6}{'population 2019':>17}{'zones':>7}")
     for m, r in region.municipalities.iterrows():
         n = int((zones.municipality == m).sum())
-        lines.append(f"{m:<16}{str(r.get('kommun_code', '')):>6}{int(r.population_2019):>17,}"
-                     f"{n:>7}")
+        lines.append(
+            f"{m:<16}{str(r.get('kommun_code', '')):>6}{int(r.population_2019):>17,}{n:>7}"
+        )
     lines.append(f"{'total':<16}{'':>6}{pop:>17,}{len(zones):>7}")
     lines.append("")
-    lines.append(f"municipalities: {len(region.municipalities)}   zones: {len(zones)} "
-                 f"({int(zones.is_rural.sum())} rural)   external nodes: "
-                 f"{len(region.external_nodes)}   population 2019: {pop:,}")
+    lines.append(
+        f"municipalities: {len(region.municipalities)}   zones: {len(zones)} "
+        f"({int(zones.is_rural.sum())} rural)   external nodes: "
+        f"{len(region.external_nodes)}   population 2019: {pop:,}"
+    )
     links = links_in_year(region, year)
     by_mode = links.groupby("mode").agg(links=("link_id", "size"), lines=("line", "nunique"))
-    lines.append(f"links in service in {year}: " + ", ".join(
-        f"{m} {int(r.links)} ({int(r.lines)} lines)" for m, r in by_mode.iterrows()))
+    lines.append(
+        f"links in service in {year}: "
+        + ", ".join(f"{m} {int(r.links)} ({int(r.lines)} lines)" for m, r in by_mode.iterrows())
+    )
     counts = region.provenance.status.value_counts()
-    lines.append("shipped values by status: " + ", ".join(
-        f"{s} {int(counts.get(s, 0))}" for s in ("observed", "derived", "assumed")))
+    lines.append(
+        "shipped values by status: "
+        + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ("observed", "derived", "assumed"))
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str], *, command: str = "region", debug: bool = False) -> int:
     """Print the region summary and write ``region_map.png``."""
     parser = argparse.ArgumentParser(prog=f"fh-sim {command}", description=__doc__)
-    parser.add_argument("--data-dir", default="embedded",
-                        help="folder with the region's CSV files (default: embedded data)")
+    parser.add_argument(
+        "--data-dir",
+        default="embedded",
+        help="folder with the region's CSV files (default: embedded data)",
+    )
     parser.add_argument("--out", default=".", help="folder for region_map.png (default: .)")
     parser.add_argument("--year", type=int, default=2019, help="network year (default 2019)")
     args = parser.parse_args(argv)

@@ -41,12 +41,22 @@ def municipal_population(municipality: str, year: int) -> float:
 
 
 def build_municipalities() -> pd.DataFrame:
+    """One row per municipality with its observed figures."""
     rows = []
     for name, (code, pop, land, brf, crime, second, src) in facts.MUNICIPALITIES.items():
-        rows.append({"municipality": name, "kommun_code": code, "population_2019": pop,
-                     "land_area_km2": land, "brf_price_kr_per_m2": brf,
-                     "reported_crimes_per_100k": crime, "second_homes_2020": second,
-                     "status": "observed", "source": src})
+        rows.append(
+            {
+                "municipality": name,
+                "kommun_code": code,
+                "population_2019": pop,
+                "land_area_km2": land,
+                "brf_price_kr_per_m2": brf,
+                "reported_crimes_per_100k": crime,
+                "second_homes_2020": second,
+                "status": "observed",
+                "source": src,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -56,8 +66,7 @@ def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
     denom = sum(facts.BJUV_2005_PARTS.values())
     for zid, part in facts.BJUV_2005_PARTS.items():
         name, m, lat, lon, csrc, _, year, psrc, st = loc[zid]
-        loc[zid] = (name, m, lat, lon, csrc, facts.BJUV_MERGED_2018 * part / denom, year, psrc,
-                    st)
+        loc[zid] = (name, m, lat, lon, csrc, facts.BJUV_MERGED_2018 * part / denom, year, psrc, st)
     rows = []
     for m in muni.itertuples():
         members = [(z, v) for z, v in loc.items() if v[1] == m.municipality]
@@ -69,15 +78,25 @@ def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
         for (zid, v), share, pop in zip(members, shares, pops, strict=False):
             name, _, lat, lon, csrc, figure, year, psrc, station = v
             ref = municipal_population(m.municipality, year)
-            rows.append({
-                "zone_id": zid, "name": name, "municipality": m.municipality, "lat": lat,
-                "lon": lon, "coord_status": "observed", "is_rural": False,
-                "has_station": station, "locality_population": round(figure),
-                "locality_population_year": year, "municipal_population_that_year": round(ref),
-                "population_2019": int(pop), "status": "derived",
-                "source": f"population: {psrc}, share {share:.4f} of {round(ref)} (rules P1-P3, "
-                          f"R1); coords: {csrc}",
-            })
+            rows.append(
+                {
+                    "zone_id": zid,
+                    "name": name,
+                    "municipality": m.municipality,
+                    "lat": lat,
+                    "lon": lon,
+                    "coord_status": "observed",
+                    "is_rural": False,
+                    "has_station": station,
+                    "locality_population": round(figure),
+                    "locality_population_year": year,
+                    "municipal_population_that_year": round(ref),
+                    "population_2019": int(pop),
+                    "status": "derived",
+                    "source": f"population: {psrc}, share {share:.4f} of {round(ref)} "
+                    f"(rules P1-P3, R1); coords: {csrc}",
+                }
+            )
         anchor = facts.RURAL_ANCHORS[m.municipality]
         main = loc[facts.MAIN_TOWN[m.municipality]]
         if anchor is None:
@@ -86,16 +105,24 @@ def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
         else:
             where = f"at {anchor[0]} (rule P4)"
             lat, lon = anchor[2], anchor[3]
-        rows.append({
-            "zone_id": facts.RURAL_IDS[m.municipality],
-            "name": f"{m.municipality} rural remainder", "municipality": m.municipality,
-            "lat": lat, "lon": lon, "coord_status": "derived", "is_rural": True,
-            "has_station": anchor is not None and anchor[1] == "station",
-            "locality_population": None, "locality_population_year": None,
-            "municipal_population_that_year": None, "population_2019": int(pops[-1]),
-            "status": "derived",
-            "source": f"population: S01 total minus the localities (rule P2); coords {where}",
-        })
+        rows.append(
+            {
+                "zone_id": facts.RURAL_IDS[m.municipality],
+                "name": f"{m.municipality} rural remainder",
+                "municipality": m.municipality,
+                "lat": lat,
+                "lon": lon,
+                "coord_status": "derived",
+                "is_rural": True,
+                "has_station": anchor is not None and anchor[1] == "station",
+                "locality_population": None,
+                "locality_population_year": None,
+                "municipal_population_that_year": None,
+                "population_2019": int(pops[-1]),
+                "status": "derived",
+                "source": f"population: S01 total minus the localities (rule P2); coords {where}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -103,16 +130,27 @@ def build_external() -> pd.DataFrame:
     """Rule J3: external jobs = 0.5 x tätort population (assumed)."""
     rows = []
     for nid, (name, lat, lon, pop, year, src) in facts.EXTERNAL_NODES.items():
-        rows.append({"node_id": nid, "name": name, "lat": lat, "lon": lon, "population": pop,
-                     "population_year": year, "jobs": round(0.5 * pop),
-                     "jobs_status": "assumed", "status": "observed",
-                     "source": f"coords and population: {src}; jobs: rule J3"})
+        rows.append(
+            {
+                "node_id": nid,
+                "name": name,
+                "lat": lat,
+                "lon": lon,
+                "population": pop,
+                "population_year": year,
+                "jobs": round(0.5 * pop),
+                "jobs_status": "assumed",
+                "status": "observed",
+                "source": f"coords and population: {src}; jobs: rule J3",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _coords(zones: pd.DataFrame, ext: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    both = pd.concat([zones.set_index("zone_id")[["lat", "lon"]],
-                      ext.set_index("node_id")[["lat", "lon"]]])
+    both = pd.concat(
+        [zones.set_index("zone_id")[["lat", "lon"]], ext.set_index("node_id")[["lat", "lon"]]]
+    )
     return {k: (r.lat, r.lon) for k, r in both.iterrows()}
 
 
@@ -138,8 +176,11 @@ def _line_rows(line, xy) -> list[dict]:
     rows = []
     for k, (a, b) in enumerate(segs):
         minutes = anchored[k] if anchored[k] is not None else est[k]
-        single = anchored[k] is not None and line.anchors.get(a) is not None and (
-            line.anchors.get(b) is not None)
+        single = (
+            anchored[k] is not None
+            and line.anchors.get(a) is not None
+            and (line.anchors.get(b) is not None)
+        )
         if single:
             status, rule = "observed", line.anchor_source
         elif anchored[k] is not None:
@@ -152,16 +193,26 @@ def _line_rows(line, xy) -> list[dict]:
                 continue
             first = max(line.first_year, svc.first_year)
             suffix = f"@{first}" if len(line.services) > 1 and svc.first_year > 1990 else ""
-            rows.append({
-                "link_id": f"{line.line}:{a}-{b}{suffix}", "from_node": a, "to_node": b,
-                "mode": line.mode, "line": line.line, "minutes": round(minutes, 2),
-                "departures_per_hour": svc.departures_per_hour, "first_year": first,
-                "last_year": svc.last_year, "km": round(km[k], 2), "km_basis": basis[k],
-                "via_stops": line.via.get((a, b), 0),
-                "rule_minutes": None if math.isnan(est[k]) else round(est[k], 2),
-                "status": status, "frequency_status": svc.status,
-                "source": f"line: {line.source}; minutes: {rule}; frequency: {svc.source}",
-            })
+            rows.append(
+                {
+                    "link_id": f"{line.line}:{a}-{b}{suffix}",
+                    "from_node": a,
+                    "to_node": b,
+                    "mode": line.mode,
+                    "line": line.line,
+                    "minutes": round(minutes, 2),
+                    "departures_per_hour": svc.departures_per_hour,
+                    "first_year": first,
+                    "last_year": svc.last_year,
+                    "km": round(km[k], 2),
+                    "km_basis": basis[k],
+                    "via_stops": line.via.get((a, b), 0),
+                    "rule_minutes": None if math.isnan(est[k]) else round(est[k], 2),
+                    "status": status,
+                    "frequency_status": svc.status,
+                    "source": f"line: {line.source}; minutes: {rule}; frequency: {svc.source}",
+                }
+            )
     return rows
 
 
@@ -169,8 +220,7 @@ def build_links(zones: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
     """Lines from the facts plus rule F1 feeders for zones no line serves in 2019."""
     xy = _coords(zones, ext)
     rows = [r for line in LINES for r in _line_rows(line, xy)]
-    served_2019 = {r[k] for r in rows if r["first_year"] <= 2019 for k in ("from_node",
-                                                                            "to_node")}
+    served_2019 = {r[k] for r in rows if r["first_year"] <= 2019 for k in ("from_node", "to_node")}
     hubs = [z for z in zones["zone_id"] if z in served_2019]
     for z in zones["zone_id"]:
         if z in served_2019:
@@ -178,28 +228,64 @@ def build_links(zones: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
         target = min(hubs, key=lambda h, z=z: haversine_km(*xy[z], *xy[h]))
         km = haversine_km(*xy[z], *xy[target])
         est = segment_minutes("bus", km)
-        rows.append({
-            "link_id": f"feeder_{z}:{z}-{target}", "from_node": z, "to_node": target,
-            "mode": "bus", "line": f"feeder_{z}", "minutes": round(est, 2),
-            "departures_per_hour": FEEDER_DPH, "first_year": 1990, "last_year": None,
-            "km": round(km, 2), "km_basis": "straight", "via_stops": 0,
-            "rule_minutes": round(est, 2), "status": "derived", "frequency_status": "assumed",
-            "source": "rule F1 (feeder bus to the nearest zone served by a line in 2019); "
-                      "minutes: rule T2; frequency: assumed hourly",
-        })
+        rows.append(
+            {
+                "link_id": f"feeder_{z}:{z}-{target}",
+                "from_node": z,
+                "to_node": target,
+                "mode": "bus",
+                "line": f"feeder_{z}",
+                "minutes": round(est, 2),
+                "departures_per_hour": FEEDER_DPH,
+                "first_year": 1990,
+                "last_year": None,
+                "km": round(km, 2),
+                "km_basis": "straight",
+                "via_stops": 0,
+                "rule_minutes": round(est, 2),
+                "status": "derived",
+                "frequency_status": "assumed",
+                "source": "rule F1 (feeder bus to the nearest zone served by a line in 2019); "
+                "minutes: rule T2; frequency: assumed hourly",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def build_travel_time_facts() -> pd.DataFrame:
+    """Travel times found in sources (anchors of rule T3, and checks)."""
     return pd.DataFrame(
-        [{"line": line, "from_node": a, "to_node": b, "minutes": minutes, "use": use,
-          "status": "observed", "source": src} for line, a, b, minutes, use, src in FOUND_TIMES])
+        [
+            {
+                "line": line,
+                "from_node": a,
+                "to_node": b,
+                "minutes": minutes,
+                "use": use,
+                "status": "observed",
+                "source": src,
+            }
+            for line, a, b, minutes, use, src in FOUND_TIMES
+        ]
+    )
 
 
 def build_municipality_facts() -> pd.DataFrame:
+    """Observed municipal housing and commuting facts, long format."""
     return pd.DataFrame(
-        [{"municipality": m, "attribute": a, "value": v, "unit": u, "year": y,
-          "status": "observed", "source": s} for m, a, v, u, y, s in facts.MUNICIPALITY_FACTS])
+        [
+            {
+                "municipality": m,
+                "attribute": a,
+                "value": v,
+                "unit": u,
+                "year": y,
+                "status": "observed",
+                "source": s,
+            }
+            for m, a, v, u, y, s in facts.MUNICIPALITY_FACTS
+        ]
+    )
 
 
 def main() -> None:
@@ -210,18 +296,27 @@ def main() -> None:
     ext = build_external()
     links = build_links(zones, ext)
     attrs = zone_attributes(zones, muni)
-    tables = {"municipalities": muni, "municipality_facts": build_municipality_facts(),
-              "zones": zones, "zone_attributes": attrs, "external_nodes": ext, "links": links,
-              "travel_time_facts": build_travel_time_facts()}
+    tables = {
+        "municipalities": muni,
+        "municipality_facts": build_municipality_facts(),
+        "zones": zones,
+        "zone_attributes": attrs,
+        "external_nodes": ext,
+        "links": links,
+        "travel_time_facts": build_travel_time_facts(),
+    }
     for name, df in tables.items():
         df = df.copy()
         for col in df.columns:
             vals = df[col].dropna()
-            if df[col].dtype == object and len(vals) and all(
-                isinstance(v, int | float) and float(v).is_integer() for v in vals
+            if (
+                df[col].dtype == object
+                and len(vals)
+                and all(isinstance(v, int | float) and float(v).is_integer() for v in vals)
+                or df[col].dtype.kind == "f"
+                and len(vals)
+                and (vals % 1 == 0).all()
             ):
-                df[col] = df[col].astype("Int64")
-            elif df[col].dtype.kind == "f" and len(vals) and (vals % 1 == 0).all():
                 df[col] = df[col].astype("Int64")
         df.to_csv(OUT / f"{name}.csv", index=False, lineterminator="\n")
 

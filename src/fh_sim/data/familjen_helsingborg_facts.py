@@ -6,6 +6,8 @@ computed from them lives in :mod:`fh_sim.data.build_familjen_helsingborg`.
 
 from __future__ import annotations
 
+# fmt: off
+
 # municipality: (SCB code, population 31 Dec 2019, land km2 or None, brf kr/m2 or None,
 #   reported crimes per 100k or None, second homes 2020, source keys)
 MUNICIPALITIES: dict[str, tuple[str, int, float | None, int | None, int | None, int, str]] = {
@@ -183,3 +185,4 @@ MUNICIPALITY_FACTS: list[tuple[str, str, float, str, str, str]] = [
     ("Landskrona", "out_commuters", 8894, "persons", "2017", "S24"),
     ("Landskrona", "live_and_work", 10096, "persons", "2017", "S24"),
 ]
+# fmt: on

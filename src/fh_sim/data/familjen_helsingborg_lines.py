@@ -10,6 +10,7 @@ Feeder buses for zones that no line serves are added by the build (rule F1).
 
 from __future__ import annotations
 
+# fmt: off
 from dataclasses import dataclass, field
 
 
@@ -218,3 +219,4 @@ FOUND_TIMES: tuple[tuple[str, str, str, float, str, str], ...] = (
     ("ferry_hh", "helsingborg", "helsingor", 20, "anchor", "S53; S37"),
     ("bus_210", "svalov", "teckomatorp", 15, "anchor", "S18 (about 15, pre-2021)"),
 )
+# fmt: on

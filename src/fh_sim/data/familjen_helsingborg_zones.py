@@ -18,18 +18,40 @@ JOB_WEIGHT = {"main": 1.5, "locality": 1.0, "rural": 0.5}
 JOBS_PER_RESIDENT_LANDSKRONA_2017 = (6578 + 10096) / 45286
 CAPACITY_FACTOR = {"station": 0.25, "no_station": 0.10, "rural": 0.15}
 PLANNED_SHARE_PER_YEAR = 0.01
-COAST = {"helsingborg": 1.0, "rydeback": 1.0, "hittarp": 1.0, "landskrona": 1.0,
-         "glumslov": 1.0, "hoganas": 1.0, "viken": 1.0, "hoganas_rural": 1.0,
-         "angelholm": 1.0, "bastad": 1.0, "torekov": 1.0, "landskrona_rural": 1.0,
-         "jonstorp": 0.5, "forslov": 0.5, "haljarp": 0.5, "helsingborg_rural": 0.5,
-         "kattarp": 0.5}
-NATURE = {"hoganas_rural": 1.0, "svalov_rural": 1.0, "ljungbyhed": 0.9, "bastad_rural": 0.9,
-          "forslov": 0.7, "helsingborg": 0.2}
+COAST = {
+    "helsingborg": 1.0,
+    "rydeback": 1.0,
+    "hittarp": 1.0,
+    "landskrona": 1.0,
+    "glumslov": 1.0,
+    "hoganas": 1.0,
+    "viken": 1.0,
+    "hoganas_rural": 1.0,
+    "angelholm": 1.0,
+    "bastad": 1.0,
+    "torekov": 1.0,
+    "landskrona_rural": 1.0,
+    "jonstorp": 0.5,
+    "forslov": 0.5,
+    "haljarp": 0.5,
+    "helsingborg_rural": 0.5,
+    "kattarp": 0.5,
+}
+NATURE = {
+    "hoganas_rural": 1.0,
+    "svalov_rural": 1.0,
+    "ljungbyhed": 0.9,
+    "bastad_rural": 0.9,
+    "forslov": 0.7,
+    "helsingborg": 0.2,
+}
 NATURE_BY_KIND = {"main": 0.3, "locality": 0.5, "rural": 0.7}
-PRICE_NEIGHBOURS = {"Ängelholm": ["Helsingborg", "Höganäs", "Båstad", "Klippan"],
-                    "Åstorp": ["Bjuv", "Klippan", "Helsingborg"],
-                    "Svalöv": ["Landskrona", "Bjuv", "Klippan"],
-                    "Örkelljunga": ["Klippan", "Perstorp", "Båstad"]}
+PRICE_NEIGHBOURS = {
+    "Ängelholm": ["Helsingborg", "Höganäs", "Båstad", "Klippan"],
+    "Åstorp": ["Bjuv", "Klippan", "Helsingborg"],
+    "Svalöv": ["Landskrona", "Bjuv", "Klippan"],
+    "Örkelljunga": ["Klippan", "Perstorp", "Båstad"],
+}
 CRIME_UNLISTED_FACTOR = 0.7
 
 
@@ -63,8 +85,14 @@ def _dwellings(zones: pd.DataFrame, kinds: pd.Series) -> tuple[pd.DataFrame, dic
         mix, st, src = _municipal_mix(m)
         by_type = _lr(total, mix)
         for t, col in enumerate(out.columns):
-            fixed = {i: grp.population_2019[i] / grp.population_2019.sum() * total
-                     * ZONE_MIX[kinds[i]][t] for i in grp.index if kinds[i] != "main"}
+            fixed = {
+                i: grp.population_2019[i]
+                / grp.population_2019.sum()
+                * total
+                * ZONE_MIX[kinds[i]][t]
+                for i in grp.index
+                if kinds[i] != "main"
+            }
             main = [i for i in grp.index if kinds[i] == "main"]
             weights = np.array([fixed.get(i, 0.0) for i in grp.index])
             remainder = by_type[t] - weights.sum()
@@ -113,15 +141,24 @@ def zone_attributes(zones: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
     price_idx = _index(muni, "brf_price_kr_per_m2", fill_price)
     crime = muni.set_index("municipality").reported_crimes_per_100k.astype(float)
     low = CRIME_UNLISTED_FACTOR * float(crime.min())
-    crime_idx = _index(muni, "reported_crimes_per_100k",
-                       {m: low for m in crime.index[crime.isna()]})
+    crime_idx = _index(
+        muni, "reported_crimes_per_100k", {m: low for m in crime.index[crime.isna()]}
+    )
     logp = np.log(zones.population_2019.to_numpy(float))
     services = (logp - logp.min()) / (logp.max() - logp.min())
     rows: list[dict] = []
 
     def add(i: int, attr: str, value: float, unit: str, status: str, source: str) -> None:
-        rows.append({"zone_id": zones.zone_id[i], "attribute": attr, "value": value,
-                     "unit": unit, "status": status, "source": source})
+        rows.append(
+            {
+                "zone_id": zones.zone_id[i],
+                "attribute": attr,
+                "value": value,
+                "unit": unit,
+                "status": status,
+                "source": source,
+            }
+        )
 
     for i, z in zones.iterrows():
         st, src = dw_status[i]
@@ -129,27 +166,63 @@ def zone_attributes(zones: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
             add(i, f"dwellings_{col}", int(dw.loc[i, col]), "dwellings", st, src)
         add(i, "jobs", int(jobs[i]), "jobs", *job_status[i])
         add(i, "amenity_coast", COAST.get(z.zone_id, 0.0), "index_0_1", "assumed", "rule E1")
-        add(i, "amenity_nature", NATURE.get(z.zone_id, NATURE_BY_KIND[kinds[i]]), "index_0_1",
-            "assumed", "rule E2")
-        add(i, "amenity_services", round(float(services[i]), 4), "index_0_1", "derived",
-            "rule E3 (log population scaled to 0-1)")
+        add(
+            i,
+            "amenity_nature",
+            NATURE.get(z.zone_id, NATURE_BY_KIND[kinds[i]]),
+            "index_0_1",
+            "assumed",
+            "rule E2",
+        )
+        add(
+            i,
+            "amenity_services",
+            round(float(services[i]), 4),
+            "index_0_1",
+            "derived",
+            "rule E3 (log population scaled to 0-1)",
+        )
         m = z.municipality
         observed_price = not np.isnan(prices[m])
-        add(i, "price_index", round(float(price_idx[m]), 4), "index_region_mean_1",
+        add(
+            i,
+            "price_index",
+            round(float(price_idx[m]), 4),
+            "index_region_mean_1",
             "derived" if observed_price else "assumed",
-            "S27 brf kr/m2 over the regional mean (rule E4)" if observed_price
-            else "rule E4: mean brf price of neighbours " + ", ".join(PRICE_NEIGHBOURS[m]))
+            "S27 brf kr/m2 over the regional mean (rule E4)"
+            if observed_price
+            else "rule E4: mean brf price of neighbours " + ", ".join(PRICE_NEIGHBOURS[m]),
+        )
         observed_crime = not np.isnan(crime[m])
-        add(i, "crime_index", round(float(crime_idx[m]), 4), "index_region_mean_1",
+        add(
+            i,
+            "crime_index",
+            round(float(crime_idx[m]), 4),
+            "index_region_mean_1",
             "derived" if observed_crime else "assumed",
-            "S30 reported crimes per 100k over the regional mean (rule E5)" if observed_crime
-            else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)")
+            "S30 reported crimes per 100k over the regional mean (rule E5)"
+            if observed_crime
+            else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)",
+        )
         stock = int(dw.loc[i].sum())
         kind = "rural" if z.is_rural else ("station" if z.has_station else "no_station")
-        add(i, "land_capacity_dwellings", int(round(stock * (1 + CAPACITY_FACTOR[kind]))),
-            "dwellings", "assumed", f"rule L1 (stock x {1 + CAPACITY_FACTOR[kind]:g})")
-        add(i, "planned_dwellings_per_year", round(stock * PLANNED_SHARE_PER_YEAR, 1),
-            "dwellings_per_year", "assumed", "rule L2 (1% of the stock per year)")
+        add(
+            i,
+            "land_capacity_dwellings",
+            int(round(stock * (1 + CAPACITY_FACTOR[kind]))),
+            "dwellings",
+            "assumed",
+            f"rule L1 (stock x {1 + CAPACITY_FACTOR[kind]:g})",
+        )
+        add(
+            i,
+            "planned_dwellings_per_year",
+            round(stock * PLANNED_SHARE_PER_YEAR, 1),
+            "dwellings_per_year",
+            "assumed",
+            "rule L2 (1% of the stock per year)",
+        )
     return pd.DataFrame(rows)
 
 

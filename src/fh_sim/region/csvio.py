@@ -31,34 +31,43 @@ def _convert(text: str, col: Column, *, file: str, line: int, name: str) -> obje
         try:
             value = float(text)
         except ValueError:
-            raise DataError(f"expected a number, found {text!r}", file=file, row=line,
-                            column=name) from None
+            raise DataError(
+                f"expected a number, found {text!r}", file=file, row=line, column=name
+            ) from None
         if not math.isfinite(value):
-            raise DataError(f"expected a finite number, found {text!r}", file=file, row=line,
-                            column=name)
+            raise DataError(
+                f"expected a finite number, found {text!r}", file=file, row=line, column=name
+            )
         if kind == "int" and not value.is_integer():
-            raise DataError(f"expected a whole number, found {text!r}", file=file, row=line,
-                            column=name)
+            raise DataError(
+                f"expected a whole number, found {text!r}", file=file, row=line, column=name
+            )
         if col.low is not None and (value < col.low or (col.low_open and value == col.low)):
             sign = ">" if col.low_open else ">="
-            raise DataError(f"must be {sign} {col.low:g}, found {text}", file=file, row=line,
-                            column=name)
+            raise DataError(
+                f"must be {sign} {col.low:g}, found {text}", file=file, row=line, column=name
+            )
         if col.high is not None and value > col.high:
-            raise DataError(f"must be <= {col.high:g}, found {text}", file=file, row=line,
-                            column=name)
+            raise DataError(
+                f"must be <= {col.high:g}, found {text}", file=file, row=line, column=name
+            )
         return int(value) if kind == "int" else value
     if kind == "bool":
         low = text.lower()
         if low in TRUE or low in FALSE:
             return low in TRUE
-        raise DataError(f"expected True or False, found {text!r}", file=file, row=line,
-                        column=name)
+        raise DataError(f"expected True or False, found {text!r}", file=file, row=line, column=name)
     if kind == "status" and text not in STATUSES:
-        raise DataError(f"must be one of {', '.join(STATUSES)}, found {text!r}", file=file,
-                        row=line, column=name)
+        raise DataError(
+            f"must be one of {', '.join(STATUSES)}, found {text!r}",
+            file=file,
+            row=line,
+            column=name,
+        )
     if kind == "mode" and text not in MODES:
-        raise DataError(f"must be one of {', '.join(MODES)}, found {text!r}", file=file,
-                        row=line, column=name)
+        raise DataError(
+            f"must be one of {', '.join(MODES)}, found {text!r}", file=file, row=line, column=name
+        )
     return text
 
 
@@ -70,7 +79,7 @@ def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
         spec: the file's schema.
 
     Returns:
-        One row per data row, typed columns in file order plus ``_line`` (the line number
+        One row per data row, typed columns in file order plus ``csv_line`` (the line number
         of the row in the file); ``None`` when an optional file is absent.
 
     Raises:
@@ -107,28 +116,33 @@ def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
         except StopIteration:
             break
         except csv.Error as err:
-            raise DataError(f"malformed CSV: {err}", file=str(path),
-                            row=reader.line_num) from None
+            raise DataError(f"malformed CSV: {err}", file=str(path), row=reader.line_num) from None
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise DataError(f"malformed CSV: expected {len(header)} fields, found {len(cells)}",
-                            file=str(path), row=line)
+            raise DataError(
+                f"malformed CSV: expected {len(header)} fields, found {len(cells)}",
+                file=str(path),
+                row=line,
+            )
         rec: dict[str, object] = {}
         for name, cell in zip(header, cells, strict=True):
             col = spec.columns.get(name)
-            rec[name] = (_convert(cell, col, file=str(path), line=line, name=name)
-                         if col else cell)
-        rec["_line"] = line
+            rec[name] = _convert(cell, col, file=str(path), line=line, name=name) if col else cell
+        rec["csv_line"] = line
         records.append(rec)
-    df = pd.DataFrame(records, columns=[*header, "_line"])
+    df = pd.DataFrame(records, columns=[*header, "csv_line"])
     if spec.id_column is not None:
         seen: dict[object, int] = {}
-        for value, line in zip(df[spec.id_column], df["_line"], strict=True):
+        for value, line in zip(df[spec.id_column], df["csv_line"], strict=True):
             if value in seen:
-                raise DataError(f"duplicate id {value!r} (first on line {seen[value]})",
-                                file=str(path), row=int(line), column=spec.id_column)
+                raise DataError(
+                    f"duplicate id {value!r} (first on line {seen[value]})",
+                    file=str(path),
+                    row=int(line),
+                    column=spec.id_column,
+                )
             seen[value] = int(line)
     for name, col in spec.columns.items():
         if col.kind == "int":

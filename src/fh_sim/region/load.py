@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 
 from fh_sim.errors import DataError
-from fh_sim.region import schema as S
+from fh_sim.region import schema as sch
 from fh_sim.region.csvio import read_table
 from fh_sim.region.region import Region
 
@@ -49,54 +49,72 @@ def load_region(data_dir: str | Path | None = None) -> Region:
             minutes or frequency, negative stock, population sums, disconnected network).
     """
     folder = resolve_data_dir(data_dir)
-    t = {spec.file: read_table(folder, spec) for spec in S.ALL_TABLES}
-    muni = t[S.MUNICIPALITIES.file]
-    zones = t[S.ZONES.file]
-    attrs = t[S.ZONE_ATTRIBUTES.file]
-    ext = t[S.EXTERNAL_NODES.file]
-    links = t[S.LINKS.file]
-    path = {spec.file: str(folder / spec.file) for spec in S.ALL_TABLES}
+    t = {spec.file: read_table(folder, spec) for spec in sch.ALL_TABLES}
+    muni = t[sch.MUNICIPALITIES.file]
+    zones = t[sch.ZONES.file]
+    attrs = t[sch.ZONE_ATTRIBUTES.file]
+    ext = t[sch.EXTERNAL_NODES.file]
+    links = t[sch.LINKS.file]
+    path = {spec.file: str(folder / spec.file) for spec in sch.ALL_TABLES}
 
     _check_zones(zones, muni, path)
-    wide = _pivot_attributes(attrs, zones, path[S.ZONE_ATTRIBUTES.file])
-    for name, line in zip(ext.node_id, ext._line, strict=True):
+    wide = _pivot_attributes(attrs, zones, path[sch.ZONE_ATTRIBUTES.file])
+    for name, line in zip(ext.node_id, ext.csv_line, strict=True):
         if name in set(zones.zone_id):
-            raise DataError(f"node id {name!r} is also a zone id", file=path[S.EXTERNAL_NODES.file],
-                            row=int(line), column="node_id")
-    _check_links(links, [*zones.zone_id, *ext.node_id], path[S.LINKS.file])
+            raise DataError(
+                f"node id {name!r} is also a zone id",
+                file=path[sch.EXTERNAL_NODES.file],
+                row=int(line),
+                column="node_id",
+            )
+    _check_links(links, [*zones.zone_id, *ext.node_id], path[sch.LINKS.file])
     hub = str(zones.sort_values("population_2019", ascending=False).zone_id.iloc[0])
-    check_connected(links, zones.zone_id.tolist(), ext.node_id.tolist(), hub,
-                    file=path[S.LINKS.file])
+    check_connected(
+        links, zones.zone_id.tolist(), ext.node_id.tolist(), hub, file=path[sch.LINKS.file]
+    )
 
     prov = build_provenance(t)
-    zone_table = zones.drop(columns=["_line"]).set_index("zone_id")
+    zone_table = zones.drop(columns=["csv_line"]).set_index("zone_id")
     zone_table = zone_table.join(wide)
     region = Region(
-        municipalities=muni.drop(columns=["_line"]).set_index("municipality"),
+        municipalities=muni.drop(columns=["csv_line"]).set_index("municipality"),
         zones=zone_table,
-        external_nodes=ext.drop(columns=["_line"]).set_index("node_id"),
-        links=links.drop(columns=["_line"]).reset_index(drop=True),
+        external_nodes=ext.drop(columns=["csv_line"]).set_index("node_id"),
+        links=links.drop(columns=["csv_line"]).reset_index(drop=True),
         provenance=prov,
         data_dir=folder,
     )
-    logger.info("region loaded from %s: %d zones, %d external nodes, %d links", folder,
-                region.n_zones, len(region.external_nodes), len(region.links))
+    logger.info(
+        "region loaded from %s: %d zones, %d external nodes, %d links",
+        folder,
+        region.n_zones,
+        len(region.external_nodes),
+        len(region.links),
+    )
     return region
 
 
 def _check_zones(zones: pd.DataFrame, muni: pd.DataFrame, path: dict[str, str]) -> None:
     known = set(muni.municipality)
-    for m, line in zip(zones.municipality, zones._line, strict=True):
+    for m, line in zip(zones.municipality, zones.csv_line, strict=True):
         if m not in known:
-            raise DataError(f"unknown municipality {m!r}", file=path[S.ZONES.file],
-                            row=int(line), column="municipality")
+            raise DataError(
+                f"unknown municipality {m!r}",
+                file=path[sch.ZONES.file],
+                row=int(line),
+                column="municipality",
+            )
     sums = zones.groupby("municipality").population_2019.sum()
-    for m, total, line in zip(muni.municipality, muni.population_2019, muni._line, strict=True):
+    for m, total, line in zip(muni.municipality, muni.population_2019, muni.csv_line, strict=True):
         got = int(sums.get(m, 0))
         if got != int(total):
-            raise DataError(f"zones of {m} sum to {got} persons, not the municipality's "
-                            f"population_2019 {int(total)}", file=path[S.MUNICIPALITIES.file],
-                            row=int(line), column="population_2019")
+            raise DataError(
+                f"zones of {m} sum to {got} persons, not the municipality's "
+                f"population_2019 {int(total)}",
+                file=path[sch.MUNICIPALITIES.file],
+                row=int(line),
+                column="population_2019",
+            )
 
 
 def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -105,31 +123,48 @@ def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd
     seen: set[tuple[str, str]] = set()
     for r in attrs.itertuples():
         if r.zone_id not in known:
-            raise DataError(f"unknown zone {r.zone_id!r}", file=file, row=r._line,
-                            column="zone_id")
-        if r.attribute not in S.ZONE_ATTRIBUTE_UNITS:
-            raise DataError(f"unknown attribute {r.attribute!r}; expected one of "
-                            f"{', '.join(S.ZONE_ATTRIBUTE_UNITS)}", file=file, row=r._line,
-                            column="attribute")
-        unit, low, high = S.ZONE_ATTRIBUTE_UNITS[r.attribute]
+            raise DataError(
+                f"unknown zone {r.zone_id!r}", file=file, row=r.csv_line, column="zone_id"
+            )
+        if r.attribute not in sch.ZONE_ATTRIBUTE_UNITS:
+            raise DataError(
+                f"unknown attribute {r.attribute!r}; expected one of "
+                f"{', '.join(sch.ZONE_ATTRIBUTE_UNITS)}",
+                file=file,
+                row=r.csv_line,
+                column="attribute",
+            )
+        unit, low, high = sch.ZONE_ATTRIBUTE_UNITS[r.attribute]
         if r.unit != unit:
-            raise DataError(f"{r.attribute} must be in {unit!r}, found {r.unit!r}", file=file,
-                            row=r._line, column="unit")
+            raise DataError(
+                f"{r.attribute} must be in {unit!r}, found {r.unit!r}",
+                file=file,
+                row=r.csv_line,
+                column="unit",
+            )
         if r.value < low or (high is not None and r.value > high):
             hi = "" if high is None else f" and <= {high:g}"
-            raise DataError(f"{r.attribute} must be >= {low:g}{hi}, found {r.value:g}",
-                            file=file, row=r._line, column="value")
+            raise DataError(
+                f"{r.attribute} must be >= {low:g}{hi}, found {r.value:g}",
+                file=file,
+                row=r.csv_line,
+                column="value",
+            )
         key = (r.zone_id, r.attribute)
         if key in seen:
-            raise DataError(f"duplicate attribute {r.attribute!r} for zone {r.zone_id!r}",
-                            file=file, row=r._line, column="attribute")
+            raise DataError(
+                f"duplicate attribute {r.attribute!r} for zone {r.zone_id!r}",
+                file=file,
+                row=r.csv_line,
+                column="attribute",
+            )
         seen.add(key)
     for z in zones.zone_id:
-        for a in S.ZONE_ATTRIBUTE_UNITS:
+        for a in sch.ZONE_ATTRIBUTE_UNITS:
             if (z, a) not in seen:
                 raise DataError(f"zone {z!r} has no value for attribute {a!r}", file=file)
     wide = attrs.pivot(index="zone_id", columns="attribute", values="value")
-    return wide[list(S.ZONE_ATTRIBUTE_UNITS)]
+    return wide[list(sch.ZONE_ATTRIBUTE_UNITS)]
 
 
 def _check_links(links: pd.DataFrame, nodes: list[str], file: str) -> None:
@@ -137,14 +172,20 @@ def _check_links(links: pd.DataFrame, nodes: list[str], file: str) -> None:
     for r in links.itertuples():
         for col in ("from_node", "to_node"):
             if getattr(r, col) not in known:
-                raise DataError(f"unknown node {getattr(r, col)!r}", file=file, row=r._line,
-                                column=col)
+                raise DataError(
+                    f"unknown node {getattr(r, col)!r}", file=file, row=r.csv_line, column=col
+                )
         if r.from_node == r.to_node:
-            raise DataError("a link must join two different nodes", file=file, row=r._line,
-                            column="to_node")
+            raise DataError(
+                "a link must join two different nodes", file=file, row=r.csv_line, column="to_node"
+            )
         if pd.notna(r.last_year) and r.last_year < r.first_year:
-            raise DataError(f"last_year {r.last_year} is before first_year {r.first_year}",
-                            file=file, row=r._line, column="last_year")
+            raise DataError(
+                f"last_year {r.last_year} is before first_year {r.first_year}",
+                file=file,
+                row=r.csv_line,
+                column="last_year",
+            )
 
 
 def active_mask(links: pd.DataFrame, year: int) -> pd.Series:
@@ -160,8 +201,9 @@ def change_years(links: pd.DataFrame) -> list[int]:
     return sorted(years)
 
 
-def check_connected(links: pd.DataFrame, zone_ids: list[str], node_ids: list[str], hub: str,
-                    *, file: str) -> None:
+def check_connected(
+    links: pd.DataFrame, zone_ids: list[str], node_ids: list[str], hub: str, *, file: str
+) -> None:
     """Every zone and external node reaches ``hub`` in every year the network changes.
 
     Raises:
@@ -175,24 +217,36 @@ def check_connected(links: pd.DataFrame, zone_ids: list[str], node_ids: list[str
         reach = nx.node_connected_component(g, hub)
         for n in [*zone_ids, *node_ids]:
             if n not in reach:
-                raise DataError(f"node {n!r} cannot reach {hub!r} on the links in service in "
-                                f"{year}: the network is disconnected", file=file)
+                raise DataError(
+                    f"node {n!r} cannot reach {hub!r} on the links in service in "
+                    f"{year}: the network is disconnected",
+                    file=file,
+                )
 
 
 def build_provenance(tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """Long table (table, id, attribute, value, unit, status, source) of shipped values."""
     parts: list[pd.DataFrame] = []
-    for spec in S.ALL_TABLES:
+    for spec in sch.ALL_TABLES:
         df = tables.get(spec.file)
         if df is None or df.empty:
             continue
         table = spec.file.removesuffix(".csv")
         if "attribute" in df.columns and "value" in df.columns:
             ids = df["zone_id"] if "zone_id" in df.columns else df["municipality"]
-            parts.append(pd.DataFrame({
-                "table": table, "id": ids.astype(str), "attribute": df["attribute"],
-                "value": df["value"].map(lambda v: f"{v:g}"), "unit": df["unit"],
-                "status": df["status"], "source": df["source"]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": table,
+                        "id": ids.astype(str),
+                        "attribute": df["attribute"],
+                        "value": df["value"].map(lambda v: f"{v:g}"),
+                        "unit": df["unit"],
+                        "status": df["status"],
+                        "source": df["source"],
+                    }
+                )
+            )
             continue
         if spec.id_column is None:
             ids = df["line"] + ":" + df["from_node"] + "-" + df["to_node"]
@@ -203,9 +257,18 @@ def build_provenance(tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
                 continue
             keep = df[name].notna()
             status_col = col.status_column if col.status_column in df.columns else "status"
-            parts.append(pd.DataFrame({
-                "table": table, "id": ids[keep], "attribute": name,
-                "value": df.loc[keep, name].map(lambda v: f"{float(v):g}"), "unit": col.unit,
-                "status": df.loc[keep, status_col], "source": df.loc[keep, "source"]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": table,
+                        "id": ids[keep],
+                        "attribute": name,
+                        "value": df.loc[keep, name].map(lambda v: f"{float(v):g}"),
+                        "unit": col.unit,
+                        "status": df.loc[keep, status_col],
+                        "source": df.loc[keep, "source"],
+                    }
+                )
+            )
     cols = ["table", "id", "attribute", "value", "unit", "status", "source"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)

@@ -16,13 +16,22 @@ from fh_sim.region.network import links_in_year  # noqa: E402
 from fh_sim.region.region import Region  # noqa: E402
 from fh_sim.types import FloatArray  # noqa: E402
 
-MODE_STYLE = {"rail": ("#c0392b", 2.2, "-"), "bus": ("#2471a3", 1.2, "--"),
-              "ferry": ("#17a589", 3.0, ":")}
+MODE_STYLE = {
+    "rail": ("#c0392b", 2.2, "-"),
+    "bus": ("#2471a3", 1.2, "--"),
+    "ferry": ("#17a589", 3.0, ":"),
+}
 LABEL_MIN_POPULATION = 5000
 
 
-def draw_network(region: Region, year: int, *, values: FloatArray | None = None,
-                 value_label: str | None = None, ax: Axes | None = None) -> Figure:
+def draw_network(
+    region: Region,
+    year: int,
+    *,
+    values: FloatArray | None = None,
+    value_label: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
     """Draw the network of ``year``: zones sized by population, links coloured by mode.
 
     Args:
@@ -41,16 +50,21 @@ def draw_network(region: Region, year: int, *, values: FloatArray | None = None,
     else:
         fig = ax.figure
     zones, ext = region.zones, region.external_nodes
-    xy = {**{z: (r.lon, r.lat) for z, r in zones.iterrows()},
-          **{n: (r.lon, r.lat) for n, r in ext.iterrows()}}
+    xy = {
+        **{z: (r.lon, r.lat) for z, r in zones.iterrows()},
+        **{n: (r.lon, r.lat) for n, r in ext.iterrows()},
+    }
     links = links_in_year(region, year)
     for mode in ("bus", "rail", "ferry"):
         colour, width, style = MODE_STYLE.get(mode, ("grey", 1.0, "-"))
-        for r in links[links["mode"] == mode].drop_duplicates(["from_node", "to_node"]).itertuples():
+        for r in (
+            links[links["mode"] == mode].drop_duplicates(["from_node", "to_node"]).itertuples()
+        ):
             (x0, y0), (x1, y1) = xy[r.from_node], xy[r.to_node]
             ax.plot([x0, x1], [y0, y1], color=colour, lw=width, ls=style, zorder=1, alpha=0.85)
-    size = 20 + 400 * np.sqrt(zones["population_2019"].to_numpy(float)
-                              / zones["population_2019"].max())
+    size = 20 + 400 * np.sqrt(
+        zones["population_2019"].to_numpy(float) / zones["population_2019"].max()
+    )
     if values is None:
         ax.scatter(zones.lon, zones.lat, s=size, c="#f5b041", edgecolors="black", zorder=3)
     else:
@@ -59,23 +73,44 @@ def draw_network(region: Region, year: int, *, values: FloatArray | None = None,
             raise ValueError(f"values must have shape ({len(zones)},), got {vals.shape}")
         two_sided = vals.min() < 0 < vals.max()
         lim = float(np.abs(vals).max()) or 1.0
-        sc = ax.scatter(zones.lon, zones.lat, s=size, c=vals, edgecolors="black", zorder=3,
-                        cmap="RdBu" if two_sided else "viridis",
-                        vmin=-lim if two_sided else None, vmax=lim if two_sided else None)
+        sc = ax.scatter(
+            zones.lon,
+            zones.lat,
+            s=size,
+            c=vals,
+            edgecolors="black",
+            zorder=3,
+            cmap="RdBu" if two_sided else "viridis",
+            vmin=-lim if two_sided else None,
+            vmax=lim if two_sided else None,
+        )
         fig.colorbar(sc, ax=ax, shrink=0.6, label=value_label or "")
     ax.scatter(ext.lon, ext.lat, s=60, marker="s", c="#7f8c8d", edgecolors="black", zorder=3)
-    for z, r in zones.iterrows():
+    for _z, r in zones.iterrows():
         if r.population_2019 >= LABEL_MIN_POPULATION and not r.is_rural:
-            ax.annotate(r["name"].split(" och ")[0], (r.lon, r.lat), xytext=(5, 4),
-                        textcoords="offset points", fontsize=8, zorder=4)
+            ax.annotate(
+                r["name"].split(" och ")[0],
+                (r.lon, r.lat),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=8,
+                zorder=4,
+            )
     for _, r in ext.iterrows():
-        ax.annotate(r["name"], (r.lon, r.lat), xytext=(5, -10), textcoords="offset points",
-                    fontsize=7, color="#555555", zorder=4)
-    handles = [Line2D([], [], color=c, lw=w, ls=s, label=m) for m, (c, w, s) in
-               MODE_STYLE.items()]
-    handles += [Line2D([], [], marker="o", ls="", mfc="#f5b041", mec="black", label="zone"),
-                Line2D([], [], marker="s", ls="", mfc="#7f8c8d", mec="black",
-                       label="external node")]
+        ax.annotate(
+            r["name"],
+            (r.lon, r.lat),
+            xytext=(5, -10),
+            textcoords="offset points",
+            fontsize=7,
+            color="#555555",
+            zorder=4,
+        )
+    handles = [Line2D([], [], color=c, lw=w, ls=s, label=m) for m, (c, w, s) in MODE_STYLE.items()]
+    handles += [
+        Line2D([], [], marker="o", ls="", mfc="#f5b041", mec="black", label="zone"),
+        Line2D([], [], marker="s", ls="", mfc="#7f8c8d", mec="black", label="external node"),
+    ]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     ax.set_aspect(1 / np.cos(np.radians(float(zones.lat.mean()))))
     ax.set_xlabel("longitude (°E)")

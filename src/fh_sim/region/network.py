@@ -43,8 +43,9 @@ def _positive(value: float | None, what: str, where: str) -> float:
     return float(value)
 
 
-def _apply_edit(links: pd.DataFrame, name: str, edit: LinkEdit, nodes: set[str],
-                year: int) -> pd.DataFrame:
+def _apply_edit(
+    links: pd.DataFrame, name: str, edit: LinkEdit, nodes: set[str], year: int
+) -> pd.DataFrame:
     where = f"link edit '{name}'"
     if edit.op not in ("add", "change", "remove"):
         raise FhSimError(f"op must be add, change or remove, got {edit.op!r}", where=where)
@@ -53,15 +54,23 @@ def _apply_edit(links: pd.DataFrame, name: str, edit: LinkEdit, nodes: set[str],
             raise FhSimError(f"unknown node {end!r}", where=where)
     if edit.op == "add":
         if edit.mode not in MODES:
-            raise FhSimError(f"mode must be one of {', '.join(MODES)}, got {edit.mode!r}",
-                             where=where)
-        row = {"link_id": f"edit:{name}", "from_node": edit.from_node, "to_node": edit.to_node,
-               "mode": edit.mode, "line": edit.line or f"edit:{name}",
-               "minutes": _positive(edit.minutes, "minutes", where),
-               "departures_per_hour": _positive(edit.departures_per_hour,
-                                                "departures_per_hour", where),
-               "first_year": edit.start_year, "status": "assumed",
-               "source": f"scenario link edit '{name}'"}
+            raise FhSimError(
+                f"mode must be one of {', '.join(MODES)}, got {edit.mode!r}", where=where
+            )
+        row = {
+            "link_id": f"edit:{name}",
+            "from_node": edit.from_node,
+            "to_node": edit.to_node,
+            "mode": edit.mode,
+            "line": edit.line or f"edit:{name}",
+            "minutes": _positive(edit.minutes, "minutes", where),
+            "departures_per_hour": _positive(
+                edit.departures_per_hour, "departures_per_hour", where
+            ),
+            "first_year": edit.start_year,
+            "status": "assumed",
+            "source": f"scenario link edit '{name}'",
+        }
         return pd.concat([links, pd.DataFrame([row])], ignore_index=True)
     ends = {edit.from_node, edit.to_node}
     hit = links.apply(lambda r: {r.from_node, r.to_node} == ends, axis=1).astype(bool)
@@ -69,16 +78,19 @@ def _apply_edit(links: pd.DataFrame, name: str, edit: LinkEdit, nodes: set[str],
         hit &= links["line"] == edit.line
     if not hit.any():
         line = f" on line {edit.line!r}" if edit.line else ""
-        raise FhSimError(f"no link {edit.from_node}-{edit.to_node}{line} in service in {year} "
-                         f"to {edit.op}", where=where)
+        raise FhSimError(
+            f"no link {edit.from_node}-{edit.to_node}{line} in service in {year} to {edit.op}",
+            where=where,
+        )
     if edit.op == "remove":
         return links[~hit].reset_index(drop=True)
     links = links.copy()
     if edit.minutes is not None:
         links.loc[hit, "minutes"] = _positive(edit.minutes, "minutes", where)
     if edit.departures_per_hour is not None:
-        links.loc[hit, "departures_per_hour"] = _positive(edit.departures_per_hour,
-                                                          "departures_per_hour", where)
+        links.loc[hit, "departures_per_hour"] = _positive(
+            edit.departures_per_hour, "departures_per_hour", where
+        )
     return links
 
 
@@ -115,25 +127,42 @@ def build_graph(region: Region, year: int, edits: Edits = ()) -> nx.MultiGraph:
     """
     g = nx.MultiGraph(year=year)
     for zid, z in region.zones.iterrows():
-        g.add_node(zid, kind="zone", name=z["name"], lat=z.lat, lon=z.lon, jobs=z.jobs,
-                   population=z.population_2019, municipality=z.municipality)
+        g.add_node(
+            zid,
+            kind="zone",
+            name=z["name"],
+            lat=z.lat,
+            lon=z.lon,
+            jobs=z.jobs,
+            population=z.population_2019,
+            municipality=z.municipality,
+        )
     for nid, n in region.external_nodes.iterrows():
         g.add_node(nid, kind="external", name=n["name"], lat=n.lat, lon=n.lon, jobs=n.jobs)
     for r in links_in_year(region, year, edits).itertuples():
-        g.add_edge(r.from_node, r.to_node, key=r.link_id, mode=r.mode, line=r.line,
-                   minutes=float(r.minutes), departures_per_hour=float(r.departures_per_hour),
-                   status=r.status)
+        g.add_edge(
+            r.from_node,
+            r.to_node,
+            key=r.link_id,
+            mode=r.mode,
+            line=r.line,
+            minutes=float(r.minutes),
+            departures_per_hour=float(r.departures_per_hour),
+            status=r.status,
+        )
     return g
 
 
 def node_jobs(region: Region) -> FloatArray:
     """Jobs at every network node: zones in zone order, then external nodes."""
-    return np.concatenate([region.zones["jobs"].to_numpy(float),
-                           region.external_nodes["jobs"].to_numpy(float)])
+    return np.concatenate(
+        [region.zones["jobs"].to_numpy(float), region.external_nodes["jobs"].to_numpy(float)]
+    )
 
 
-def travel_costs(region: Region, year: int, edits: Edits = (),
-                 cfg: RegionConfig | None = None) -> TravelCosts:
+def travel_costs(
+    region: Region, year: int, edits: Edits = (), cfg: RegionConfig | None = None
+) -> TravelCosts:
     """Generalised cost between every pair of network nodes in ``year``.
 
     Args:
@@ -151,25 +180,45 @@ def travel_costs(region: Region, year: int, edits: Edits = (),
     """
     cfg = cfg or RegionConfig()
     links = links_in_year(region, year, edits)
-    key = tuple(sorted(
-        (str(a), str(b), str(line), float(m), float(f)) for a, b, line, m, f in zip(
-            links.from_node, links.to_node, links.line, links.minutes,
-            links.departures_per_hour, strict=True)))
+    key = tuple(
+        sorted(
+            (str(a), str(b), str(line), float(m), float(f))
+            for a, b, line, m, f in zip(
+                links.from_node,
+                links.to_node,
+                links.line,
+                links.minutes,
+                links.departures_per_hour,
+                strict=True,
+            )
+        )
+    )
     nodes = tuple(region.node_ids)
-    minutes, ivt, transfers = _all_pairs(nodes, key, float(cfg.wait_cap_min),
-                                         float(cfg.transfer_penalty_min))
+    minutes, ivt, transfers = _all_pairs(
+        nodes, key, float(cfg.wait_cap_min), float(cfg.transfer_penalty_min)
+    )
     n = region.n_zones
     if not np.isfinite(minutes[:n, :n]).all():
         i, j = np.argwhere(~np.isfinite(minutes[:n, :n]))[0]
-        raise FhSimError(f"zone {nodes[i]!r} cannot reach zone {nodes[j]!r} in {year}: "
-                         "the network's link edits disconnect it", where="scenario.link_edits")
-    return TravelCosts(year=year, node_ids=list(nodes), minutes=minutes,
-                       in_vehicle_minutes=ivt, transfers=transfers, n_zones=n)
+        raise FhSimError(
+            f"zone {nodes[i]!r} cannot reach zone {nodes[j]!r} in {year}: "
+            "the network's link edits disconnect it",
+            where="scenario.link_edits",
+        )
+    return TravelCosts(
+        year=year,
+        node_ids=list(nodes),
+        minutes=minutes,
+        in_vehicle_minutes=ivt,
+        transfers=transfers,
+        n_zones=n,
+    )
 
 
 @functools.lru_cache(maxsize=64)
-def _all_pairs(nodes: tuple[str, ...], links: tuple[LinkKey, ...], wait_cap: float,
-               penalty: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _all_pairs(
+    nodes: tuple[str, ...], links: tuple[LinkKey, ...], wait_cap: float, penalty: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     g = nx.DiGraph()
     ride: dict[tuple[str, str, str], float] = {}
     freq: dict[tuple[str, str], float] = {}

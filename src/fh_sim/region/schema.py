@@ -51,59 +51,122 @@ SOURCE = Column("str")
 LAT = Column("float", low=-90, high=90, unit="degrees", status_column="coord_status")
 LON = Column("float", low=-180, high=180, unit="degrees", status_column="coord_status")
 
-MUNICIPALITIES = TableSpec("municipalities.csv", "municipality", {
-    "municipality": Column(),
-    "kommun_code": Column(required=False),
-    "population_2019": Column("int", low=0, unit="persons"),
-    "land_area_km2": Column("float", required=False, low=0, unit="km2"),
-    "brf_price_kr_per_m2": Column("float", required=False, low=0, unit="kr_per_m2"),
-    "reported_crimes_per_100k": Column("float", required=False, low=0, unit="per_100k"),
-    "second_homes_2020": Column("int", required=False, low=0, unit="dwellings"),
-    "status": STATUS, "source": SOURCE,
-})
+MUNICIPALITIES = TableSpec(
+    "municipalities.csv",
+    "municipality",
+    {
+        "municipality": Column(),
+        "kommun_code": Column(required=False),
+        "population_2019": Column("int", low=0, unit="persons"),
+        "land_area_km2": Column("float", required=False, low=0, unit="km2"),
+        "brf_price_kr_per_m2": Column("float", required=False, low=0, unit="kr_per_m2"),
+        "reported_crimes_per_100k": Column("float", required=False, low=0, unit="per_100k"),
+        "second_homes_2020": Column("int", required=False, low=0, unit="dwellings"),
+        "status": STATUS,
+        "source": SOURCE,
+    },
+)
 
-MUNICIPALITY_FACTS = TableSpec("municipality_facts.csv", None, {
-    "municipality": Column(), "attribute": Column(), "value": Column("float"),
-    "unit": Column(), "year": Column(required=False), "status": STATUS, "source": SOURCE,
-}, optional_file=True)
+MUNICIPALITY_FACTS = TableSpec(
+    "municipality_facts.csv",
+    None,
+    {
+        "municipality": Column(),
+        "attribute": Column(),
+        "value": Column("float"),
+        "unit": Column(),
+        "year": Column(required=False),
+        "status": STATUS,
+        "source": SOURCE,
+    },
+    optional_file=True,
+)
 
-ZONES = TableSpec("zones.csv", "zone_id", {
-    "zone_id": Column(), "name": Column(), "municipality": Column(),
-    "lat": LAT, "lon": LON, "coord_status": STATUS,
-    "is_rural": Column("bool"), "has_station": Column("bool"),
-    "population_2019": Column("int", low=0, unit="persons"),
-    "status": STATUS, "source": SOURCE,
-})
+ZONES = TableSpec(
+    "zones.csv",
+    "zone_id",
+    {
+        "zone_id": Column(),
+        "name": Column(),
+        "municipality": Column(),
+        "lat": LAT,
+        "lon": LON,
+        "coord_status": STATUS,
+        "is_rural": Column("bool"),
+        "has_station": Column("bool"),
+        "population_2019": Column("int", low=0, unit="persons"),
+        "status": STATUS,
+        "source": SOURCE,
+    },
+)
 
-ZONE_ATTRIBUTES = TableSpec("zone_attributes.csv", None, {
-    "zone_id": Column(), "attribute": Column(), "value": Column("float"),
-    "unit": Column(), "status": STATUS, "source": SOURCE,
-})
+ZONE_ATTRIBUTES = TableSpec(
+    "zone_attributes.csv",
+    None,
+    {
+        "zone_id": Column(),
+        "attribute": Column(),
+        "value": Column("float"),
+        "unit": Column(),
+        "status": STATUS,
+        "source": SOURCE,
+    },
+)
 
-EXTERNAL_NODES = TableSpec("external_nodes.csv", "node_id", {
-    "node_id": Column(), "name": Column(),
-    "lat": Column("float", low=-90, high=90, unit="degrees"),
-    "lon": Column("float", low=-180, high=180, unit="degrees"),
-    "jobs": Column("float", low=0, unit="jobs", status_column="jobs_status"),
-    "jobs_status": STATUS, "status": STATUS, "source": SOURCE,
-})
+EXTERNAL_NODES = TableSpec(
+    "external_nodes.csv",
+    "node_id",
+    {
+        "node_id": Column(),
+        "name": Column(),
+        "lat": Column("float", low=-90, high=90, unit="degrees"),
+        "lon": Column("float", low=-180, high=180, unit="degrees"),
+        "jobs": Column("float", low=0, unit="jobs", status_column="jobs_status"),
+        "jobs_status": STATUS,
+        "status": STATUS,
+        "source": SOURCE,
+    },
+)
 
-LINKS = TableSpec("links.csv", "link_id", {
-    "link_id": Column(), "from_node": Column(), "to_node": Column(),
-    "mode": Column("mode"), "line": Column(),
-    "minutes": Column("float", low=0, low_open=True, unit="minutes"),
-    "departures_per_hour": Column("float", low=0, low_open=True, unit="departures_per_hour",
-                                  status_column="frequency_status"),
-    "first_year": Column("int", low=1800, high=2200),
-    "last_year": Column("int", required=False, low=1800, high=2200),
-    "frequency_status": STATUS, "status": STATUS, "source": SOURCE,
-})
+LINKS = TableSpec(
+    "links.csv",
+    "link_id",
+    {
+        "link_id": Column(),
+        "from_node": Column(),
+        "to_node": Column(),
+        "mode": Column("mode"),
+        "line": Column(),
+        "minutes": Column("float", low=0, low_open=True, unit="minutes"),
+        "departures_per_hour": Column(
+            "float",
+            low=0,
+            low_open=True,
+            unit="departures_per_hour",
+            status_column="frequency_status",
+        ),
+        "first_year": Column("int", low=1800, high=2200),
+        "last_year": Column("int", required=False, low=1800, high=2200),
+        "frequency_status": STATUS,
+        "status": STATUS,
+        "source": SOURCE,
+    },
+)
 
-TRAVEL_TIME_FACTS = TableSpec("travel_time_facts.csv", None, {
-    "line": Column(), "from_node": Column(), "to_node": Column(),
-    "minutes": Column("float", low=0, low_open=True, unit="minutes"), "use": Column(),
-    "status": STATUS, "source": SOURCE,
-}, optional_file=True)
+TRAVEL_TIME_FACTS = TableSpec(
+    "travel_time_facts.csv",
+    None,
+    {
+        "line": Column(),
+        "from_node": Column(),
+        "to_node": Column(),
+        "minutes": Column("float", low=0, low_open=True, unit="minutes"),
+        "use": Column(),
+        "status": STATUS,
+        "source": SOURCE,
+    },
+    optional_file=True,
+)
 
 # attribute -> (unit, low, high); ``high`` None = unbounded.
 ZONE_ATTRIBUTE_UNITS: dict[str, tuple[str, float, float | None]] = {
@@ -120,5 +183,12 @@ ZONE_ATTRIBUTE_UNITS: dict[str, tuple[str, float, float | None]] = {
     "planned_dwellings_per_year": ("dwellings_per_year", 0, None),
 }
 
-ALL_TABLES = (MUNICIPALITIES, MUNICIPALITY_FACTS, ZONES, ZONE_ATTRIBUTES, EXTERNAL_NODES,
-              LINKS, TRAVEL_TIME_FACTS)
+ALL_TABLES = (
+    MUNICIPALITIES,
+    MUNICIPALITY_FACTS,
+    ZONES,
+    ZONE_ATTRIBUTES,
+    EXTERNAL_NODES,
+    LINKS,
+    TRAVEL_TIME_FACTS,
+)

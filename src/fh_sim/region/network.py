@@ -243,16 +243,23 @@ def _all_pairs(
     for i, src in enumerate(nodes):
         if ("s", src) not in g:
             continue
-        dist, paths = nx.single_source_dijkstra(g, ("s", src), weight="w")
-        for target, d in dist.items():
+        pred, dist = nx.dijkstra_predecessor_and_distance(g, ("s", src), weight="w")
+        acc: dict[tuple, tuple[float, int]] = {("s", src): (0.0, 0)}
+        for target in dist:
+            chain = []
+            node = target
+            while node not in acc:  # walk back to a node already summed, then unwind
+                chain.append(node)
+                node = pred[node][0]
+            for v in reversed(chain):
+                u = pred[v][0]
+                e = g.edges[u, v]
+                acc[v] = (acc[u][0] + e["ivt"], acc[u][1] + e["board"])
             if target[0] != "s" or target[1] == src:
                 continue
             j = index[target[1]]
-            path = paths[target]
-            edges = [g.edges[u, v] for u, v in zip(path, path[1:], strict=False)]
-            boards = sum(e["board"] for e in edges)
-            minutes[i, j] = d - penalty
-            ivt[i, j] = sum(e["ivt"] for e in edges)
+            minutes[i, j] = dist[target] - penalty
+            ivt[i, j], boards = acc[target]
             transfers[i, j] = boards - 1
     for arr in (minutes, ivt, transfers):
         arr.setflags(write=False)

@@ -20,7 +20,7 @@ class RegionConfig:
 
     data_dir: str = "embedded"
     base_year: int = 2019
-    wait_cap_min: float = 15.0
+    wait_cap_min: float = 30.0
     transfer_penalty_min: float = 5.0
     access_beta_per_min: float = 0.05
 

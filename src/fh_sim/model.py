@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fh_sim import invariants, transitions
+from fh_sim.calibration import alternative_constants
 from fh_sim.config import SimConfig
 from fh_sim.levers import levers_for_year, network_change_years, validate_scenario
 from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
@@ -66,12 +67,15 @@ class HousingModel(mesa.Model):
         )
         self.zones.accessibility = self._accessibility
         self._base = self._regional_indicators()
+        self._now = self._base
+        self.levers = levers_for_year(cfg.scenario, self.region, base)
+        if any(r.name == "alternative_constant" for r, _ in self.pipeline["utility"]):
+            self.zones.alt_constant = alternative_constants(self._context(base), self.pipeline)
         self.recorder = Recorder(
             region_name=REGION_NAME,
             municipalities=list(self.region.municipalities.index),
             zone_ids=self.zone_ids,
         )
-        self.levers = levers_for_year(cfg.scenario, self.region, base)
         self._record(Flows(self.zones.n))
 
     # -- network ----------------------------------------------------------------
@@ -100,7 +104,7 @@ class HousingModel(mesa.Model):
         }
 
     def _context(self, year: int, **extra) -> StepContext:
-        now = self._regional_indicators()
+        now = self._now
         b = self._base
         return StepContext(
             year=year,
@@ -134,6 +138,7 @@ class HousingModel(mesa.Model):
         if year in self._change_years:
             self._set_network(year)
             self.zones.accessibility = self._accessibility
+        self._now = self._regional_indicators()
         formed, arriving = [], []
         for rule, p in self.pipeline["demography"]:
             ev = rule.func(self._context(year), p)

@@ -49,6 +49,8 @@ COMMON_METRICS: tuple[str, ...] = (
     "reputation",
     "base_residents_in_region",
     "displaced",
+    "households_formed",
+    "households_dissolved",
 )
 SEGREGATION_METRICS: tuple[str, ...] = ("dissimilarity_income", "isolation_low_income", "theil_income")
 SEGMENT_METRICS: tuple[str, ...] = (
@@ -210,6 +212,8 @@ class Recorder:
             "waiting_households": fz["waiting"],
             "base_residents_in_region": zsum(hh.is_base_resident.astype(float)),
             "displaced": fz["displaced"],
+            "households_formed": fz["formed"],
+            "households_dissolved": fz["dissolved"],
         }
         # numerators and denominators of the averaged metrics, per zone
         pop = zone_sums["population"]

@@ -38,6 +38,14 @@ _DTYPES: dict[str, Any] = {
 }
 
 
+def life_stage(age_head: IntArray, size: IntArray) -> IntArray:
+    """Life stage code (see :data:`LIFE_STAGES`) from the head's age and the size."""
+    stage = (size >= 3).astype(np.int8) + 1
+    stage[age_head < 30] = 0
+    stage[age_head >= 65] = 3
+    return stage
+
+
 @dataclass
 class Households:
     """One row per household.
@@ -101,10 +109,7 @@ class Households:
 
     def life_stage(self) -> IntArray:
         """Life stage code per household (see :data:`LIFE_STAGES`)."""
-        age = self.age_head
-        stage = np.where(self.size >= 3, 2, 1)
-        stage = np.where(age < 30, 0, stage)
-        return np.where(age >= 65, 3, stage).astype(np.int8)
+        return life_stage(self.age_head, self.size)
 
     def segment(self) -> IntArray:
         """Segment code = life stage x 3 + income group (see :data:`SEGMENT_NAMES`)."""
@@ -150,6 +155,8 @@ class Zones:
         land_capacity: float[n_zones] dwellings that can still be built (scaled).
         planned_per_year: float[n_zones] planned dwellings per year (scaled).
         low_share_base: float[n_zones] base-year share of low-income households.
+        alt_constant: float[2, n_zones, 3] calibrated utility constant of each
+            (zone, type) for residents (0) and in-migrants (1) (:mod:`fh_sim.calibration`).
     """
 
     municipality: IntArray
@@ -164,6 +171,7 @@ class Zones:
     land_capacity: FloatArray
     planned_per_year: FloatArray
     low_share_base: FloatArray
+    alt_constant: FloatArray
 
     @property
     def n(self) -> int:
@@ -247,16 +255,13 @@ class Pairs:
     log_weight: FloatArray
     life_stage: IntArray
     income_group: IntArray
+    alternative: IntArray
+    segment: IntArray
 
     @property
     def n(self) -> int:
         """Number of pairs."""
         return int(self.seeker.shape[0])
-
-    @property
-    def alternative(self) -> IntArray:
-        """int[n_pairs] flat alternative index zone * 3 + type."""
-        return self.zone.astype(np.int64) * N_TYPES + self.dwelling_type
 
 
 @dataclass(frozen=True)

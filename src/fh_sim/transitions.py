@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from fh_sim.outcomes import Flows
-from fh_sim.state import N_TYPES, Allocation, Dwellings, Events, Households, Migration, Pairs
+from fh_sim.state import (
+    N_TYPES,
+    Allocation,
+    Dwellings,
+    Events,
+    Households,
+    Migration,
+    Pairs,
+    life_stage,
+)
 from fh_sim.types import BoolArray, IntArray
 
 
@@ -47,16 +56,15 @@ def apply_events(
         The household table after the events (households emptied by deaths or merged
         into another are dissolved).
     """
-    seg = hh.segment()
     if ev.age_add:
         hh.age_head += ev.age_add
         hh.years_at_address += ev.age_add
     if ev.births is not None:
-        flows.add("births", hh.zone, seg, ev.births)
+        flows.add("births", hh.zone, weights=ev.births)
         hh.size += ev.births.astype(hh.size.dtype)
     if ev.deaths is not None:
         deaths = np.minimum(ev.deaths, hh.size)
-        flows.add("deaths", hh.zone, seg, deaths)
+        flows.add("deaths", hh.zone, weights=deaths)
         hh.size -= deaths.astype(hh.size.dtype)
     if ev.formed is not None and ev.formed.n:
         parent = ev.formed_parent
@@ -79,7 +87,7 @@ def apply_events(
         dissolve = dissolve.copy()
         dissolve[f] = True
     if dissolve.any():
-        flows.add("dissolved", hh.zone[dissolve], seg[dissolve])
+        flows.add("dissolved", hh.zone[dissolve])
         hh = remove(hh, dwellings, dissolve)
     return hh
 
@@ -89,13 +97,15 @@ def apply_migration(
 ) -> Households:
     """Commit out-migration (removal) and queue the in-migrants in ``arrivals``."""
     if mig.leave is not None and mig.leave.any():
-        leave = mig.leave
-        seg = hh.segment()
-        flows.add("out_persons", hh.zone[leave], seg[leave], hh.size[leave].astype(float))
-        flows.add("out_households", hh.zone[leave], seg[leave])
+        leave = np.flatnonzero(mig.leave)
+        seg = life_stage(hh.age_head[leave], hh.size[leave]) * 3 + hh.income_group[leave]
+        zone = hh.zone[leave]
+        flows.add("out_persons", zone, seg, hh.size[leave].astype(float))
+        flows.add("out_households", zone, seg)
         if mig.displaced is not None:
-            d = mig.displaced & leave
-            flows.add("displaced", hh.zone[d], seg[d])
+            d = mig.displaced[leave]
+            flows.add("displaced", zone[d], seg[d])
+        leave = mig.leave
         hh = remove(hh, dwellings, leave)
     if mig.arrivals is not None and mig.arrivals.n:
         arrivals.append(mig.arrivals)

@@ -79,6 +79,7 @@ class RulesConfig:
         "accessibility",
         "social_composition",
         "attachment",
+        "alternative_constant",
     )
     allocation: dict[str, Any] = _sel("lottery_rounds")
     prices: dict[str, Any] = _sel("vacancy_response")

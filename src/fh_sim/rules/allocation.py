@@ -22,7 +22,7 @@ class LotteryParams:
             following rounds.
     """
 
-    n_rounds: int = 8
+    n_rounds: int = 12
     vacancy_chains: bool = True
 
 
@@ -51,7 +51,8 @@ def lottery_rounds(
     if n_s == 0 or pairs.n == 0:
         return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))
     k = pairs.n // n_s
-    noisy = (utility + pairs.log_weight + ctx.rng.gumbel(size=pairs.n)).reshape(n_s, k)
+    gumbel = -np.log(-np.log(ctx.rng.random(pairs.n)))
+    noisy = (utility + pairs.log_weight + gumbel).reshape(n_s, k)
     ranked = np.argsort(-noisy, axis=1) + (np.arange(n_s) * k)[:, None]
     alt_of_pair = pairs.alternative
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
@@ -69,7 +70,7 @@ def lottery_rounds(
         prio = ticket[active] + (
             seekers.is_base_resident[active] & priority_zone[alt // N_TYPES]
         ).astype(float)
-        order = np.lexsort((-prio, alt))
+        order = np.argsort(alt * 4.0 + (3.0 - prio), kind="stable")  # alt up, priority down
         alt_sorted = alt[order]
         first = np.searchsorted(alt_sorted, alt_sorted, side="left")
         accept = (np.arange(order.shape[0]) - first) < capacity[alt_sorted]

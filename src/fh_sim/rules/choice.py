@@ -34,23 +34,51 @@ def sample_pairs(
     n_s = seekers.n
     if alts.shape[0] <= n_sampled:
         k = alts.shape[0]
-        alt = np.tile(alts, n_s)
+        alt = np.tile(alts, n_s).astype(np.int64)
         log_w = np.tile(np.log(flat[alts]), n_s)
     else:
         k = n_sampled
-        cdf = np.cumsum(flat[alts])
-        draw = np.searchsorted(cdf, rng.random(n_s * k) * cdf[-1], side="right")
-        alt = alts[np.minimum(draw, alts.shape[0] - 1)]
+        prob, alias = alias_table(flat[alts])
+        slot = rng.integers(0, alts.shape[0], size=n_s * k)
+        keep = rng.random(n_s * k) < prob[slot]
+        alt = alts[np.where(keep, slot, alias[slot])]
         log_w = np.zeros(n_s * k)
     seeker = np.repeat(np.arange(n_s), k)
+    stage = seekers.life_stage()
     return Pairs(
         seeker=seeker,
         zone=(alt // N_TYPES).astype(np.int64),
         dwelling_type=(alt % N_TYPES).astype(np.int64),
         log_weight=log_w,
-        life_stage=np.repeat(seekers.life_stage(), k),
+        life_stage=np.repeat(stage, k),
         income_group=np.repeat(seekers.income_group, k),
+        alternative=alt.astype(np.int64),
+        segment=np.repeat(stage * 3 + seekers.income_group, k).astype(np.int64),
     )
+
+
+def alias_table(weights: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Walker's alias table for drawing indices with probability proportional to weights.
+
+    Draw ``i`` uniformly, keep it with probability ``prob[i]``, else take ``alias[i]``.
+    The loop runs over alternatives (not households).
+
+    Returns:
+        (prob, alias): float[n] and int[n].
+    """
+    n = weights.shape[0]
+    scaled = weights / weights.sum() * n
+    prob = np.ones(n)
+    alias = np.arange(n)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        prob[s] = scaled[s]
+        alias[s] = g
+        scaled[g] -= 1.0 - scaled[s]
+        (small if scaled[g] < 1.0 else large).append(g)
+    return prob, alias
 
 
 def logit_probabilities(utility: FloatArray, log_weight: FloatArray) -> FloatArray:

@@ -60,12 +60,15 @@ def deaths(ctx: StepContext, p: DeathsParams) -> Events:
     Returns:
         Events with ``deaths``: int[n] persons who died (a household whose every member
         dies is dissolved by the model).
-    Semantics: one binomial draw per household from ``ctx.rng``.
+    Semantics: ``adults_at_risk`` uniform draws per household from ``ctx.rng``.
     """
     hh = ctx.households
     at_risk = np.minimum(hh.size, p.adults_at_risk)
     q = death_probability(hh.age_head, p)
-    return Events(deaths=ctx.rng.binomial(at_risk, q).astype(np.int64))
+    deaths = np.zeros(hh.n, dtype=np.int64)
+    for k in range(p.adults_at_risk):  # one Bernoulli per adult at risk
+        deaths += (ctx.rng.random(hh.n) < q) & (at_risk > k)
+    return Events(deaths=deaths)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class LeavingHomeParams:
         employment_rate: share of leavers with a workplace.
     """
 
-    prob: float = 0.25
+    prob: float = 0.14
     min_head_age: int = 42
     max_head_age: int = 64
     min_size: int = 3
@@ -250,7 +253,7 @@ class PartneringParams:
         max_age: oldest eligible head, years.
     """
 
-    prob: float = 0.07
+    prob: float = 0.12
     min_age: int = 21
     max_age: int = 45
 

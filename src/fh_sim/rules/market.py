@@ -29,9 +29,9 @@ class VacancyResponseParams:
 
     target_vacancy: float = 0.02
     vacancy_coef: float = 1.0
-    demand_coef: float = 0.15
-    demand_cap: float = 0.2
-    max_change: float = 0.05
+    demand_coef: float = 0.02
+    demand_cap: float = 0.5
+    max_change: float = 0.03
 
 
 @REGISTRY.prices("vacancy_response", params=VacancyResponseParams)
@@ -59,7 +59,9 @@ class PipelineParams:
 
     Attributes:
         planned_factor: factor on every zone's planned dwellings per year.
-        demand_coef: dwellings started per rejected application (scaled households).
+        vacancy_coef: dwellings started per dwelling of vacancy shortfall below
+            ``target_vacancy`` (the responsive part).
+        target_vacancy: vacancy below which developers add to the plan.
         max_responsive_share: cap on the responsive part as a share of the zone's stock.
         min_price_index: the responsive part builds only where the price index is at
             least this (construction must pay).
@@ -68,9 +70,10 @@ class PipelineParams:
     """
 
     planned_factor: float = 1.0
-    demand_coef: float = 0.2
+    vacancy_coef: float = 0.5
+    target_vacancy: float = 0.02
     max_responsive_share: float = 0.01
-    min_price_index: float = 0.8
+    min_price_index: float = 0.2
     transit_shift: float = 0.5
 
 
@@ -86,7 +89,7 @@ def pipeline(ctx: StepContext, p: PipelineParams) -> IntArray:
 
     Planned volume (region data x policy multiplier, optionally shifted to station
     zones) is split by the policy's tenure shares or the zone's current mix; the
-    responsive part follows rejected applications where prices allow. The total per
+    responsive part fills a vacancy shortfall below the target where prices allow. The total per
     zone is capped by its remaining land capacity.
 
     Returns:
@@ -110,8 +113,8 @@ def pipeline(ctx: StepContext, p: PipelineParams) -> IntArray:
     mix = np.where(d.stock.sum(axis=1, keepdims=True) > 0, d.stock / stock_tot, 1.0 / N_TYPES)
     shares = np.where(np.isnan(lev.tenure_shares), mix, lev.tenure_shares)
     add = planned[:, None] * shares
-    rejected = ctx.excess_demand if ctx.excess_demand is not None else np.zeros_like(d.stock)
-    responsive = np.minimum(p.demand_coef * rejected, p.max_responsive_share * d.stock)
+    shortfall = np.maximum(p.target_vacancy * d.stock - (d.stock - d.occupied), 0.0)
+    responsive = np.minimum(p.vacancy_coef * shortfall, p.max_responsive_share * d.stock)
     responsive = np.where(d.price_index >= p.min_price_index, responsive, 0.0)
     add = add + responsive
     total = add.sum(axis=1)

@@ -79,13 +79,13 @@ class InMigrationParams:
         employment_rate: share with a workplace on arrival.
     """
 
-    rate: float = 0.052
+    rate: float = 0.06
     acc_elasticity: float = 0.5
     rep_coef: float = 2.0
     price_elasticity: float = -0.5
     age_edges: tuple[float, ...] = (20.0, 25.0, 30.0, 40.0, 55.0, 70.0, 85.0)
     age_shares: tuple[float, ...] = (0.22, 0.25, 0.27, 0.14, 0.08, 0.04)
-    size_shares: tuple[float, ...] = (0.50, 0.25, 0.12, 0.13)
+    size_shares: tuple[float, ...] = (0.45, 0.25, 0.14, 0.16)
     income_ratio: float = 0.9
     income_sigma: float = 0.55
     employment_rate: float = 0.7

@@ -38,8 +38,8 @@ class TermParams:
 
 def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
     """float[n_pairs] the term's coefficient for each pair's seeker segment."""
-    table = p.coef * np.outer(p.life_stage_factor, p.income_factor)
-    return table[pairs.life_stage, pairs.income_group]
+    table = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
+    return table[pairs.segment]
 
 
 @dataclass(frozen=True)
@@ -220,3 +220,30 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
     home = ctx.seekers.home_municipality[pairs.seeker]
     same = ctx.zones.municipality[pairs.zone] == home
     return segment_coef(pairs, p) * same
+
+
+@dataclass(frozen=True)
+class AlternativeConstantParams:
+    """Weight of the calibrated (zone, type) constants.
+
+    The constants are set when the model is built so that, in the base year, the
+    expected choices reproduce the distribution of the dwelling stock
+    (:mod:`fh_sim.calibration`); changes after the base year (prices, networks, safety,
+    reputation) then move choices away from it.
+
+    Attributes:
+        coef: 1 uses the constants, 0 ignores them.
+    """
+
+    coef: float = 1.0
+
+
+@REGISTRY.utility("alternative_constant", params=AlternativeConstantParams)
+def alternative_constant(
+    ctx: StepContext, pairs: Pairs, p: AlternativeConstantParams
+) -> FloatArray:
+    """``coef x alt_constant[origin, zone, type]``; origin 0 = resident or newly formed
+    household, 1 = in-migrant (no home municipality). Semantics: pure; no rng."""
+    origin = (ctx.seekers.home_municipality[pairs.seeker] < 0).astype(np.int64)
+    flat = ctx.zones.alt_constant.reshape(-1)
+    return p.coef * flat[origin * ctx.zones.alt_constant[0].size + pairs.alternative]

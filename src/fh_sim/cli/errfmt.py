@@ -44,8 +44,13 @@ def _first_line(text: str) -> str:
 
 def _omegaconf(err: OmegaConfBaseException) -> str:
     """``config key 'a.b': what is wrong`` for an OmegaConf error."""
+    while isinstance(err.__cause__, OmegaConfBaseException):  # the root cause names the key
+        err = err.__cause__
     key = getattr(err, "full_key", None) or getattr(err, "key", None)
     msg = _first_line(str(getattr(err, "msg", None) or err))
+    missing = re.search(r"Missing mandatory value: ?(\S+)", msg)
+    if missing:
+        key, err = missing.group(1), MissingMandatoryValue(msg)
     if isinstance(err, ConfigKeyError | ConfigAttributeError):
         match = re.search(r"Key '([^']+)'", msg)
         name = match.group(1) if match else key
@@ -58,6 +63,17 @@ def _omegaconf(err: OmegaConfBaseException) -> str:
     elif isinstance(err, ValidationError):
         msg = msg.replace("could not be converted to", "is not a valid")
     return f"config key '{key}': {msg}" if key else msg
+
+
+def _from_text(kind: str, text: str) -> str:
+    """Rebuild an OmegaConf error from its printed form (Hydra keeps only the text)."""
+    key = re.search(r"full_key: (\S+)", text)
+    errors = {"ConfigKeyError": ConfigKeyError, "ValidationError": ValidationError,
+              "MissingMandatoryValue": MissingMandatoryValue}
+    rebuilt = errors.get(kind, OmegaConfBaseException)(_first_line(text))
+    rebuilt.full_key = key.group(1) if key else None  # type: ignore[attr-defined]
+    rebuilt.msg = _first_line(text)  # type: ignore[attr-defined]
+    return _omegaconf(rebuilt)
 
 
 def _missing_config(err: MissingConfigException) -> str:
@@ -85,10 +101,15 @@ def describe(err: BaseException) -> str:
         cause = err.__cause__
         context = _first_line(str(err))
         file_match = re.search(r"Error merging '([^']+)'", context)
+        raised = re.match(r"In '([^']+)': (\w+) raised while composing config:\s*(.*)",
+                          str(err), flags=re.S)
+        if raised and not isinstance(cause, OmegaConfBaseException):
+            return _from_text(raised.group(2), raised.group(3)) + (
+                f" (in {raised.group(1)}.yaml)")
         if isinstance(cause, OmegaConfBaseException):
             line = _omegaconf(cause)
             if file_match:
-                line += f" (in conf/{file_match.group(1)}.yaml)"
+                line += f" (in {file_match.group(1)}.yaml)"
             elif context.startswith("Could not override"):
                 plus = re.search(r"use (\+\S+)", context)
                 if plus and isinstance(cause, ConfigKeyError | ConfigAttributeError):

@@ -19,6 +19,7 @@ from fh_sim.calibration import alternative_constants
 from fh_sim.config import SimConfig
 from fh_sim.levers import levers_for_year, network_change_years, validate_scenario
 from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
+from fh_sim.plugins import build_pipeline
 from fh_sim.population import income_group, synthesise
 from fh_sim.region import accessibility, load_region, travel_costs
 from fh_sim.region.region import Region
@@ -53,7 +54,7 @@ class HousingModel(mesa.Model):
         self.region = region if region is not None else load_region(cfg.region.data_dir)
         base = cfg.region.base_year
         validate_scenario(cfg.scenario, self.region, base_year=base)
-        self.pipeline = cfg.rules.validate(registry)
+        self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
         self.year = base
         self.zone_ids = list(self.region.zones.index)
         self._change_years = network_change_years(cfg.scenario, self.region, base)

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from compare_synthetic import MUNICIPALITIES, write_sweep
-from fh_sim.analysis import collect, difference_summary, pair_seeds, plots, summarise
+from fh_sim.analysis import (
+    add_cumulative,
+    collect,
+    difference_summary,
+    labels,
+    pair_seeds,
+    plots,
+    summarise,
+)
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +25,9 @@ def tables(tmp_path_factory):
     write_sweep(root, scenarios={"baseline": [0, 1, 2], "transit": [0, 1, 2],
                                  "housing": [0, 1]})
     coll = collect([root])
+    table = add_cumulative(coll.table, labels.CUMULATIVE)
     pairing = pair_seeds(coll.runs, baseline="baseline")
-    return summarise(coll.table), difference_summary(coll.table, pairing)
+    return summarise(table), difference_summary(table, pairing)
 
 
 def test_population_per_municipality_lines_are_means(tables) -> None:
@@ -58,14 +67,20 @@ def test_tradeoff_segments_and_indicators_are_labelled(tables) -> None:
             plots.indicators_over_time(levels, baseline="baseline")]
     for fig in figs:
         assert fig.get_suptitle()
-        for ax in (a for a in fig.axes if a.get_visible()):
+        for ax in (a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"):
             assert ax.get_title() and ax.get_xlabel()
     trade = [a for a in figs[0].axes if a.get_visible()]
-    assert [a.get_title() for a in trade] == [
-        "Base-year residents still housed", "Displaced households", "Rent burden"]
+    assert [a.get_title().replace("\n", " ") for a in trade] == [
+        "Base-year resident households still in the region",
+        "Displaced households since the base year", "Rent burden"]
     assert trade[0].get_xlabel() == "Change in population (persons)"
     seg_ax = figs[1].axes[0]
-    assert [t.get_text() for t in seg_ax.get_yticklabels()] == ["family high", "young low"]
+    assert [t.get_text() for t in seg_ax.get_xticklabels()] == ["young low", "family high"]
+    seg_values = seg_ax.get_images()[0].get_array()
+    row = diffs[(diffs.scenario == "transit") & (diffs.level == "segment")
+                & (diffs.unit == "family_high") & (diffs.metric == "population")
+                & (diffs.year == 2022)]
+    assert seg_values[0, 1] == pytest.approx(row["mean"].iloc[0])  # rows: transit, housing
 
 
 def test_missing_outcomes_give_a_readable_placeholder(tables) -> None:

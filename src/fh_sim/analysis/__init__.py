@@ -5,6 +5,7 @@ Reads run folders only; never re-runs the model.
 
 from fh_sim.analysis.aggregate import (
     Pairing,
+    add_cumulative,
     difference_summary,
     horizon_year,
     pair_seeds,
@@ -17,6 +18,7 @@ from fh_sim.analysis.collect import Collection, collect, find_run_dirs
 __all__ = [
     "Collection",
     "Pairing",
+    "add_cumulative",
     "collect",
     "difference_summary",
     "find_run_dirs",

@@ -35,6 +35,29 @@ def _stats(grouped: pd.core.groupby.SeriesGroupBy, prefix: str = "") -> pd.DataF
     return out.reset_index()
 
 
+def add_cumulative(table: pd.DataFrame, flows: dict[str, str]) -> pd.DataFrame:
+    """Append running totals since the first year of yearly flow metrics.
+
+    Args:
+        table: the tidy table of :func:`fh_sim.analysis.collect.collect`.
+        flows: flow metric -> name of its running total (e.g. ``displaced`` ->
+            ``displaced_cumulative``); flows absent from ``table`` are ignored.
+
+    Returns:
+        ``table`` with one extra row per run, year, level and unit for each flow
+        present: the sum of the flow over all years up to and including that year.
+    """
+    parts = [table]
+    for flow, total in flows.items():
+        rows = table[table["metric"] == flow].sort_values("year", kind="stable")
+        if rows.empty:
+            continue
+        rows = rows.assign(metric=total)
+        rows["value"] = rows.groupby(["run_dir", "level", "unit"], sort=False)["value"].cumsum()
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else table
+
+
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and 90% interval across seeds of every outcome of every scenario.
 

@@ -81,7 +81,8 @@ def find_run_dirs(paths: Iterable[str | Path]) -> list[Path]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as err:
         raise FhSimError(f"cannot read the run's config: {err}", where=str(path)) from err
     return data if isinstance(data, dict) else {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from fh_sim.analysis import labels, plots
 from fh_sim.analysis.aggregate import (
     Pairing,
+    add_cumulative,
     difference_summary,
     horizon_year,
     pair_seeds,
@@ -163,6 +164,7 @@ def compare_runs(
         FhSimError: bad paths, no complete runs, unknown baseline or metric.
     """
     coll = collect(paths)
+    coll = replace(coll, table=add_cumulative(coll.table, labels.CUMULATIVE))
     metrics = _check_metrics(coll.table, metrics)
     pairing = pair_seeds(coll.runs, baseline=baseline)
     levels = summarise(coll.table)

@@ -16,33 +16,40 @@ METRICS: dict[str, tuple[str, str]] = {
     "in_migrants": ("In-migrants", "persons per year"),
     "out_migrants": ("Out-migrants", "persons per year"),
     "internal_moves": ("Moves within the region", "households per year"),
+    "households_formed": ("Households formed", "households per year"),
+    "households_dissolved": ("Households dissolved", "households per year"),
+    "turned_away_in_migrants": ("In-migrants turned away", "households per year"),
     "vacancy_rate": ("Vacancy rate", "share of dwellings"),
     "price_index": ("Price index", "1 = regional mean in the base year"),
     "rent_burden": ("Rent burden", "housing cost / income"),
     "waiting_households": ("Households waiting for a dwelling", "households"),
     "accessibility": ("Accessibility to jobs", "Hansen index, jobs"),
     "commute_cost": ("Commute cost", "generalised minutes"),
-    "safety": ("Safety", "index, 1 = regional mean"),
+    "safety": ("Safety", "1 / crime index"),
     "reputation": ("Reputation", "index 0-1"),
     "dissimilarity_income": ("Dissimilarity (low vs other incomes)", "index 0-1"),
     "isolation_low_income": ("Isolation of low incomes", "index 0-1"),
     "theil_income": ("Theil's H (income groups)", "index 0-1"),
-    "base_residents_in_region": ("Base-year residents still housed", "persons"),
-    "displaced": ("Displaced households", "households"),
+    "base_residents_in_region": ("Base-year resident households still in the region",
+                                 "households"),
+    "displaced": ("Displaced households", "households per year"),
+    "displaced_cumulative": ("Displaced households since the base year", "households"),
 }
 
 # Outcomes shown in the scenario-minus-baseline chart, in this order, when present.
 KEY_METRICS = [
     "population", "households", "in_migrants", "out_migrants", "internal_moves",
-    "vacancy_rate", "price_index", "rent_burden", "waiting_households", "accessibility",
-    "commute_cost", "safety", "reputation", "dissimilarity_income", "theil_income",
-    "base_residents_in_region", "displaced",
+    "vacancy_rate", "price_index", "rent_burden", "accessibility", "commute_cost",
+    "safety", "reputation", "dissimilarity_income", "theil_income",
+    "base_residents_in_region", "displaced_cumulative",
 ]
+# Flow metrics (per year) that also get a running total since the base year.
+CUMULATIVE = {"displaced": "displaced_cumulative"}
 SEGREGATION_METRICS = [
     "dissimilarity_income", "isolation_low_income", "theil_income", "rent_burden",
 ]
-WELFARE_METRICS = ["base_residents_in_region", "displaced", "rent_burden"]
-SEGMENT_METRICS = ["population", "households", "rent_burden", "in_migrants", "out_migrants"]
+WELFARE_METRICS = ["base_residents_in_region", "displaced_cumulative", "rent_burden"]
+SEGMENT_METRICS = ["population", "rent_burden", "in_migrants", "out_migrants"]
 
 
 def name(metric: str) -> str:

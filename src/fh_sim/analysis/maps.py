@@ -11,12 +11,15 @@ import logging
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from fh_sim.analysis import labels
 
 log = logging.getLogger(__name__)
+
+NOISE = 1e-8  # changes smaller than this (in the metric's unit) are drawn as no change
 
 
 def zone_changes(diffs: pd.DataFrame, *, metric: str, year: int) -> dict[str, pd.Series]:
@@ -33,6 +36,16 @@ def zone_changes(diffs: pd.DataFrame, *, metric: str, year: int) -> dict[str, pd
     }
 
 
+def _centre_colours(ax: Any, vals: np.ndarray) -> None:
+    """Diverging colours centred on zero (white = no change), whatever the signs."""
+    lim = float(np.abs(vals).max()) or 1.0
+    for coll in ax.collections:
+        arr = coll.get_array()
+        if arr is not None and arr.shape == vals.shape:
+            coll.set_cmap("RdBu")
+            coll.set_clim(-lim, lim)
+
+
 def change_maps(
     region: Any,
     diffs: pd.DataFrame,
@@ -40,7 +53,7 @@ def change_maps(
     metric: str,
     year: int,
     baseline: str = "baseline",
-    ncols: int = 2,
+    ncols: int = 3,
 ) -> Figure | None:
     """One network map per scenario, zones coloured by the change in ``metric``.
 
@@ -64,7 +77,7 @@ def change_maps(
     n = len(changes)
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(6.2 * ncols, 6.0 * nrows + 0.6), layout="constrained")
+    fig = Figure(figsize=(5.6 * ncols, 5.4 * nrows + 0.7), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -73,8 +86,15 @@ def change_maps(
         unknown = sorted(set(values.index) - set(zones))
         if unknown:
             log.warning("zones not in the region's data left off the map: %s", unknown)
-        draw_network(region, year, values=values.reindex(zones), value_label=label, ax=ax)
-        ax.set_title(f"{scen} minus {baseline}", fontsize=11)
+        missing = [z for z in zones if z not in values.index]
+        if missing:
+            log.warning("no %s change for zones %s: drawn as 0", metric, missing)
+        vals = values.reindex(zones).fillna(0.0).to_numpy(dtype=float)
+        vals[np.abs(vals) < NOISE] = 0.0  # floating-point noise of identical runs
+        draw_network(region, year, values=vals, value_label=label, ax=ax)
+        _centre_colours(ax, vals)
+        note = "" if vals.any() else " (no change)"
+        ax.set_title(f"{scen} minus {baseline}{note}", fontsize=11)
     fig.suptitle(f"{labels.name(metric)}: change per zone in {year}, scenario minus "
                  f"{baseline}\n(mean across common seeds)", fontweight="bold", fontsize=12)
     return fig

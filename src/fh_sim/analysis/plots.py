@@ -10,10 +10,12 @@ from any thread or shown in a notebook.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -21,9 +23,12 @@ from matplotlib.ticker import FuncFormatter
 from fh_sim.analysis import labels
 
 BASELINE_COLOR = "#222222"
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-           "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
+_TAB20 = [c for i, c in enumerate(colormaps["tab20"].colors) if i not in (14, 15)]  # no greys
+PALETTE = _TAB20[0::2] + _TAB20[1::2]  # the 9 strong colours first, then their light twins
+MANY = 6  # above this many scenarios, time series show the baseline's band only
 BAND_NOTE = "lines: mean across seeds; bands: 5-95% across seeds"
+BASE_BAND_NOTE = ("lines: mean across seeds; band: baseline's 5-95% across seeds "
+                  "(other scenarios' intervals: difference chart)")
 
 
 def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) -> dict[str, str]:
@@ -33,6 +38,10 @@ def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) ->
     if baseline is not None:
         colors[baseline] = BASELINE_COLOR
     return colors
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    return textwrap.fill(text, width=width)
 
 
 def _number_format(ax: Axes, axis: str = "y") -> None:
@@ -65,13 +74,33 @@ def _empty(title: str, message: str) -> Figure:
 
 
 def _time_lines(ax: Axes, sel: pd.DataFrame, scenarios: Sequence[str],
-                colors: dict[str, str]) -> None:
-    for scen in scenarios:
+                colors: dict[str, str], baseline: str | None) -> None:
+    all_bands = len(scenarios) <= MANY
+    order = [x for x in scenarios if x != baseline] + [x for x in scenarios if x == baseline]
+    for scen in order:
         d = sel[sel["scenario"] == scen].sort_values("year")
         if d.empty:
             continue
-        ax.plot(d["year"], d["mean"], color=colors[scen], lw=1.8, label=scen)
-        ax.fill_between(d["year"], d["q05"], d["q95"], color=colors[scen], alpha=0.18, lw=0)
+        is_base = scen == baseline
+        ax.plot(d["year"], d["mean"], color=colors[scen], lw=2.2 if is_base else 1.5,
+                label=scen, zorder=3 if is_base else 2)
+        if all_bands or is_base:
+            ax.fill_between(d["year"], d["q05"], d["q95"], color=colors[scen],
+                            alpha=0.18, lw=0, zorder=1)
+
+
+def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
+    handles, names = ax.get_legend_handles_labels()
+    order = [names.index(s) for s in scenarios if s in names]
+    width = fig.get_figwidth()
+    longest = max((len(n) for n in names), default=10)
+    ncols = max(1, min(len(order), int(width / (0.09 * longest + 0.6))))
+    fig.legend([handles[i] for i in order], [names[i] for i in order],
+               loc="outside lower center", ncols=ncols, fontsize=9, frameon=False)
+
+
+def _band_note(scenarios: Sequence[str], baseline: str | None) -> str:
+    return BASE_BAND_NOTE if len(scenarios) > MANY and baseline in scenarios else BAND_NOTE
 
 
 def time_series(
@@ -106,7 +135,7 @@ def time_series(
     colors = scenario_colors(scenarios, baseline=baseline)
     fig, axes = _grid(len(units), ncols=ncols, width=3.4, height=2.5, sharex=True)
     for ax, unit in zip(axes, units, strict=True):
-        _time_lines(ax, sel[sel["unit"] == unit], scenarios, colors)
+        _time_lines(ax, sel[sel["unit"] == unit], scenarios, colors, baseline)
         ax.set_title(unit, fontsize=10)
         ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
         ax.tick_params(labelsize=8)
@@ -114,10 +143,10 @@ def time_series(
         _number_format(ax)
     for ax in axes[-ncols:]:
         ax.set_xlabel("year", fontsize=8)
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
-               fontsize=9, frameon=False)
-    fig.suptitle(f"{title}\n({BAND_NOTE})", fontweight="bold", fontsize=11)
+        ax.tick_params(labelbottom=True)
+    _legend(fig, axes[0], scenarios)
+    fig.suptitle(f"{title}\n({_band_note(scenarios, baseline)})", fontweight="bold",
+                 fontsize=11)
     return fig
 
 
@@ -136,18 +165,18 @@ def indicators_over_time(
         return _empty(title, "None of " + ", ".join(metrics) + " in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = scenario_colors(scenarios, baseline=baseline)
-    fig, axes = _grid(len(present), ncols=2, width=4.6, height=3.0, sharex=True)
+    fig, axes = _grid(len(present), ncols=2, width=5.2, height=3.2, sharex=True)
     for ax, metric in zip(axes, present, strict=True):
-        _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors)
-        ax.set_title(labels.name(metric), fontsize=10)
+        _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors, baseline)
+        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
         ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
         ax.set_xlabel("year", fontsize=8)
+        ax.tick_params(labelbottom=True)
         ax.grid(alpha=0.3)
         _number_format(ax)
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
-               fontsize=9, frameon=False)
-    fig.suptitle(f"{title} ({level})\n({BAND_NOTE})", fontweight="bold", fontsize=11)
+    _legend(fig, axes[0], scenarios)
+    fig.suptitle(f"{title} ({level})\n({_band_note(scenarios, baseline)})",
+                 fontweight="bold", fontsize=11)
     return fig
 
 
@@ -168,7 +197,7 @@ def difference_at_horizon(
     level: str = "region",
     unit: str | None = None,
     baseline: str = "baseline",
-    ncols: int = 3,
+    ncols: int = 4,
 ) -> Figure:
     """Scenario minus baseline in ``year``: mean and 90% interval, one panel per metric.
 
@@ -193,10 +222,11 @@ def difference_at_horizon(
         return _empty(title, "None of the chosen outcomes are in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = scenario_colors(scenarios)
-    fig, axes = _grid(len(present), ncols=ncols, width=3.6,
-                      height=0.45 * len(scenarios) + 1.2)
+    fig, axes = _grid(len(present), ncols=ncols, width=3.3,
+                      height=0.3 * len(scenarios) + 1.3)
     ypos = np.arange(len(scenarios))[::-1]
-    for ax, metric in zip(axes, present, strict=True):
+    ncols = max(1, min(ncols, len(present)))
+    for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         d = sel[sel["metric"] == metric].set_index("scenario").reindex(scenarios)
         for y, scen in zip(ypos, scenarios, strict=True):
             row = d.loc[scen]
@@ -206,9 +236,10 @@ def difference_at_horizon(
                                               [row["q95"] - row["mean"]]],
                         fmt="o", color=colors[scen], capsize=3, ms=5)
         ax.axvline(0, color="0.4", lw=0.8, ls="--")
-        ax.set_yticks(ypos, scenarios, fontsize=8)
+        ax.set_yticks(ypos, scenarios if k % ncols == 0 else [], fontsize=8)
+        ax.grid(axis="y", alpha=0.15)
         ax.set_ylim(-0.6, len(scenarios) - 0.4)
-        ax.set_title(labels.name(metric), fontsize=10)
+        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
         ax.set_xlabel(labels.axis_label(metric, change=True), fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
@@ -242,31 +273,50 @@ def tradeoff(
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = scenario_colors(scenarios)
     gx = sel[sel["metric"] == growth].set_index("scenario")
-    fig, axes = _grid(len(present), ncols=3, width=4.2, height=3.8)
+    fig, axes = _grid(len(present), ncols=3, width=4.6, height=4.2)
+    numbered = len(scenarios) > 4
+    names = {s: f"{k} {s}" if numbered else s for k, s in enumerate(scenarios, start=1)}
     for ax, metric in zip(axes, present, strict=True):
         gy = sel[sel["metric"] == metric].set_index("scenario")
-        for scen in scenarios:
+        for k, scen in enumerate(scenarios, start=1):
             if scen not in gx.index or scen not in gy.index:
                 continue
             x, y = gx.loc[scen], gy.loc[scen]
             ax.errorbar(x["mean"], y["mean"],
                         xerr=[[x["mean"] - x["q05"]], [x["q95"] - x["mean"]]],
                         yerr=[[y["mean"] - y["q05"]], [y["q95"] - y["mean"]]],
-                        fmt="o", color=colors[scen], capsize=3, ms=6, label=scen)
-            ax.annotate(scen, (x["mean"], y["mean"]), textcoords="offset points",
-                        xytext=(5, 5), fontsize=7, color=colors[scen])
-        ax.plot([0], [0], marker="s", color=BASELINE_COLOR, ms=6, label=baseline)
+                        fmt="o", color=colors[scen], capsize=2.5, ms=5, elinewidth=1,
+                        alpha=0.9, label=names[scen])
+            ax.annotate(str(k) if numbered else scen, (x["mean"], y["mean"]),
+                        textcoords="offset points", xytext=(4, 4), fontsize=8,
+                        color=colors[scen], fontweight="bold")
+        ax.plot([0], [0], marker="s", color=BASELINE_COLOR, ms=6, ls="", label=baseline)
         ax.axhline(0, color="0.6", lw=0.8, ls="--")
         ax.axvline(0, color="0.6", lw=0.8, ls="--")
         ax.set_xlabel(labels.axis_label(growth, change=True), fontsize=8)
         ax.set_ylabel(labels.axis_label(metric, change=True), fontsize=8)
-        ax.set_title(labels.name(metric), fontsize=10)
+        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
         ax.grid(alpha=0.3)
         _number_format(ax, "x")
         _number_format(ax, "y")
+    _legend(fig, axes[0], [*names.values(), baseline])
     fig.suptitle(f"{title}\n(points: mean across {_n_note(sel)}; bars: 5-95%; "
                  f"square: {baseline})", fontweight="bold", fontsize=11)
     return fig
+
+
+SEGMENT_STAGES = ("young", "family", "adult", "senior")
+SEGMENT_INCOMES = ("low", "mid", "high")
+
+
+def _segment_key(name: str) -> tuple[int, int, str]:
+    stage, _, income = name.partition("_")
+    return (SEGMENT_STAGES.index(stage) if stage in SEGMENT_STAGES else 99,
+            SEGMENT_INCOMES.index(income) if income in SEGMENT_INCOMES else 99, name)
+
+
+def _cell_format(lim: float) -> str:
+    return "{:.0f}" if lim >= 10 else "{:.1f}" if lim >= 1 else "{:.3f}"
 
 
 def segments(
@@ -277,7 +327,10 @@ def segments(
     change: bool = True,
     baseline: str = "baseline",
 ) -> Figure:
-    """Outcomes per household segment in ``year``: one panel per metric.
+    """Outcomes per household segment in ``year``: a scenario x segment grid per metric.
+
+    Cells hold the mean across seeds (colour and number). With ``change``, the number is
+    bold where the 90% interval of the paired difference excludes zero.
 
     Args:
         table: ``difference_summary`` output (``change=True``) or ``summarise`` output.
@@ -293,31 +346,36 @@ def segments(
     if not present:
         return _empty(title, "No segment-level outcomes in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
-    colors = scenario_colors(scenarios, baseline=None if change else baseline)
-    segs = sorted(sel["unit"].unique())
-    fig, axes = _grid(len(present), ncols=3, width=4.0, height=0.35 * len(segs) *
-                      max(1, len(scenarios)) ** 0.5 + 1.6)
-    step = 0.8 / max(1, len(scenarios))
-    base_y = np.arange(len(segs))[::-1].astype(float)
-    for ax, metric in zip(axes, present, strict=True):
+    segs = sorted(sel["unit"].unique(), key=_segment_key)
+    fig, axes = _grid(len(present), ncols=2, width=0.5 * len(segs) + 3.6,
+                      height=0.3 * len(scenarios) + 2.0)
+    for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         d = sel[sel["metric"] == metric]
-        for k, scen in enumerate(scenarios):
-            r = d[d["scenario"] == scen].set_index("unit").reindex(segs)
-            y = base_y + 0.4 - step * (k + 0.5)
-            err = [r["mean"] - r["q05"], r["q95"] - r["mean"]]
-            ax.barh(y, r["mean"], height=step * 0.9, color=colors[scen], alpha=0.85,
-                    xerr=err, error_kw={"elinewidth": 0.8, "capsize": 2}, label=scen)
-        if change:
-            ax.axvline(0, color="0.3", lw=0.8)
-        ax.set_yticks(base_y, [s.replace("_", " ") for s in segs], fontsize=8)
-        ax.set_title(labels.name(metric), fontsize=10)
-        ax.set_xlabel(labels.axis_label(metric, change=change), fontsize=8)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(axis="x", alpha=0.3)
-        _number_format(ax, "x")
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5),
-               fontsize=9, frameon=False)
-    fig.suptitle(f"{title}\n(bars: mean across seeds; whiskers: 5-95%)",
-                 fontweight="bold", fontsize=11)
+        grids = {c: d.pivot_table(index="scenario", columns="unit", values=c)
+                 .reindex(index=scenarios, columns=segs).to_numpy(float)
+                 for c in ("mean", "q05", "q95")}
+        mean = grids["mean"]
+        lim = float(np.nanmax(np.abs(mean))) if np.isfinite(mean).any() else 1.0
+        lim = lim or 1.0
+        im = ax.imshow(mean, aspect="auto", cmap="RdBu" if change else "viridis",
+                       vmin=-lim if change else None, vmax=lim if change else None)
+        fmt = _cell_format(lim)
+        sure = (grids["q05"] > 0) | (grids["q95"] < 0)
+        for (i, j), v in np.ndenumerate(mean):
+            if np.isnan(v):
+                continue
+            dark = change and abs(v) > 0.6 * lim
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=6.5,
+                    color="white" if dark else "black",
+                    fontweight="bold" if change and sure[i, j] else "normal")
+        ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],
+                      rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(len(scenarios)), scenarios if k % 2 == 0 else [], fontsize=8)
+        ax.set_xlabel("household segment (life stage, income)", fontsize=8)
+        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
+        fig.colorbar(im, ax=ax, shrink=0.85).set_label(
+            labels.axis_label(metric, change=change, wrap=32), fontsize=8)
+    note = ("colour and number: mean across common seeds; bold: 5-95% interval excludes 0"
+            if change else "colour and number: mean across seeds")
+    fig.suptitle(f"{title}\n({note})", fontweight="bold", fontsize=11)
     return fig

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from fh_sim.config.assumptions import AssumptionsConfig
+from fh_sim.errors import ConfigError
 from fh_sim.region.region import Region
 from fh_sim.state import N_TYPES, Dwellings, Households, Zones
 from fh_sim.types import FloatArray, IntArray
@@ -32,10 +33,21 @@ def zone_persons(population: pd.Series, scale: float) -> IntArray:
 
     Returns:
         int[n_zones]; exact at scale 1, else rounded with at least 1 where populated.
+
+    Raises:
+        ConfigError: ``scale`` leaves less than one person per populated zone.
     """
     pop = population.to_numpy(dtype=np.int64)
     if scale == 1.0:
         return pop
+    populated = int((pop > 0).sum())
+    if pop.sum() * scale < populated:
+        raise ConfigError(
+            f"{scale:g} x {int(pop.sum()):,} persons is less than one person per populated "
+            f"zone ({populated} zones): the scaled population would be empty; use scale >= "
+            f"{populated / pop.sum():.2g}",
+            key="scale",
+        )
     return np.where(pop > 0, np.maximum(1, np.rint(pop * scale)), 0).astype(np.int64)
 
 

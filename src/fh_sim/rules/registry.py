@@ -19,11 +19,17 @@ prices          ``f(ctx, p)``                              float[n_zones, 3] new
 construction    ``f(ctx, p)``                              int[n_zones, 3] dwellings added
 zone_dynamics   ``f(ctx, p)``                              :class:`fh_sim.state.ZoneUpdate`
 =============== ========================================== ===============================
+
+Parameter names carry their range: ``prob``, ``hazard`` and names ending in ``_prob``,
+``_share``, ``_shares`` or ``_rate`` are probabilities or shares in [0, 1] (every element
+of a tuple); ``rate`` is a yearly rate >= 0. :meth:`Rule.make_params` refuses values
+outside, naming the config key, for built-in rules and plugins alike.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -85,9 +91,33 @@ class Rule:
         for name, value in values.items():
             coerced[name] = _coerce(value, hints[name], key=f"{key}.{name}")
         try:
-            return self.params(**coerced)
+            made = self.params(**coerced)
         except (TypeError, ValueError) as err:
             raise ConfigError(str(err), key=key) from err
+        for name in fields:
+            check_range(name, getattr(made, name), key=f"{key}.{name}")
+        return made
+
+
+_UNIT_INTERVAL = re.compile(r"^(prob|hazard)$|_(prob|share|shares|rate)$")
+
+
+def check_range(name: str, value: Any, *, key: str) -> None:
+    """Refuse a probability, share or rate outside its range (see the module docstring).
+
+    Raises:
+        ConfigError: naming ``key``, the range and the value.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if _UNIT_INTERVAL.search(name):
+        bad = [v for v in numbers if not 0.0 <= v <= 1.0]
+        if bad:
+            raise ConfigError(f"a probability or share must be in [0, 1], got {bad[0]}", key=key)
+    elif name == "rate":
+        bad = [v for v in numbers if not v >= 0.0]
+        if bad:
+            raise ConfigError(f"a rate must be >= 0, got {bad[0]}", key=key)
 
 
 def _coerce(value: Any, hint: Any, *, key: str) -> Any:

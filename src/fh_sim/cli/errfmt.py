@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import yaml
+import yaml.constructor
 from hydra.errors import (
     ConfigCompositionException,
     HydraException,
@@ -76,6 +78,17 @@ def _from_text(kind: str, text: str) -> str:
     return _omegaconf(rebuilt)
 
 
+def _yaml(err: yaml.MarkedYAMLError) -> str:
+    """``file, line N: what is wrong`` for a YAML file that cannot be read."""
+    mark = err.problem_mark or err.context_mark
+    where = f"{mark.name}, line {mark.line + 1}: " if mark is not None else ""
+    what = err.problem or err.context or "unreadable YAML"
+    if isinstance(err, yaml.constructor.ConstructorError):
+        return (f"{where}YAML tags that build Python objects are not allowed "
+                f"(config files hold values only): {what}")
+    return f"{where}malformed YAML: {what}"
+
+
 def _missing_config(err: MissingConfigException) -> str:
     missing = err.missing_cfg_file or ""
     group, _, name = missing.rpartition("/")
@@ -122,6 +135,8 @@ def describe(err: BaseException) -> str:
         return _omegaconf(err)
     if isinstance(err, HydraException):
         return _first_line(str(err))
+    if isinstance(err, yaml.MarkedYAMLError):
+        return _yaml(err)
     if isinstance(err, PermissionError | FileNotFoundError | IsADirectoryError):
         target = err.filename or ""
         return f"cannot write '{target}': {err.strerror}"

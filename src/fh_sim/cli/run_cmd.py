@@ -145,7 +145,7 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
                 print(f"fh-sim {command}: {len(failed)} runs failed; each manifest.json holds "
                       f"its error (first: {failed[0]})", file=sys.stderr)
             user = isinstance(err, FhSimError | OSError) or type(err).__module__.split(".")[
-                0] in ("hydra", "omegaconf")
+                0] in ("hydra", "omegaconf", "yaml")
             return EXIT_USER_ERROR if user else EXIT_INTERNAL_ERROR
         finally:
             SweepProgress.stop_all()

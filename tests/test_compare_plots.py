@@ -103,3 +103,26 @@ def test_zone_changes_are_mean_differences_per_zone(tables) -> None:
                 & (diffs.year == 2022)]
     assert changes["housing"]["klippan"] == row["mean"].iloc[0]
     assert zone_changes(diffs, metric="population", year=1990) == {}
+
+
+def test_change_maps_on_the_embedded_region() -> None:
+    import pandas as pd
+
+    from fh_sim.analysis.maps import change_maps
+    from fh_sim.region import load_region
+
+    region = load_region()
+    zones = list(region.zones.index)
+    rows = [("transit", z, float(i % 5 - 2)) for i, z in enumerate(zones)]
+    rows += [("brand", z, 0.0) for z in zones]
+    diffs = pd.DataFrame(rows, columns=["scenario", "unit", "mean"]).assign(
+        year=2030, level="zone", metric="accessibility", n=2)
+    fig = change_maps(region, diffs, metric="accessibility", year=2030)
+    maps = [a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"]
+    assert [a.get_title() for a in maps] == ["transit minus baseline"]
+    assert "no change in any zone: brand" in fig.get_suptitle()
+    coloured = [c for c in maps[0].collections if c.get_array() is not None
+                and c.get_array().shape == (len(zones),)]
+    assert len(coloured) == 1
+    assert coloured[0].get_clim() == (-2.0, 2.0)  # centred on zero
+    assert change_maps(region, diffs, metric="population", year=2030) is None

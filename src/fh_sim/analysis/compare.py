@@ -33,6 +33,8 @@ from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
 
+DPI = 100  # PNG resolution; the report embeds the same files
+
 
 @dataclass
 class Comparison:
@@ -195,7 +197,7 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
     report_plots = []
     for stem, (fig, title, caption) in comp.figures.items():
         path = out_dir / f"{stem}.png"
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=DPI)
         report_plots.append(Plot(path=path, title=title, caption=caption))
         comp.files.append(path)
     for name, writer in (("summary.csv", "to_csv"), ("summary.parquet", "to_parquet")):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -66,11 +67,14 @@ def change_maps(
         ncols: maps per row.
 
     Returns:
-        The figure, or None when no zone-level change of ``metric`` is available.
+        The figure, or None when no scenario changes ``metric`` in any zone. Scenarios
+        without a change get no map; the title names them.
     """
     from fh_sim.region.mapplot import draw_network
 
     changes = zone_changes(diffs, metric=metric, year=year)
+    unchanged = [s for s, v in changes.items() if not (v.abs() >= NOISE).any()]
+    changes = {s: v for s, v in changes.items() if s not in unchanged}
     if not changes:
         return None
     zones = list(region.zones.index)
@@ -89,12 +93,14 @@ def change_maps(
         missing = [z for z in zones if z not in values.index]
         if missing:
             log.warning("no %s change for zones %s: drawn as 0", metric, missing)
-        vals = values.reindex(zones).fillna(0.0).to_numpy(dtype=float)
+        vals = values.reindex(zones).fillna(0.0).to_numpy(dtype=float, copy=True)
         vals[np.abs(vals) < NOISE] = 0.0  # floating-point noise of identical runs
         draw_network(region, year, values=vals, value_label=label, ax=ax)
         _centre_colours(ax, vals)
-        note = "" if vals.any() else " (no change)"
-        ax.set_title(f"{scen} minus {baseline}{note}", fontsize=11)
+        ax.set_title(f"{scen} minus {baseline}", fontsize=11)
+    same = ("\n" + textwrap.fill("no change in any zone: " + ", ".join(unchanged), 120)
+            if unchanged else "")
     fig.suptitle(f"{labels.name(metric)}: change per zone in {year}, scenario minus "
-                 f"{baseline}\n(mean across common seeds)", fontweight="bold", fontsize=12)
+                 f"{baseline}\n(mean across common seeds){same}", fontweight="bold",
+                 fontsize=12)
     return fig

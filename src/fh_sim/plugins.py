@@ -220,6 +220,22 @@ def load_plugins(specs: Iterable[str], registry: Registry | None = None) -> list
     return modules
 
 
+def registry_with_builtins() -> Registry:
+    """A new :class:`Registry` holding the built-in rules (and nothing else yet).
+
+    Tests load plugins into it without touching the process-wide registry.
+    """
+    from fh_sim.rules import REGISTRY
+
+    fresh = Registry()
+    for family in FAMILIES:
+        for name in REGISTRY.names(family):
+            r = REGISTRY.get(family, name)
+            if getattr(r.func, MARK, None) is None:  # built-in, not a plugin rule
+                fresh.register(family, name, params=r.params)(r.func)
+    return fresh
+
+
 def _default(registry: Registry | None) -> Registry:
     if registry is None:
         from fh_sim.rules import REGISTRY

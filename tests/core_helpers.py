@@ -43,7 +43,7 @@ def zones(n: int = 2, **cols) -> Zones:
         "land_capacity": np.full(n, 1000.0),
         "planned_per_year": np.zeros(n),
         "low_share_base": np.full(n, 0.3),
-        "alt_constant": np.zeros((2, n, 3)),
+        "alt_constant": np.zeros((5, n, 3)),
     }
     base.update(cols)
     return Zones(**base)

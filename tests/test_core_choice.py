@@ -107,7 +107,25 @@ def test_sampling_full_set_and_sampled():
     np.testing.assert_allclose(full.log_weight[:3], np.log([10, 5, 20]))
     sampled = sample_pairs(s, stock, n_sampled=2, rng=np.random.default_rng(0))
     assert sampled.n == 6 and set(sampled.alternative) <= {0, 2, 5}
-    assert (sampled.log_weight == 0).all()
+    np.testing.assert_allclose(sampled.log_weight, np.log(35 / 2))
+
+
+def test_stratified_sampling_draws_from_home_municipality():
+    s = households(size=[1] * 4, home_municipality=[0, 0, 1, -1])
+    stock = np.array([[10, 0, 0], [0, 30, 0], [0, 0, 60]])
+    zone_mun = np.array([0, 1, 1])
+    pairs = sample_pairs(
+        s, stock, n_sampled=2, rng=np.random.default_rng(3), zone_municipality=zone_mun, n_home=1
+    )
+    alt = pairs.alternative.reshape(4, 2)
+    lw = pairs.log_weight.reshape(4, 2)
+    # home draw first: municipality 0 has only cell 0; the other draw is outside it
+    np.testing.assert_array_equal(alt[:2, 0], [0, 0])
+    assert set(alt[:2, 1]) <= {4, 8}
+    np.testing.assert_allclose(lw[0], [np.log(10 / 1), np.log(90 / 1)])
+    assert alt[2, 0] in (4, 8) and alt[2, 1] == 0
+    np.testing.assert_allclose(lw[2], [np.log(90 / 1), np.log(10 / 1)])
+    np.testing.assert_allclose(lw[3], [np.log(100 / 2)] * 2)  # in-migrant: whole region
 
 
 def lottery_ctx(seekers, stock, occupied, priority=False):

@@ -1,10 +1,15 @@
-"""Calibration of the (zone, type) utility constants to the base-year dwelling stock.
+"""Calibration of the (zone, type) utility constants to the base-year state.
 
 Without constants, a logit over zones with very different attributes sends the base
 year's movers to a few places and empties others "for no reason". As in UrbanSim's
-location-choice models, alternative-specific constants are set so that the expected
-choices of a representative set of seekers reproduce the stock's distribution; only
-changes after the base year then shift where people live.
+location-choice models, alternative-specific constants are set so that, in the base
+year, expected choices balance expected departures: for each life stage, residents'
+choices reproduce where movers of that stage leave from (occupants weighted by their
+moving hazard), so internal moves net to zero per (zone, type) and life stage (and
+families do not drain from one place to another for no reason); in-migrants' choices
+reproduce the stock's distribution. Only
+changes after the base year (prices, networks, safety, reputation, policies) then shift
+where people live.
 """
 
 from __future__ import annotations
@@ -14,10 +19,20 @@ import logging
 import numpy as np
 
 from fh_sim.rules.choice import sample_pairs
-from fh_sim.state import N_TYPES, Households, StepContext
+from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
 from fh_sim.types import FloatArray
 
 log = logging.getLogger(__name__)
+
+N_STAGES = len(LIFE_STAGES)
+
+
+def moving_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
+    """float[n_households] base-year moving probability from the relocation triggers."""
+    stay = np.ones(ctx.households.n)
+    for rule, p in pipeline["relocation"]:
+        stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
+    return 1.0 - stay
 
 
 def representative_seekers(
@@ -35,10 +50,7 @@ def representative_seekers(
         (residents, in-migrants); the second may be empty.
     """
     hh = ctx.households
-    stay = np.ones(hh.n)
-    for rule, p in pipeline["relocation"]:
-        stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
-    w = 1.0 - stay
+    w = moving_weights(ctx, pipeline)
     w = w / w.sum() if w.sum() > 0 else np.full(hh.n, 1.0 / hh.n)
     rows = ctx.rng.choice(hh.n, size=min(n_residents, hh.n), replace=True, p=w)
     came = Households.empty()
@@ -53,26 +65,39 @@ def alternative_constants(
     ctx: StepContext,
     pipeline: dict,
     *,
-    n_residents: int = 4000,
+    n_residents: int = 8000,
     n_arrivals: int = 1500,
     iterations: int = 30,
 ) -> FloatArray:
-    """Constants c[origin, zone, type] with mean logit shares equal to stock shares.
-
-    Calibrated separately for residents (origin 0) and in-migrants (origin 1).
+    """Constants c[group, zone, type]: groups 0-3 are residents by life stage, 4 in-migrants.
 
     Returns:
-        float[2, n_zones, 3]; 0 where a cell has no stock.
+        float[5, n_zones, 3]; 0 where a cell has no stock.
     """
     residents, came = representative_seekers(ctx, pipeline, n_residents, n_arrivals)
-    c_res = _calibrate(ctx, pipeline, residents, iterations)
-    c_in = _calibrate(ctx, pipeline, came, iterations) if came.n else c_res
-    return np.stack([c_res, c_in])
+    hh = ctx.households
+    stock = ctx.dwellings.stock.astype(float).reshape(-1)
+    cell = hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type
+    w = moving_weights(ctx, pipeline)
+    stage_hh = hh.life_stage()
+    stage_seek = residents.life_stage()
+    out = []
+    for stage in range(N_STAGES):
+        departures = np.bincount(cell, weights=w * (stage_hh == stage), minlength=stock.size)
+        seekers = residents.take(stage_seek == stage)
+        if seekers.n == 0 or departures.sum() <= 0:
+            departures, seekers = np.bincount(cell, weights=w, minlength=stock.size), residents
+        out.append(_calibrate(ctx, pipeline, seekers, departures, iterations))
+    out.append(_calibrate(ctx, pipeline, came, stock, iterations) if came.n else out[1])
+    return np.stack(out)
 
 
-def _calibrate(ctx: StepContext, pipeline: dict, seekers: Households, iterations: int) -> FloatArray:
+def _calibrate(
+    ctx: StepContext, pipeline: dict, seekers: Households, weights: FloatArray, iterations: int
+) -> FloatArray:
     """Iterate ``c += ln(target / predicted)`` over the full choice set (utility terms
-    other than the constant are computed once)."""
+    other than the constant are computed once); target shares are ``weights`` over the
+    cells with stock."""
     stock = ctx.dwellings.stock.astype(float)
     pairs = sample_pairs(seekers, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
     sctx = ctx.with_(seekers=seekers)
@@ -83,7 +108,8 @@ def _calibrate(ctx: StepContext, pipeline: dict, seekers: Households, iterations
     k = pairs.n // seekers.n
     base = (utility + pairs.log_weight).reshape(seekers.n, k)
     alts = pairs.alternative[:k]
-    target = stock.reshape(-1)[alts] / stock.sum()
+    target = np.maximum(weights[alts], 1e-9 * weights.sum())
+    target = target / target.sum()
     c = np.zeros(k)
     for _ in range(iterations):
         v = base + c

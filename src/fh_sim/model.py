@@ -194,8 +194,14 @@ class HousingModel(mesa.Model):
         for part in arriving:
             came = came.concat(part)
         seekers = self.households.take(movers).concat(new).concat(came)
+        choice = self.cfg.rules.choice
         pairs = sample_pairs(
-            seekers, self.dwellings.stock, self.cfg.rules.choice.n_sampled, self.rng
+            seekers,
+            self.dwellings.stock,
+            choice.n_sampled,
+            self.rng,
+            zone_municipality=self.zones.municipality,
+            n_home=choice.n_home,
         )
         ctx = self._context(year, seekers=seekers)
         utility = np.zeros(pairs.n)

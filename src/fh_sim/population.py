@@ -336,7 +336,7 @@ def initial_zones(region: Region, a: AssumptionsConfig, scale: float, jobs: Floa
         land_capacity=zdf["land_capacity_dwellings"].to_numpy(dtype=float) * scale,
         planned_per_year=zdf["planned_dwellings_per_year"].to_numpy(dtype=float) * scale,
         low_share_base=np.zeros(len(zdf)),
-        alt_constant=np.zeros((2, len(zdf), N_TYPES)),
+        alt_constant=np.zeros((5, len(zdf), N_TYPES)),
     )
 
 

@@ -155,8 +155,9 @@ class Zones:
         land_capacity: float[n_zones] dwellings that can still be built (scaled).
         planned_per_year: float[n_zones] planned dwellings per year (scaled).
         low_share_base: float[n_zones] base-year share of low-income households.
-        alt_constant: float[2, n_zones, 3] calibrated utility constant of each
-            (zone, type) for residents (0) and in-migrants (1) (:mod:`fh_sim.calibration`).
+        alt_constant: float[5, n_zones, 3] calibrated utility constant of each
+            (zone, type) for residents by life stage (0-3) and in-migrants (4)
+            (:mod:`fh_sim.calibration`).
     """
 
     municipality: IntArray

@@ -38,13 +38,18 @@ class ChoiceConfig:
     Attributes:
         n_sampled: alternatives sampled per seeker (proportional to stock) when the
             choice set is larger; the full set is used when it is not larger.
+        n_home: of these, draws from the seeker's home municipality (a stratum of the
+            importance sample; see :mod:`fh_sim.rules.choice`).
     """
 
-    n_sampled: int = 12
+    n_sampled: int = 8
+    n_home: int = 3
 
     def __post_init__(self) -> None:
         if self.n_sampled < 1:
             raise ConfigError("must be >= 1", key="rules.choice.n_sampled")
+        if not 0 <= self.n_home < self.n_sampled:
+            raise ConfigError("must be in [0, n_sampled)", key="rules.choice.n_home")
 
 
 @dataclass

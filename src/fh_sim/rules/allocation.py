@@ -22,7 +22,7 @@ class LotteryParams:
             following rounds.
     """
 
-    n_rounds: int = 12
+    n_rounds: int = 8
     vacancy_chains: bool = True
 
 

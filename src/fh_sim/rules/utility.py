@@ -56,10 +56,11 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
 
     Semantics: pure; no rng.
     """
-    work = ctx.seekers.workplace[pairs.seeker]
-    has = work >= 0
-    minutes = ctx.commute_minutes[pairs.zone, np.where(has, work, 0)]
-    return segment_coef(pairs, p) * np.where(has, minutes / 60.0, 0.0)
+    work = ctx.seekers.workplace.astype(np.int64)[pairs.seeker]
+    n_nodes = ctx.commute_minutes.shape[1]
+    hours = ctx.commute_minutes.reshape(-1)[pairs.zone * n_nodes + np.maximum(work, 0)] / 60.0
+    hours[work < 0] = 0.0
+    return segment_coef(pairs, p) * hours
 
 
 @dataclass(frozen=True)
@@ -242,8 +243,12 @@ class AlternativeConstantParams:
 def alternative_constant(
     ctx: StepContext, pairs: Pairs, p: AlternativeConstantParams
 ) -> FloatArray:
-    """``coef x alt_constant[origin, zone, type]``; origin 0 = resident or newly formed
-    household, 1 = in-migrant (no home municipality). Semantics: pure; no rng."""
-    origin = (ctx.seekers.home_municipality[pairs.seeker] < 0).astype(np.int64)
+    """``coef x alt_constant[group, zone, type]``; group = the life stage of a resident or
+    newly formed household (0-3), 4 for an in-migrant (no home municipality).
+
+    Semantics: pure; no rng.
+    """
+    incomer = ctx.seekers.home_municipality[pairs.seeker] < 0
+    group = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
     flat = ctx.zones.alt_constant.reshape(-1)
-    return p.coef * flat[origin * ctx.zones.alt_constant[0].size + pairs.alternative]
+    return p.coef * flat[group * ctx.zones.alt_constant[0].size + pairs.alternative]

@@ -105,3 +105,16 @@ def test_assumptions_yaml_matches_defaults():
     data = yaml_values(ROOT / "conf" / "assumptions" / "default.yaml")
     merged = OmegaConf.merge(OmegaConf.structured(AssumptionsConfig), data)
     assert OmegaConf.to_object(merged) == AssumptionsConfig()
+
+
+def test_every_rule_parameter_is_documented():
+    import dataclasses
+
+    text = (ROOT / "docs" / "assumptions.md").read_text()
+    for fam, selection in RulesConfig().validate().items():
+        for rule, params in selection:
+            for f in dataclasses.fields(params):
+                assert f"`rules.{fam}.{rule.name}.{f.name}`" in text, (fam, rule.name, f.name)
+    for group in ("population", "housing", "zones"):
+        for f in dataclasses.fields(getattr(AssumptionsConfig(), group)):
+            assert f"`assumptions.{group}.{f.name}`" in text, (group, f.name)

@@ -88,6 +88,7 @@ def test_report_contents_and_escaping(report_dir: Path) -> None:
     # the assumption that differs between scenarios is listed with both values
     assert "assumptions.mortality_scale" in text and "1.1" in text
     assert "incomplete run left out" in text and "broken" in text
+    assert "Scale 0.05: counts (persons, households, moves) are of the simulated" in text
 
 
 def test_summary_files_match(report_dir: Path) -> None:

@@ -1,6 +1,7 @@
 """Readable names and units of the outcome metrics, for plots and the report.
 
-Definitions are in ``docs/outcomes.md``; this table only names them on axes.
+Definitions and units are in ``docs/outcomes.md``; this table only names them on axes.
+Counts are of the simulated agents (about ``scale`` times the real numbers).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ METRICS: dict[str, tuple[str, str]] = {
     "households_dissolved": ("Households dissolved", "households per year"),
     "turned_away_in_migrants": ("In-migrants turned away", "households per year"),
     "vacancy_rate": ("Vacancy rate", "share of dwellings"),
-    "price_index": ("Price index", "1 = regional mean in the base year"),
-    "rent_burden": ("Rent burden", "housing cost / income"),
-    "waiting_households": ("Households waiting for a dwelling", "households"),
+    "price_index": ("Price index", "1 = base-year regional mean"),
+    "rent_burden": ("Rent burden", "share of income"),
+    "waiting_households": ("Households waiting for a dwelling", "households per year"),
     "accessibility": ("Accessibility to jobs", "Hansen index, jobs"),
     "commute_cost": ("Commute cost", "generalised minutes"),
-    "safety": ("Safety", "1 / crime index"),
+    "safety": ("Safety", "1 / crime index, 1 = base-year mean"),
     "reputation": ("Reputation", "index 0-1"),
     "dissimilarity_income": ("Dissimilarity (low vs other incomes)", "index 0-1"),
-    "isolation_low_income": ("Isolation of low incomes", "index 0-1"),
+    "isolation_low_income": ("Isolation of low incomes", "share 0-1"),
     "theil_income": ("Theil's H (income groups)", "index 0-1"),
     "base_residents_in_region": ("Base-year resident households still in the region",
                                  "households"),

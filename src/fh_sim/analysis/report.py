@@ -173,6 +173,17 @@ def _notes(coll: Collection, pairing: Pairing) -> str:
     return f'<div class="warn"><b>Notes</b><ul>{items}</ul></div>'
 
 
+def _scale_note(coll: Collection) -> str:
+    scales = sorted({c.get("scale") for c in coll.configs.values()
+                     if isinstance(c.get("scale"), int | float)})
+    if not scales or scales == [1.0]:
+        return ""
+    shown = ", ".join(f"{s:g}" for s in scales)
+    return (f"<p>Scale {escape(shown)}: counts (persons, households, moves) are of the "
+            "simulated agents, about that fraction of the region's real numbers; shares, "
+            "indices and minutes are not scaled.</p>")
+
+
 def render_html(
     *,
     coll: Collection,
@@ -197,7 +208,7 @@ def render_html(
         f"<p>{len(coll.runs)} complete runs of {len(coll.scenarios)} scenarios on "
         f"{len(seeds)} distinct seeds; baseline <b>{escape(pairing.baseline)}</b>; "
         f"horizon {year}. Written {escape(stamp)}.</p>"
-        f"{_notes(coll, pairing)}"
+        f"{_scale_note(coll)}{_notes(coll, pairing)}"
         f"<h2>How to read this</h2>{HOW_TO_READ}"
         f"<h2>Scenarios</h2>{_scenarios_section(coll, pairing)}"
         f"<h2>Plots</h2>{figures}"

@@ -47,7 +47,7 @@ def test_run_writes_a_complete_folder_and_is_byte_reproducible(tmp_path: Path) -
 def test_same_run_folder_again_is_skipped_and_a_new_config_redone(tmp_path: Path) -> None:
     run_dir = tmp_path / "fixed"
     args = ("run", *TINY, f"hydra.run.dir={run_dir}")
-    assert fh_sim(*args, outputs=tmp_path).returncode == 0
+    assert fh_sim_main(list(args)) == 0
     before = (run_dir / "manifest.json").read_text()
     again = fh_sim(*args, outputs=tmp_path)
     assert again.returncode == 0

@@ -31,6 +31,7 @@ def count_jobs(config: DictConfig) -> int | None:
         config: the full composed config, including the ``hydra`` node.
     """
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     sweeper = OmegaConf.select(config, "hydra.sweeper._target_") or ""
@@ -39,7 +40,9 @@ def count_jobs(config: DictConfig) -> int | None:
     params = OmegaConf.select(config, "hydra.sweeper.params") or {}
     overrides = [f"{key}={value}" for key, value in params.items()]
     overrides += list(OmegaConf.select(config, "hydra.overrides.task") or [])
-    parsed = OverridesParser.create().parse_overrides(overrides=overrides)
+    hydra = GlobalHydra.instance()
+    loader = hydra.config_loader() if hydra.is_initialized() else None  # for glob(*)
+    parsed = OverridesParser.create(config_loader=loader).parse_overrides(overrides=overrides)
     return sum(len(batch) for batch in BasicSweeper.split_arguments(parsed, None))
 
 

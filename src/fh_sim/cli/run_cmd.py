@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from fh_sim.cli.errfmt import describe
+from fh_sim.cli.guard import data_only_config
 from fh_sim.errors import FhSimError
 
 EXIT_USER_ERROR = 2
@@ -130,7 +131,7 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     app = hydra.main(config_path=str(conf_dir()), config_name=CONFIG_NAME,
                      version_base=VERSION_BASE)(run_task)
     GlobalHydra.instance().clear()
-    with _hydra_cli(args, prog=f"fh-sim {command}"):
+    with _hydra_cli(args, prog=f"fh-sim {command}"), data_only_config():
         try:
             app()
         except SystemExit as done:

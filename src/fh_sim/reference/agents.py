@@ -1,0 +1,128 @@
+"""One :class:`mesa.Agent` per household, with the yearly decisions as step methods."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mesa
+import numpy as np
+
+from fh_sim.reference.terms import HAZARDS, TERMS
+from fh_sim.rules.choice import sample_pairs
+from fh_sim.state import Households
+
+COLUMNS: tuple[str, ...] = (
+    "zone",
+    "dwelling_type",
+    "size",
+    "age_head",
+    "income_annual",
+    "income_group",
+    "workplace",
+    "years_at_address",
+    "is_base_resident",
+    "home_municipality",
+)
+"""The household attributes, one per column of :class:`fh_sim.state.Households`."""
+
+
+class HouseholdAgent(mesa.Agent):
+    """A household: where it lives, who it is, and what it decides each year.
+
+    Attributes:
+        zone, dwelling_type, size, age_head, income_annual, income_group, workplace,
+            years_at_address, is_base_resident, home_municipality: as in
+            :class:`fh_sim.state.Households` (scalars here).
+        wants_to_move: decided in :meth:`step` this year.
+        ranking: (zone, dwelling type) alternatives, best first (seekers only).
+        new_home: the alternative won in the allocation, or None.
+    """
+
+    def __init__(self, model: mesa.Model, **attributes: Any) -> None:
+        super().__init__(model)
+        for name in COLUMNS:
+            setattr(self, name, attributes[name])
+        self.wants_to_move = False
+        self.ranking: list[tuple[int, int]] = []
+        self.new_home: tuple[int, int] | None = None
+
+    def life_stage(self) -> int:
+        """0 young (head < 30), 1 adult, 2 family (3+ persons), 3 senior (65+)."""
+        if self.age_head < 30:
+            return 0
+        if self.age_head >= 65:
+            return 3
+        return 2 if self.size >= 3 else 1
+
+    # -- the year, in the order the model calls them ---------------------------------
+    def age(self) -> None:
+        """One year older, one more year at the address."""
+        self.age_head += 1
+        self.years_at_address += 1
+
+    def step(self) -> None:
+        """Decide whether to look for another dwelling this year.
+
+        The triggers are independent risks: ``p = 1 - prod(1 - clip(h_k, 0, 1))``.
+        """
+        stay = 1.0
+        for name, p in self.model.relocation:
+            stay *= 1.0 - min(max(HAZARDS[name](self, p), 0.0), 1.0)
+        self.wants_to_move = self.model.rng.random() >= stay
+        self.new_home = None
+
+    def choose(self) -> None:
+        """Draw candidate dwellings and rank them by utility plus Gumbel noise."""
+        m = self.model
+        row = Households.from_columns(**{c: [getattr(self, c)] for c in COLUMNS})
+        cands = sample_pairs(row, m.dwellings.stock, m.choice.n_sampled, m.rng,
+                             zone_municipality=m.zones.municipality, n_home=m.choice.n_home)
+        scored = []
+        for zone, dtype, log_w in zip(cands.zone.tolist(), cands.dwelling_type.tolist(),
+                                      cands.log_weight.tolist(), strict=True):
+            v = log_w + sum(TERMS[name](self, zone, dtype, p) for name, p in m.utility)
+            noise = -math.log(-math.log(m.rng.random()))
+            scored.append((v + noise, (zone, dtype)))
+        scored.sort(key=lambda s: -s[0])
+        self.ranking = [alt for _, alt in scored]
+
+    def has_priority(self, round_: int) -> bool:
+        """Queue priority at this round's alternative (base residents, priority zones)."""
+        if self.new_home is not None or round_ >= len(self.ranking):
+            return False
+        zone = self.ranking[round_][0]
+        return bool(self.is_base_resident and self.model.levers.queue_priority[zone])
+
+    def apply(self, round_: int) -> None:
+        """Apply to the alternative ranked ``round_``; take it if a dwelling is vacant."""
+        if self.new_home is not None or round_ >= len(self.ranking):
+            return
+        m = self.model
+        zone, dtype = self.ranking[round_]
+        if m.vacant[zone, dtype] > 0:
+            m.vacant[zone, dtype] -= 1
+            self.new_home = (zone, dtype)
+            if self.dwelling_type >= 0:
+                m.freed.append((self.zone, self.dwelling_type))
+        else:
+            m.rejected[zone, dtype] += 1
+
+    def move(self) -> None:
+        """Move into the dwelling won (if any) and attach to its municipality."""
+        if self.new_home is None:
+            return
+        m = self.model
+        if self.dwelling_type >= 0:
+            m.dwellings.occupied[self.zone, self.dwelling_type] -= 1
+        self.zone, self.dwelling_type = self.new_home
+        m.dwellings.occupied[self.zone, self.dwelling_type] += 1
+        self.years_at_address = 0
+        self.home_municipality = int(m.zones.municipality[self.zone])
+
+
+def to_columns(agents: list[HouseholdAgent]) -> Households:
+    """The agents as a columnar table (in the given order)."""
+    return Households.from_columns(
+        **{c: np.array([getattr(a, c) for a in agents]) for c in COLUMNS}
+    )

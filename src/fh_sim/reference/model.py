@@ -1,0 +1,166 @@
+"""A per-agent reference of the yearly household rules, in Mesa's idiom.
+
+:class:`ReferenceModel` starts from exactly the state a :class:`fh_sim.model.HousingModel`
+builds for the same config and seed, turns every household row into a
+:class:`HouseholdAgent`, and runs the year with agent methods:
+
+1. ``agents.do("age")`` (the ``ageing`` demography rule);
+2. ``agents.shuffle_do("step")``: each household decides whether to move;
+3. ``seekers.shuffle_do("choose")``: each seeker ranks its candidate dwellings;
+4. lottery rounds: in round r every unplaced seeker, in random order (base residents
+   with queue priority first), applies to its r-th choice and takes a vacant dwelling
+   if there is one; dwellings freed by movers open after the round (vacancy chains);
+5. ``seekers.do("move")``;
+6. the zone-level rules (prices, construction, zone dynamics) run unchanged on the
+   columns gathered from the agents; they are not per household.
+
+The semantics are those of the vectorised rules, so both agree in distribution (not
+draw for draw: the random numbers are drawn in another order). Supported: the
+``ageing`` demography rule, no border migration, scenarios without network edits, and
+the built-in relocation triggers and utility terms (:mod:`fh_sim.reference.terms`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from fh_sim.config import SimConfig
+from fh_sim.errors import ConfigError
+from fh_sim.levers import levers_for_year
+from fh_sim.model import HousingModel
+from fh_sim.reference.agents import COLUMNS, HouseholdAgent, to_columns
+from fh_sim.reference.terms import HAZARDS, TERMS
+from fh_sim.region.region import Region
+from fh_sim.state import N_TYPES, Households, StepContext
+
+
+def _supported(pipeline: dict[str, list[tuple[Any, Any]]], cfg: SimConfig) -> None:
+    """Raise if the config selects a rule this reference has no per-agent version of."""
+    checks = {
+        "demography": {"ageing"},
+        "migration": set(),
+        "relocation": set(HAZARDS),
+        "utility": set(TERMS),
+        "allocation": {"lottery_rounds"},
+    }
+    for family, known in checks.items():
+        for rule, _ in pipeline[family]:
+            if rule.name not in known:
+                raise ConfigError(
+                    f"the per-agent reference has no version of rule '{rule.name}'; "
+                    f"supported: {sorted(known)}",
+                    key=f"rules.{family}.{rule.name}",
+                )
+    if cfg.scenario.link_edits:
+        raise ConfigError("the per-agent reference runs without network edits",
+                          key="scenario.link_edits")
+
+
+class ReferenceModel(mesa.Model):
+    """Every household a :class:`HouseholdAgent`; one calendar year per step.
+
+    Args:
+        cfg: the run's config (the same one the vectorised model takes).
+        region: an already loaded region (None: load ``cfg.region.data_dir``).
+        registry: the rule registry (None: the built-in one).
+
+    Attributes:
+        year: the calendar year whose end state the model holds.
+        dwellings, zones, levers, minutes: the zone-level state (columns).
+        moved: households that moved in the last year.
+    """
+
+    def __init__(self, cfg: SimConfig, *, region: Region | None = None,
+                 registry: Any = None) -> None:
+        core = HousingModel(cfg, region=region, registry=registry)
+        _supported(core.pipeline, cfg)
+        super().__init__(rng=core.rng)  # continue the stream that built the state
+        self.core = core
+        self.cfg = cfg
+        self.year = core.year
+        self.dwellings, self.zones, self.minutes = core.dwellings, core.zones, core.minutes
+        self.levers = core.levers
+        self.assumptions = cfg.assumptions
+        self.choice = cfg.rules.choice
+        self.relocation = [(r.name, p) for r, p in core.pipeline["relocation"]]
+        self.utility = [(r.name, p) for r, p in core.pipeline["utility"]]
+        (_, self.lottery), = core.pipeline["allocation"]
+        self.ageing = bool(core.pipeline["demography"])
+        hh = core.households
+        for i in range(hh.n):
+            HouseholdAgent(self, **{c: getattr(hh, c)[i].item() for c in COLUMNS})
+        self.moved = 0
+
+    # -- helpers ----------------------------------------------------------------------
+    def households(self) -> Households:
+        """The agents as columns, in creation order."""
+        return to_columns(list(self.agents))
+
+    def _income_shares(self) -> None:
+        """Share of each income group per zone and in the region (social composition)."""
+        counts = np.zeros((self.zones.n, 3))
+        for a in self.agents:
+            counts[a.zone, a.income_group] += 1
+        totals = counts.sum(axis=1, keepdims=True)
+        self.group_share = (counts / np.maximum(totals, 1)).tolist()
+        self.regional_share = (counts.sum(axis=0) / max(counts.sum(), 1)).tolist()
+
+    def _context(self, **extra: Any) -> StepContext:
+        core = self.core
+        return StepContext(
+            year=self.year, households=self.households(), dwellings=self.dwellings,
+            zones=self.zones, commute_minutes=self.minutes, levers=self.levers,
+            assumptions=self.assumptions, rng=self.rng, scale=self.cfg.scale,
+            income_thresholds=core.income_thresholds, **extra,
+        )
+
+    # -- the year -----------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one calendar year (see the module docstring for the order)."""
+        self.year += 1
+        self.levers = levers_for_year(self.cfg.scenario, self.core.region, self.year)
+        if self.ageing:
+            self.agents.do("age")
+        self.agents.shuffle_do("step")
+        seekers = self.agents.select(lambda a: a.wants_to_move)
+        self._income_shares()
+        seekers.shuffle_do("choose")
+        self._allocate(seekers)
+        seekers.do("move")
+        self.moved = sum(a.new_home is not None for a in seekers)
+        self._zone_rules()
+
+    def _allocate(self, seekers: mesa.agent.AgentSet) -> None:
+        """Lottery rounds: unplaced seekers apply to their r-th choice, in random order."""
+        self.vacant = np.maximum(self.dwellings.stock - self.dwellings.occupied, 0)
+        self.rejected = np.zeros((self.zones.n, N_TYPES), dtype=np.int64)
+        k = max((len(a.ranking) for a in seekers), default=0)
+        for r in range(min(self.lottery.n_rounds, k)):
+            self.freed: list[tuple[int, int]] = []
+            waiting = seekers.select(lambda a: a.new_home is None)
+            first = waiting.select(lambda a, r=r: a.has_priority(r))
+            first.shuffle_do("apply", r)
+            waiting.select(lambda a, r=r: not a.has_priority(r)).shuffle_do("apply", r)
+            if self.lottery.vacancy_chains:
+                for zone, dtype in self.freed:
+                    self.vacant[zone, dtype] += 1
+
+    def _zone_rules(self) -> None:
+        """Prices, construction and zone dynamics: the registered zone-level rules."""
+        core = self.core
+        core.households = self.households()
+        ctx = self._context(excess_demand=self.rejected)
+        (rule, p), = core.pipeline["prices"]
+        self.dwellings.price_index = rule.func(ctx, p)
+        added = sum(r.func(ctx, p) for r, p in core.pipeline["construction"])
+        core.levers = self.levers
+        core._build(np.asarray(added, dtype=np.int64))
+        agents = list(self.agents)
+        for rule, p in core.pipeline["zone_dynamics"]:
+            core._apply_zone_update(rule.func(self._context(), p))
+            for a, income, group in zip(agents, core.households.income_annual.tolist(),
+                                        core.households.income_group.tolist(), strict=True):
+                a.income_annual, a.income_group = income, group

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -83,6 +84,7 @@ def test_ray_sweep_on_a_local_head_matches_serial_runs(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait()
+        shutil.rmtree(temp_dir, ignore_errors=True)
     dirs = run_dirs(sweep_dir)
     assert len(dirs) == 2
     from fh_sim.model import HousingModel

@@ -123,10 +123,6 @@ def describe(err: BaseException) -> str:
             line = _omegaconf(cause)
             if file_match:
                 line += f" (in {file_match.group(1)}.yaml)"
-            elif context.startswith("Could not override"):
-                plus = re.search(r"use (\+\S+)", context)
-                if plus and isinstance(cause, ConfigKeyError | ConfigAttributeError):
-                    line += f"; to add a new key write {plus.group(1)}"
             return line
         return context
     if isinstance(err, InterpolationResolutionError):

@@ -58,26 +58,30 @@ def lottery_rounds(
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
     capacity = np.maximum(capacity, 0)
     ticket = ctx.rng.random(n_s)
+    by_ticket = np.argsort(-ticket)  # seekers in lottery order, once
     priority_zone = np.asarray(ctx.levers.queue_priority, dtype=bool)
+    is_base = seekers.is_base_resident
     housed = (seekers.dwelling_type >= 0) & (seekers.zone >= 0)
     old_alt = np.where(housed, seekers.zone.astype(np.int64) * N_TYPES + seekers.dwelling_type, -1)
     for r in range(min(p.n_rounds, k)):
-        active = np.flatnonzero(choice < 0)
+        active = by_ticket[choice[by_ticket] < 0]  # still in lottery order
         if active.shape[0] == 0:
             break
         pidx = ranked[active, r]
         alt = alt_of_pair[pidx]
-        prio = ticket[active] + (
-            seekers.is_base_resident[active] & priority_zone[alt // N_TYPES]
-        ).astype(float)
-        order = np.argsort(alt * 4.0 + (3.0 - prio), kind="stable")  # alt up, priority down
+        first_class = is_base[active] & priority_zone[alt // N_TYPES]
+        # alternative up, queue priority first, then lottery order (stable radix sort)
+        key = (alt * 2 + ~first_class).astype(np.int32 if n_alt * 2 > 32000 else np.int16)
+        order = np.argsort(key, kind="stable")
         alt_sorted = alt[order]
-        first = np.searchsorted(alt_sorted, alt_sorted, side="left")
-        accept = (np.arange(order.shape[0]) - first) < capacity[alt_sorted]
+        counts = np.bincount(alt_sorted, minlength=n_alt)
+        start = np.cumsum(counts) - counts
+        accept = (np.arange(order.shape[0]) - start[alt_sorted]) < capacity[alt_sorted]
         winners = active[order[accept]]
         choice[winners] = pidx[order[accept]]
-        capacity -= np.bincount(alt_sorted[accept], minlength=n_alt)
-        rejected += np.bincount(alt_sorted[~accept], minlength=n_alt)
+        taken = np.bincount(alt_sorted[accept], minlength=n_alt)
+        capacity -= taken
+        rejected += counts - taken
         if p.vacancy_chains:
             freed = old_alt[winners]
             capacity += np.bincount(freed[freed >= 0], minlength=n_alt)

@@ -63,10 +63,14 @@ def sample_pairs(
         log_w = np.tile(np.log(flat[alts]), n_s)
     else:
         k = n_sampled
-        alt = _draw(flat, alts, n_s * k, rng).reshape(n_s, k)
-        log_w = np.full((n_s, k), np.log(flat.sum() / k))
+        alt = np.empty((n_s, k), dtype=np.int64)
+        log_w = np.empty((n_s, k))
+        pending = np.ones(n_s, dtype=bool)
         if zone_municipality is not None and n_home > 0:
-            _stratify(seekers, flat, alts, zone_municipality, n_home, rng, alt, log_w)
+            pending = _stratify(seekers, flat, alts, zone_municipality, n_home, rng, alt, log_w)
+        rows = np.flatnonzero(pending)
+        alt[rows] = _draw(flat, alts, rows.size * k, rng).reshape(-1, k)
+        log_w[rows] = np.log(flat.sum() / k)
         alt = alt.reshape(-1)
         log_w = log_w.reshape(-1)
     seeker = np.repeat(np.arange(n_s), k)
@@ -92,9 +96,11 @@ def _stratify(
     rng: np.random.Generator,
     alt: IntArray,
     log_w: FloatArray,
-) -> None:
-    """Redraw ``alt`` (n_seekers x k, in place) in two strata per home municipality."""
+) -> np.ndarray:
+    """Fill ``alt`` and ``log_w`` (n_seekers x k, in place) in two strata per home
+    municipality; returns the mask of seekers still to draw from the whole region."""
     k = alt.shape[1]
+    pending = np.ones(alt.shape[0], dtype=bool)
     cell_mun = np.repeat(zone_municipality, N_TYPES)
     home = seekers.home_municipality
     for m in np.unique(home[home >= 0]):  # loop over municipalities, not households
@@ -108,6 +114,8 @@ def _stratify(
         alt[rows, h:] = _draw(flat, outside, rows.size * (k - h), rng).reshape(-1, k - h)
         log_w[rows, :h] = np.log(flat[inside].sum() / h)
         log_w[rows, h:] = np.log(flat[outside].sum() / (k - h))
+        pending[rows] = False
+    return pending
 
 
 def alias_table(weights: FloatArray) -> tuple[FloatArray, IntArray]:

@@ -57,6 +57,7 @@ def test_per_agent_hazards_equal_the_vectorised_triggers(ref: ReferenceModel):
 def test_per_agent_utility_terms_equal_the_vectorised_terms(ref: ReferenceModel):
     agents = list(ref.agents)[::7]
     ref._income_shares()
+    ref._choice_sets()
     seekers = ref.households().take(np.arange(len(ref.agents))[::7])
     ctx = _ctx(ref).with_(seekers=seekers)
     pairs = sample_pairs(seekers, ref.dwellings.stock, 12, np.random.default_rng(0))
@@ -109,3 +110,30 @@ def test_rules_without_a_per_agent_version_are_refused():
     cfg.rules.migration = {"out_migration": {}}
     with pytest.raises(ConfigError, match="rules.migration.out_migration.*supported"):
         ReferenceModel(cfg, region=toy_region(2, population_per_zone=100))
+
+
+def test_sampled_choice_sets_agree_on_the_real_region():
+    """138 (zone, type) cells: both draw stratified samples (home municipality first)."""
+    from fh_sim.region import load_region
+
+    region = load_region(SimConfig().region.data_dir)
+    n_mun = len(region.municipalities)
+
+    def shares(hh, mun):
+        moved = hh.years_at_address == 0
+        dest = np.bincount(mun[hh.zone[moved]], minlength=n_mun) / moved.sum()
+        same = np.mean(hh.home_municipality[moved] == mun[hh.zone[moved]])
+        return np.r_[dest, moved.mean(), same]
+
+    vec, per_agent = [], []
+    for seed in range(6):
+        v = HousingModel(_cfg(seed, scale=0.008), region=region)
+        r = ReferenceModel(_cfg(seed, scale=0.008), region=region)
+        v.step()
+        r.step()
+        vec.append(shares(v.households, v.zones.municipality))
+        per_agent.append(shares(r.households(), r.zones.municipality))
+    vec, per_agent = np.array(vec), np.array(per_agent)
+    se = np.sqrt(vec.var(axis=0, ddof=1) / 6 + per_agent.var(axis=0, ddof=1) / 6)
+    z = (vec.mean(axis=0) - per_agent.mean(axis=0)) / np.maximum(se, 1e-12)
+    assert np.all(np.abs(z) < 4.0), z.round(2)

@@ -9,7 +9,6 @@ import mesa
 import numpy as np
 
 from fh_sim.reference.terms import HAZARDS, TERMS
-from fh_sim.rules.choice import sample_pairs
 from fh_sim.state import Households
 
 COLUMNS: tuple[str, ...] = (
@@ -72,15 +71,31 @@ class HouseholdAgent(mesa.Agent):
         self.wants_to_move = self.model.rng.random() >= stay
         self.new_home = None
 
-    def choose(self) -> None:
-        """Draw candidate dwellings and rank them by utility plus Gumbel noise."""
+    def candidates(self) -> list[tuple[int, int, float]]:
+        """Candidate (zone, dwelling type, log weight) alternatives, as the choice-set
+        rule draws them: the full set when small, else ``n_home`` draws from the home
+        municipality and the rest from elsewhere, each proportional to stock."""
         m = self.model
-        row = Households.from_columns(**{c: [getattr(self, c)] for c in COLUMNS})
-        cands = sample_pairs(row, m.dwellings.stock, m.choice.n_sampled, m.rng,
-                             zone_municipality=m.zones.municipality, n_home=m.choice.n_home)
+        k = m.choice.n_sampled
+        cells, prob, total = m.region_set
+        if len(cells) <= k:
+            return [(c // 3, c % 3, math.log(m.stock_flat[c])) for c in cells]
+        strata = m.home_sets.get(self.home_municipality)
+        if strata is None:
+            draws = m.rng.choice(cells, size=k, p=prob)
+            return [(c // 3, c % 3, math.log(total / k)) for c in draws.tolist()]
+        (inside, p_in, s_in), (outside, p_out, s_out) = strata
+        h = min(m.choice.n_home, k - 1)
+        near = m.rng.choice(inside, size=h, p=p_in).tolist()
+        far = m.rng.choice(outside, size=k - h, p=p_out).tolist()
+        return ([(c // 3, c % 3, math.log(s_in / h)) for c in near]
+                + [(c // 3, c % 3, math.log(s_out / (k - h))) for c in far])
+
+    def choose(self) -> None:
+        """Rank the candidate dwellings by utility plus Gumbel noise."""
+        m = self.model
         scored = []
-        for zone, dtype, log_w in zip(cands.zone.tolist(), cands.dwelling_type.tolist(),
-                                      cands.log_weight.tolist(), strict=True):
+        for zone, dtype, log_w in self.candidates():
             v = log_w + sum(TERMS[name](self, zone, dtype, p) for name, p in m.utility)
             noise = -math.log(-math.log(m.rng.random()))
             scored.append((v + noise, (zone, dtype)))

@@ -108,6 +108,24 @@ class ReferenceModel(mesa.Model):
         self.group_share = (counts / np.maximum(totals, 1)).tolist()
         self.regional_share = (counts.sum(axis=0) / max(counts.sum(), 1)).tolist()
 
+    def _choice_sets(self) -> None:
+        """Cells with stock, and their draw probabilities, for the whole region and for
+        each home municipality (inside it / outside it); used by ``choose``."""
+        flat = self.dwellings.stock.reshape(-1).astype(float)
+        cells = np.flatnonzero(flat > 0)
+        self.stock_flat = flat
+        self.region_set = (cells, flat[cells] / flat[cells].sum(), flat[cells].sum())
+        cell_mun = np.repeat(self.zones.municipality, N_TYPES)[cells]
+        self.home_sets = {}
+        for mun in np.unique(cell_mun).tolist():
+            parts = []
+            for part in (cells[cell_mun == mun], cells[cell_mun != mun]):
+                parts.append((part, flat[part] / flat[part].sum(), flat[part].sum()))
+            if all(len(p[0]) for p in parts):
+                self.home_sets[mun] = tuple(parts)
+        acc = np.maximum(self.zones.accessibility, 1e-9)
+        self.mean_accessibility = float(acc.mean())
+
     def _context(self, **extra: Any) -> StepContext:
         core = self.core
         return StepContext(
@@ -127,6 +145,7 @@ class ReferenceModel(mesa.Model):
         self.agents.shuffle_do("step")
         seekers = self.agents.select(lambda a: a.wants_to_move)
         self._income_shares()
+        self._choice_sets()
         seekers.shuffle_do("choose")
         self._allocate(seekers)
         seekers.do("move")

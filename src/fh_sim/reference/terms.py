@@ -116,9 +116,8 @@ def u_amenities(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:
 
 def u_accessibility(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:
     """Log accessibility relative to the mean over zones."""
-    acc = hh.model.zones.accessibility
-    mean = sum(max(a, 1e-9) for a in acc) / len(acc)
-    return _coef(hh, p) * math.log(max(acc[zone], 1e-9) / mean)
+    acc = hh.model.zones.accessibility[zone]
+    return _coef(hh, p) * math.log(max(acc, 1e-9) / hh.model.mean_accessibility)
 
 
 def u_social_composition(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:

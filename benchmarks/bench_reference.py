@@ -19,7 +19,6 @@ from fh_sim.reference import ReferenceModel
 from fh_sim.region import load_region
 
 
-
 def config(seed: int, scale: float) -> SimConfig:
     """The shared config: the household rules only (the reference has no migration)."""
     rules = RulesConfig()

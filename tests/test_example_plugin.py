@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from core_helpers import context, households, zones
 
+from core_helpers import context, households, zones
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
 from fh_sim.model import HousingModel
@@ -49,6 +49,9 @@ def test_green_space_utility_is_segment_coefficient_times_nature():
     u = module.green_space(ctx, pairs, module.GreenSpaceParams(coef=2.0))
     factor = np.where(pairs.seeker == 0, 1.5, 0.3)  # family vs young
     np.testing.assert_allclose(u, 2.0 * factor * amen[pairs.zone, 1])
+    # before from_year the calibrated baseline holds
+    late = module.GreenSpaceParams(coef=2.0, from_year=2021)
+    np.testing.assert_array_equal(module.green_space(ctx, pairs, late), np.zeros(pairs.n))
 
 
 def _family_share_in_greenest(seed: int, coef: float) -> float:

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from cli_helpers import TINY, fh_sim, run_dirs
 
 ONE_YEAR = [TINY[0], "end_year=2020"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from core_helpers import context, households
 
+from core_helpers import context, households
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
 from fh_sim.errors import ConfigError, PluginError
@@ -47,7 +47,7 @@ def too_long(ctx, p):
 
 
 def global_numpy(ctx, p):
-    return np.random.random(ctx.households.n) * p.rate
+    return np.random.random(ctx.households.n) * p.rate  # noqa: NPY002  (the broken rule)
 
 
 def python_random(ctx, p):
@@ -214,7 +214,7 @@ def marked_global_rng(ctx, p):
     """Draws from numpy's global state (not allowed)."""
     from fh_sim.state import ZoneUpdate
 
-    return ZoneUpdate(trust=np.random.random(ctx.zones.n))
+    return ZoneUpdate(trust=np.random.random(ctx.zones.n))  # noqa: NPY002
 
 
 def _model(relocation=None, zone_dynamics=None) -> HousingModel:

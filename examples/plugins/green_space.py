@@ -1,8 +1,10 @@
-"""Example plugin: families value green space, and leave zones that lack it.
+r"""Example plugin: families value green space, and leave zones that lack it.
 
 Two rules over whole columns, each with a typed params dataclass:
 
-* utility term ``green_space``: ``coef(segment) x nature[zone]`` (nature amenity, 0-1);
+* utility term ``green_space``: from ``from_year`` on, ``coef(segment) x nature[zone]``
+  (nature amenity, 0-1) on top of the calibrated preferences: a what-if of families
+  coming to value green space more than they did in the base year;
 * relocation trigger ``green_deficit``: families (3+ persons, head 30-64) living in a
   zone whose nature amenity is below ``threshold`` move with an extra yearly hazard
   ``coef x (threshold - nature[zone])``.
@@ -37,26 +39,36 @@ FAMILY = 2
 
 @dataclass(frozen=True)
 class GreenSpaceParams(TermParams):
-    """Utility per unit of the zone's nature amenity (0-1), mostly for families.
+    """Extra utility per unit of the zone's nature amenity (0-1), mostly for families.
+
+    The base year's (zone, type) constants are calibrated per life stage, so a fixed term
+    that depends only on life stage and zone would be absorbed by them; this one starts
+    after the base year and so shifts choices away from the calibrated baseline.
 
     Attributes:
         coef: utility per unit of nature amenity.
         life_stage_factor: factors for young, adult, family, senior.
         income_factor: factors for low, mid, high income.
+        from_year: first calendar year with the extra preference.
     """
 
     coef: float = 1.0
     life_stage_factor: tuple[float, ...] = (0.3, 0.7, 1.5, 1.0)
+    from_year: int = 2020
 
 
 @plugins.utility("green_space", params=GreenSpaceParams)
 def green_space(ctx: StepContext, pairs: Pairs, p: GreenSpaceParams) -> FloatArray:
-    """``coef(segment) x nature[zone]`` for every (seeker, alternative) pair.
+    """``coef(segment) x nature[zone]`` per (seeker, alternative) from ``from_year`` on.
+
+    Before ``from_year`` the term is 0.
 
     Returns:
         float[n_pairs] utility.
     Semantics: pure; no rng.
     """
+    if ctx.year < p.from_year:
+        return np.zeros(pairs.n)
     return segment_coef(pairs, p) * ctx.zones.amenities[pairs.zone, NATURE]
 
 

@@ -61,7 +61,9 @@ def rule(family: str, name: str, *, params: type) -> Callable[[Callable], Callab
         PluginError: unknown family.
     """
     if family not in FAMILIES:
-        raise PluginError(f"unknown rule family '{family}' for rule '{name}'; valid: {list(FAMILIES)}")
+        raise PluginError(
+            f"unknown rule family '{family}' for rule '{name}'; valid: {list(FAMILIES)}"
+        )
 
     def deco(func: Callable) -> Callable:
         setattr(func, MARK, (family, name, params))

@@ -72,9 +72,11 @@ class HouseholdAgent(mesa.Agent):
         self.new_home = None
 
     def candidates(self) -> list[tuple[int, int, float]]:
-        """Candidate (zone, dwelling type, log weight) alternatives, as the choice-set
-        rule draws them: the full set when small, else ``n_home`` draws from the home
-        municipality and the rest from elsewhere, each proportional to stock."""
+        """Candidate (zone, dwelling type, log weight) alternatives.
+
+        As the choice-set rule draws them: the full set when small, else ``n_home`` draws
+        from the home municipality and the rest from elsewhere, each proportional to stock.
+        """
         m = self.model
         k = m.choice.n_sampled
         cells, prob, total = m.region_set

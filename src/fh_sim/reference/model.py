@@ -109,8 +109,10 @@ class ReferenceModel(mesa.Model):
         self.regional_share = (counts.sum(axis=0) / max(counts.sum(), 1)).tolist()
 
     def _choice_sets(self) -> None:
-        """Cells with stock, and their draw probabilities, for the whole region and for
-        each home municipality (inside it / outside it); used by ``choose``."""
+        """Cells with stock and their draw probabilities (used by ``choose``).
+
+        For the whole region, and for each home municipality: inside it and outside it.
+        """
         flat = self.dwellings.stock.reshape(-1).astype(float)
         cells = np.flatnonzero(flat > 0)
         self.stock_flat = flat

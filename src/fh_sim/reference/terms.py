@@ -134,9 +134,11 @@ def u_attachment(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:
 
 
 def u_alternative_constant(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:
-    """The calibrated constant of (zone, type) for the household's group: the last group
-    for in-migrants (no home municipality), else the life stage (or 0 if the constants
-    are not split by life stage)."""
+    """The calibrated constant of (zone, type) for the household's group.
+
+    The last group for in-migrants (no home municipality), else the life stage (or 0 if
+    the constants are not split by life stage).
+    """
     table = hh.model.zones.alt_constant
     last = table.shape[0] - 1
     group = last if hh.home_municipality < 0 else min(hh.life_stage(), max(last - 1, 0))

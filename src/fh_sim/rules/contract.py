@@ -81,7 +81,7 @@ def check_at_load(rule: Rule) -> None:
     required = [p for p in positional if p.default is p.empty]
     n = ARITY[rule.family]
     if len(required) > n or len(positional) < n:
-        names = "(ctx, p)" if n == 2 else "(ctx, pairs, p)" if n == 3 else "(ctx, pairs, utility, p)"
+        names = {2: "(ctx, p)", 3: "(ctx, pairs, p)"}.get(n, "(ctx, pairs, utility, p)")
         raise PluginError(
             f"{_where(rule)} must take {n} arguments {names}, "
             f"its signature is {rule.func.__name__}{sig}"
@@ -96,8 +96,11 @@ def check_at_load(rule: Rule) -> None:
 
 # -- read-only inputs -------------------------------------------------------------------
 def read_only(value: Any) -> Any:
-    """A read-only view of an array, or a shallow copy of a dataclass whose arrays (and
-    nested tables) are read-only views. Other values are returned unchanged."""
+    """A read-only view of an array, or a read-only shallow copy of a dataclass.
+
+    A dataclass's arrays (and nested tables) become read-only views; other values are
+    returned unchanged.
+    """
     if isinstance(value, np.ndarray):
         view = value.view()
         view.flags.writeable = False
@@ -222,13 +225,13 @@ def _same(a: Any, b: Any) -> bool:
 
 def _first_call(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
     """Call the rule twice from the same generator state and check it used only ``ctx.rng``."""
-    np_state = np.random.get_state()
+    np_state = np.random.get_state()  # noqa: NPY002  (checking the legacy global state)
     py_state = random.getstate()
     bitgen = ctx.rng.bit_generator
     start = bitgen.state
     out = rule.func(ctx, *args, p)
     after = bitgen.state
-    if not _same_state(np_state, np.random.get_state()):
+    if not _same_state(np_state, np.random.get_state()):  # noqa: NPY002
         raise PluginError(
             f"{_where(rule)} drew from numpy's global random state (np.random.*); "
             "draw from ctx.rng instead"

@@ -69,7 +69,8 @@ def user_conf(tmp_path: Path) -> Path:
     for name, (file, text, _, _) in HOSTILE.items():
         path = conf / file
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.replace("{marker}", str(tmp_path / f"EXECUTED_{name}")), encoding="utf-8")
+        marker = tmp_path / f"EXECUTED_{name}"
+        path.write_text(text.replace("{marker}", str(marker)), encoding="utf-8")
     return conf
 
 
@@ -95,7 +96,7 @@ def test_hostile_callback_through_the_command_runs_nothing(tmp_path: Path,
                                                           user_conf: Path) -> None:
     env = {**os.environ, "FH_SIM_OUTPUTS": str(tmp_path / "outputs")}
     for args in (["experiment=callback"],
-                 [f"+hydra.callbacks.x._target_=pathlib.Path.touch",
+                 ["+hydra.callbacks.x._target_=pathlib.Path.touch",
                   f"+hydra.callbacks.x._args_=[{tmp_path / 'EXECUTED_override'}]"]):
         done = subprocess.run([str(FH_SIM), "run", "--config-dir", str(user_conf), *SMALL,
                                *args], capture_output=True, text=True, timeout=120, env=env)

@@ -3,6 +3,7 @@ the real region's network."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ def region():  # type: ignore[no-untyped-def]
     return load_region("embedded")
 
 
+@functools.cache
 def _scenario(name: str) -> ScenarioConfig:
     sim = OmegaConf.to_object(compose_config([f"scenario={name}"]))
     assert isinstance(sim, SimConfig)
@@ -56,6 +58,8 @@ def test_scenarios_command_prints_every_name_and_description(tmp_path: Path) -> 
 def test_scenario_composes_validates_and_its_edits_fit_the_network(name: str, region) -> None:  # type: ignore[no-untyped-def]
     scenario = _scenario(name)
     assert scenario.name == name
+    # growth_first and current_residents_first are alternatives, never in one package
+    assert len(scenario.housing_policies) <= 1
     places = set(region.zones.index) | set(region.municipalities.index)
     for group in ("safety_programmes", "trust_programmes", "income_uplifts",
                   "brand_campaigns", "housing_policies"):
@@ -92,7 +96,7 @@ def test_package_holds_every_member_intervention() -> None:
 def test_transit_scenario_raises_served_zones_accessibility(name: str, served: list[str],
                                                             region) -> None:  # type: ignore[no-untyped-def]
     sim = OmegaConf.to_object(compose_config([f"scenario={name}"]))
-    edits, cfg = sim.scenario.link_edits, sim.region
+    edits, cfg = _scenario(name).link_edits, sim.region
     jobs, beta = node_jobs(region), cfg.access_beta_per_min
     before = accessibility(travel_costs(region, 2049, cfg=cfg), jobs, beta)
     after = accessibility(travel_costs(region, 2049, edits, cfg=cfg), jobs, beta)
@@ -101,10 +105,3 @@ def test_transit_scenario_raises_served_zones_accessibility(name: str, served: l
     assert (after[idx] > before[idx] * 1.01).all()
     assert (after[:n] >= before[:n] - 1e-9).all()          # nobody loses accessibility
     assert len(links_in_year(region, 2020, edits)) == len(links_in_year(region, 2020))
-
-
-def test_conflicting_packages_are_not_shipped() -> None:
-    """growth_first and current_residents_first are alternatives, never in one package."""
-    for info in list_scenarios(conf_dir()):
-        housing = _scenario(info.name).housing_policies
-        assert len(housing) <= 1, info.name

@@ -15,6 +15,7 @@ from cli_helpers import FH_SIM, TINY, compose_config, fh_sim, run_dirs
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from fh_sim.cli import main as fh_sim_main
 from fh_sim.cli.run_cmd import VERSION_BASE, conf_dir, register_hydra_nodes
 from fh_sim.config import SimConfig
 from fh_sim.model import HousingModel
@@ -67,7 +68,9 @@ def test_experiment_composes_counts_its_jobs_and_runs_two_years(name: str) -> No
     assert sorted(table["year"].unique()) == [2019, 2020, 2021]
 
 
-def test_experiment_sweep_finishes_and_rerunning_redoes_nothing(tmp_path: Path) -> None:
+def test_experiment_sweep_finishes_and_rerunning_redoes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     outputs = tmp_path / "outputs"
     args = ("sweep", "experiment=focus_areas_small", "scenario=baseline,safety_programme",
             "replicate=0", "end_year=2021")
@@ -77,9 +80,10 @@ def test_experiment_sweep_finishes_and_rerunning_redoes_nothing(tmp_path: Path) 
     statuses = _statuses(sweep_dir)
     assert len(statuses) == 2 and set(statuses.values()) == {"complete"}
     manifests = {d: (d / "manifest.json").read_text() for d in run_dirs(sweep_dir)}
-    again = fh_sim(*args, outputs=outputs)
-    assert again.returncode == 0
-    assert (again.stdout + again.stderr).count("complete with the same config, skipped") == 2
+    monkeypatch.setenv("FH_SIM_OUTPUTS", str(outputs))
+    assert fh_sim_main(list(args)) == 0
+    captured = capsys.readouterr()
+    assert (captured.out + captured.err).count("complete with the same config, skipped") == 2
     assert {d: (d / "manifest.json").read_text() for d in run_dirs(sweep_dir)} == manifests
 
 

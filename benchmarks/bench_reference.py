@@ -3,7 +3,8 @@
 Both models run the same rules (ageing, relocation triggers, utility terms, lottery
 allocation, prices, construction, zone dynamics; no border migration), the same config
 and the same seeds, on the Familjen Helsingborg region at the scale that gives about
-2,000 and 20,000 households. The time is the mean wall time of one simulated year.
+2,000 and 20,000 households. The time is the mean wall time of one simulated year after
+a first, untimed year (which holds the rule contract's one-off first-call checks).
 
     python benchmarks/bench_reference.py [--years 2] [--seeds 0 1]
 """
@@ -24,11 +25,12 @@ def config(seed: int, scale: float) -> SimConfig:
     rules = RulesConfig()
     rules.demography = {"ageing": {}}
     rules.migration = {}
-    return SimConfig(seed=seed, scale=scale, end_year=2050, rules=rules)
+    return SimConfig(seed=seed, scale=scale, end_year=2050, rules=rules, check_invariants=False)
 
 
 def seconds_per_year(model, years: int) -> float:
     """Mean wall time of ``model.step()`` over ``years`` steps, seconds."""
+    model.step()  # warm-up year, not timed
     started = time.perf_counter()
     for _ in range(years):
         model.step()

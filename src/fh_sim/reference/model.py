@@ -16,8 +16,9 @@ builds for the same config and seed, turns every household row into a
 
 The semantics are those of the vectorised rules, so both agree in distribution (not
 draw for draw: the random numbers are drawn in another order). Supported: the
-``ageing`` demography rule, no border migration, scenarios without network edits, and
-the built-in relocation triggers and utility terms (:mod:`fh_sim.reference.terms`).
+``ageing`` demography rule, no border migration, scenarios without network edits (the
+region's own dated links do open), and the built-in relocation triggers and utility
+terms (:mod:`fh_sim.reference.terms`).
 """
 
 from __future__ import annotations
@@ -142,6 +143,10 @@ class ReferenceModel(mesa.Model):
         """Advance one calendar year (see the module docstring for the order)."""
         self.year += 1
         self.levers = levers_for_year(self.cfg.scenario, self.core.region, self.year)
+        if self.year in self.core._change_years:  # a dated link opens: new travel times
+            self.core._set_network(self.year)
+            self.minutes = self.core.minutes
+            self.zones.accessibility = self.core._accessibility
         if self.ageing:
             self.agents.do("age")
         self.agents.shuffle_do("step")

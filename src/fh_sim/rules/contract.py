@@ -105,13 +105,17 @@ def read_only(value: Any) -> Any:
         view = value.view()
         view.flags.writeable = False
         return view
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__") \
+            and not isinstance(value, type):
         out = copy.copy(value)
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
-            new = read_only(old)
-            if new is not old:
-                object.__setattr__(out, f.name, new)
+        attrs = out.__dict__  # written directly: works for frozen dataclasses too
+        for name, old in value.__dict__.items():
+            if isinstance(old, np.ndarray):
+                view = old.view()
+                view.flags.writeable = False
+                attrs[name] = view
+            elif hasattr(old, "__dataclass_fields__"):
+                attrs[name] = read_only(old)
         return out
     return value
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import context, dwellings, households, zones
 
+from core_helpers import context, dwellings, households, zones
 from fh_sim.levers import no_levers
 from fh_sim.rules import allocation as alloc_rules
 from fh_sim.rules import utility as u
@@ -68,7 +68,9 @@ def test_terms_exact_values():
     fit = u.DwellingFitParams(coef=1.0, crowding_coef=-0.5, **one)
     # adult family in a house (0.9), no crowding; adult single in rental (0.2)
     np.testing.assert_allclose(u.dwelling_fit(ctx, pairs, fit), [0.9, 0.2])
-    np.testing.assert_allclose(u.safety(ctx, pairs, u.SafetyTermParams(coef=1.0, **one)), [0.5, -0.5])
+    np.testing.assert_allclose(
+        u.safety(ctx, pairs, u.SafetyTermParams(coef=1.0, **one)), [0.5, -0.5]
+    )
     np.testing.assert_allclose(
         u.reputation(ctx, pairs, u.ReputationTermParams(coef=1.0, **one)), [0.2, 0.8]
     )
@@ -185,9 +187,7 @@ def test_choice_shares_match_analytic_logit_when_capacity_is_not_binding():
     k = 4
     v_alt = np.array([0.3, -0.2, 1.0, 0.0])
     utility = np.tile(v_alt, n)
-    ctx = context(
-        households(size=[1]), dwellings=dwellings(stock), seekers=seekers, seed=7
-    )
+    ctx = context(households(size=[1]), dwellings=dwellings(stock), seekers=seekers, seed=7)
     res = alloc_rules.lottery_rounds(ctx, pairs, utility, alloc_rules.LotteryParams())
     assert (res.choice >= 0).all()
     shares = np.bincount(res.choice % k, minlength=k) / n

@@ -34,7 +34,9 @@ def baseline():
 def test_safer_zone_attracts_more_in_moves(baseline):
     safer = ScenarioConfig(
         name="safer_z2",
-        safety_programmes={"s": SafetyProgramme(places=["z2"], crime_reduction=0.6, years=1, start_year=2020)},
+        safety_programmes={
+            "s": SafetyProgramme(places=["z2"], crime_reduction=0.6, years=1, start_year=2020)
+        },
     )
     for s in SEEDS:
         b, t = baseline[s], run(safer, s)

@@ -34,25 +34,49 @@ def test_places_by_zone_and_municipality():
 @pytest.mark.parametrize(
     ("scenario", "message"),
     [
-        (scen(safety_programmes={"s": SafetyProgramme(places=["Nowhere"])}), r"safety_programmes 's'.*unknown place 'Nowhere'"),
+        (
+            scen(safety_programmes={"s": SafetyProgramme(places=["Nowhere"])}),
+            r"safety_programmes 's'.*unknown place 'Nowhere'",
+        ),
         (scen(safety_programmes={"s": SafetyProgramme(crime_reduction=1.5)}), "crime_reduction"),
         (scen(trust_programmes={"t": TrustProgramme(trust_increase=2.0)}), "trust_increase"),
         (scen(income_uplifts={"u": IncomeUplift(reach_per_year=-0.1)}), "reach_per_year"),
         (scen(brand_campaigns={"b": BrandCampaign(years=0)}), "years"),
         (scen(housing_policies={"h": HousingPolicy(rental_share=0.5)}), "sum to 1"),
-        (scen(housing_policies={"h": HousingPolicy(construction_multiplier=-1.0)}), "construction_multiplier"),
         (
-            scen(housing_policies={"a": HousingPolicy(places=["z0"]), "b": HousingPolicy(places=["Toy"])}),
+            scen(housing_policies={"h": HousingPolicy(construction_multiplier=-1.0)}),
+            "construction_multiplier",
+        ),
+        (
+            scen(
+                housing_policies={
+                    "a": HousingPolicy(places=["z0"]),
+                    "b": HousingPolicy(places=["Toy"]),
+                }
+            ),
             r"housing_policies 'b'.*covers zone 'z0'",
         ),
-        (scen(link_edits={"l": LinkEdit(op="add", from_node="z0", to_node="mars", minutes=5, departures_per_hour=1)}), "unknown node 'mars'"),
+        (
+            scen(
+                link_edits={
+                    "l": LinkEdit(
+                        op="add", from_node="z0", to_node="mars", minutes=5, departures_per_hour=1
+                    )
+                }
+            ),
+            "unknown node 'mars'",
+        ),
         (scen(link_edits={"l": LinkEdit(op="add", from_node="z0", to_node="z2")}), "needs minutes"),
         (scen(link_edits={"l": LinkEdit(op="fly", from_node="z0", to_node="z2")}), "op must be"),
         (
             scen(
                 link_edits={
-                    "a": LinkEdit(op="change", from_node="z0", to_node="z1", minutes=5, start_year=2030),
-                    "b": LinkEdit(op="change", from_node="z1", to_node="z0", minutes=4, start_year=2030),
+                    "a": LinkEdit(
+                        op="change", from_node="z0", to_node="z1", minutes=5, start_year=2030
+                    ),
+                    "b": LinkEdit(
+                        op="change", from_node="z1", to_node="z0", minutes=4, start_year=2030
+                    ),
                 }
             ),
             r"link_edits 'b'.*like 'a'",
@@ -68,11 +92,17 @@ def test_validate_rejects(scenario, message):
 def test_validate_accepts_a_package():
     validate_scenario(
         scen(
-            link_edits={"x": LinkEdit(op="add", from_node="z0", to_node="city", minutes=5, departures_per_hour=2)},
+            link_edits={
+                "x": LinkEdit(
+                    op="add", from_node="z0", to_node="city", minutes=5, departures_per_hour=2
+                )
+            },
             safety_programmes={"s": SafetyProgramme(places=["z1"])},
             housing_policies={
                 "a": HousingPolicy(places=["z0"]),
-                "b": HousingPolicy(places=["z1", "z2"], rental_share=0.5, tenant_owned_share=0.3, house_share=0.2),
+                "b": HousingPolicy(
+                    places=["z1", "z2"], rental_share=0.5, tenant_owned_share=0.3, house_share=0.2
+                ),
             },
         ),
         REGION,
@@ -81,10 +111,25 @@ def test_validate_accepts_a_package():
 
 def test_levers_phase_in_and_expire():
     s = scen(
-        safety_programmes={"s": SafetyProgramme(places=["z1"], crime_reduction=0.2, years=4, start_year=2025)},
-        brand_campaigns={"b": BrandCampaign(places=[], reputation_increase=0.1, years=2, start_year=2025)},
-        income_uplifts={"u": IncomeUplift(places=["z2"], reach_per_year=0.1, income_increase=0.3, years=3, start_year=2025)},
-        housing_policies={"h": HousingPolicy(places=["z0"], construction_multiplier=2.0, queue_priority_base_residents=True, start_year=2026)},
+        safety_programmes={
+            "s": SafetyProgramme(places=["z1"], crime_reduction=0.2, years=4, start_year=2025)
+        },
+        brand_campaigns={
+            "b": BrandCampaign(places=[], reputation_increase=0.1, years=2, start_year=2025)
+        },
+        income_uplifts={
+            "u": IncomeUplift(
+                places=["z2"], reach_per_year=0.1, income_increase=0.3, years=3, start_year=2025
+            )
+        },
+        housing_policies={
+            "h": HousingPolicy(
+                places=["z0"],
+                construction_multiplier=2.0,
+                queue_priority_base_residents=True,
+                start_year=2026,
+            )
+        },
     )
     before = levers_for_year(s, REGION, 2024)
     np.testing.assert_array_equal(before.crime_factor, [1, 1, 1])
@@ -102,6 +147,17 @@ def test_levers_phase_in_and_expire():
 
 
 def test_network_change_years_include_edits():
-    s = scen(link_edits={"x": LinkEdit(op="add", from_node="z0", to_node="city", minutes=5, departures_per_hour=2, start_year=2031)})
+    s = scen(
+        link_edits={
+            "x": LinkEdit(
+                op="add",
+                from_node="z0",
+                to_node="city",
+                minutes=5,
+                departures_per_hour=2,
+                start_year=2031,
+            )
+        }
+    )
     assert 2031 in network_change_years(s, REGION, 2019)
     assert network_change_years(scen(), REGION, 2019) == set()

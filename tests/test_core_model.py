@@ -18,7 +18,9 @@ from fh_sim.outcomes import COMMON_METRICS, SEGMENT_METRICS, SEGREGATION_METRICS
 from fh_sim.region import load_region
 
 GOLDEN = Path(__file__).parent / "golden" / "core_small_run.json"
-UPDATE = os.environ.get("FH_SIM_UPDATE_GOLDEN") == "1"  # regenerate: FH_SIM_UPDATE_GOLDEN=1 pytest ...
+UPDATE = (
+    os.environ.get("FH_SIM_UPDATE_GOLDEN") == "1"
+)  # regenerate: FH_SIM_UPDATE_GOLDEN=1 pytest ...
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +46,17 @@ def test_base_population_matches_zone_totals(full_scale, region):
 
 def test_base_dwellings_and_workplaces(full_scale, region):
     hh, d = full_scale.households, full_scale.dwellings
-    np.testing.assert_array_equal(d.occupied, np.bincount(hh.zone * 3 + hh.dwelling_type, minlength=d.stock.size).reshape(-1, 3))
+    np.testing.assert_array_equal(
+        d.occupied,
+        np.bincount(hh.zone * 3 + hh.dwelling_type, minlength=d.stock.size).reshape(-1, 3),
+    )
     vacancy = 1 - d.occupied.sum() / d.stock.sum()
     assert 0.015 < vacancy < 0.03
     hbg = region.zones.index.get_loc("helsingborg")
     mix = d.occupied[hbg] / d.occupied[hbg].sum()
-    stock_mix = region.zones.loc["helsingborg", ["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]].to_numpy(float)
+    stock_mix = region.zones.loc[
+        "helsingborg", ["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]
+    ].to_numpy(float)
     np.testing.assert_allclose(mix, stock_mix / stock_mix.sum(), atol=0.01)
     working_age = hh.age_head < 65
     employed = (hh.workplace >= 0)[working_age].mean()
@@ -135,14 +142,20 @@ def test_invariant_violation_names_identity_year_and_zone(region):
     invariants.check(start_persons=start_p, start_households=start_h, **kw)
     wrong = start_p.copy()
     wrong[2] += 1
-    with pytest.raises(InvariantError, match=f"person accounting broken in 2020, zone '{m.zone_ids[2]}'"):
+    with pytest.raises(
+        InvariantError, match=f"person accounting broken in 2020, zone '{m.zone_ids[2]}'"
+    ):
         invariants.check(start_persons=wrong, start_households=start_h, **kw)
     m.dwellings.occupied[1, 0] += 1
-    with pytest.raises(InvariantError, match=f"occupied == households .* 2020, zone '{m.zone_ids[1]}'"):
+    with pytest.raises(
+        InvariantError, match=f"occupied == households .* 2020, zone '{m.zone_ids[1]}'"
+    ):
         invariants.check(start_persons=start_p, start_households=start_h, **kw)
     m.dwellings.occupied[1, 0] -= 1
     m.dwellings.stock[3, 2] = m.dwellings.occupied[3, 2] - 1
-    with pytest.raises(InvariantError, match=f"over capacity broken in 2020, zone '{m.zone_ids[3]}'"):
+    with pytest.raises(
+        InvariantError, match=f"over capacity broken in 2020, zone '{m.zone_ids[3]}'"
+    ):
         invariants.check(start_persons=start_p, start_households=start_h, **kw)
 
 
@@ -151,7 +164,9 @@ def golden_summary(df: pd.DataFrame) -> dict:
     mun = df[(df.level == "municipality") & (df.metric == "population")]
     return {
         "region": {f"{y}/{m}": v for y, m, v in zip(r.year, r.metric, r.value, strict=True)},
-        "municipality_population": {f"{y}/{u}": v for y, u, v in zip(mun.year, mun.unit, mun.value, strict=True)},
+        "municipality_population": {
+            f"{y}/{u}": v for y, u, v in zip(mun.year, mun.unit, mun.value, strict=True)
+        },
     }
 
 

@@ -20,11 +20,15 @@ from fh_sim.region.synthetic import toy_region
     priority=st.booleans(),
     multiplier=st.floats(0.0, 3.0),
 )
-def test_invariants_hold_on_random_regions(n_zones, population, seed, minutes, priority, multiplier):
+def test_invariants_hold_on_random_regions(
+    n_zones, population, seed, minutes, priority, multiplier
+):
     region = toy_region(n_zones, population_per_zone=population, minutes_between=minutes)
     scenario = ScenarioConfig(
         name="random",
-        safety_programmes={"s": SafetyProgramme(places=["z0"], crime_reduction=0.5, start_year=2020)},
+        safety_programmes={
+            "s": SafetyProgramme(places=["z0"], crime_reduction=0.5, start_year=2020)
+        },
         housing_policies={
             "h": HousingPolicy(
                 construction_multiplier=multiplier,
@@ -44,7 +48,8 @@ def test_invariants_hold_on_random_regions(n_zones, population, seed, minutes, p
     d, hh = m.dwellings, m.households
     assert (d.occupied <= d.stock).all() and (d.stock >= 0).all()
     np.testing.assert_array_equal(
-        d.occupied, np.bincount(hh.zone * 3 + hh.dwelling_type, minlength=d.stock.size).reshape(-1, 3)
+        d.occupied,
+        np.bincount(hh.zone * 3 + hh.dwelling_type, minlength=d.stock.size).reshape(-1, 3),
     )
     assert (hh.size >= 1).all() and (hh.zone >= 0).all()
     assert ((d.price_index >= 0.2) & (d.price_index <= 5.0)).all()

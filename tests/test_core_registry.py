@@ -39,7 +39,7 @@ def test_fresh_registry_is_independent():
 
 
 def test_resolve_builds_typed_params():
-    (rule, params), = make().resolve("relocation", {"constant": {"rate": 1, "factors": [3, 4]}})
+    ((rule, params),) = make().resolve("relocation", {"constant": {"rate": 1, "factors": [3, 4]}})
     assert params == P(rate=1.0, steps=2, factors=(3.0, 4.0))
     assert rule.func(None, params) == 1.0
 
@@ -97,7 +97,7 @@ def test_baseline_yaml_matches_rule_defaults():
     data.pop("choice")
     for fam, selection in data.items():
         assert list(selection) == list(getattr(RulesConfig(), fam)), fam
-        for (rule, params) in REGISTRY.resolve(fam, selection):
+        for rule, params in REGISTRY.resolve(fam, selection):
             assert params == rule.params(), f"{fam}.{rule.name} differs from its defaults"
 
 

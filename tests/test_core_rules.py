@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import context, dwellings, households, zones
 
+from core_helpers import context, dwellings, households, zones
 from fh_sim.levers import no_levers
 from fh_sim.rules import demography as dem
 from fh_sim.rules import market, migration, relocation
@@ -88,13 +88,17 @@ def test_out_migration_age_hazard_and_displacement():
 
 def test_housing_burden_exact():
     hh = households(dwelling_type=[0, 2, -1], zone=[0, 1, -1], income_annual=[192_000.0] * 3)
-    ctx = context(hh, dwellings=dwellings([[10, 10, 10], [10, 10, 10]], price=[[1, 1, 1], [2, 2, 2]]))
+    ctx = context(
+        hh, dwellings=dwellings([[10, 10, 10], [10, 10, 10]], price=[[1, 1, 1], [2, 2, 2]])
+    )
     np.testing.assert_allclose(migration.housing_burden(ctx, hh), [0.5, 260_000 / 192_000, 0.0])
 
 
 def test_in_migration_pool_and_attractiveness():
     hh = households(size=[1] * 100)
-    ctx = context(hh, region_attractiveness={"accessibility": 1.21, "reputation": 0.0, "price": 1.0})
+    ctx = context(
+        hh, region_attractiveness={"accessibility": 1.21, "reputation": 0.0, "price": 1.0}
+    )
     p = migration.InMigrationParams(acc_elasticity=0.5)
     assert migration.attractiveness(ctx, p) == pytest.approx(1.1)
     assert migration.in_migration(ctx, migration.InMigrationParams(rate=0.0)).arrivals.n == 0
@@ -110,7 +114,9 @@ def test_relocation_life_stage_hazard_by_age_and_tenure():
         hazard=(0.3, 0.2, 0.1, 0.05, 0.04),
         tenure_factor=(1.5, 1.0, 0.5),
     )
-    np.testing.assert_allclose(relocation.life_stage(context(hh), p), [0.45, 0.2, 0.05, 0.075, 0.02])
+    np.testing.assert_allclose(
+        relocation.life_stage(context(hh), p), [0.45, 0.2, 0.05, 0.075, 0.02]
+    )
 
 
 def test_relocation_crowding_cost_commute_safety():
@@ -178,7 +184,9 @@ def test_crime_drifts_to_target_with_programme():
     lev = no_levers(2, 2030)
     lev.crime_factor[:] = [0.5, 1.0]
     z = zones(2, low_share_base=np.array([0.5, 0.5]))
-    upd = zdyn.crime(context(hh, zones=z, levers=lev), zdyn.CrimeParams(concentration_coef=2.0, adjust_rate=0.5))
+    upd = zdyn.crime(
+        context(hh, zones=z, levers=lev), zdyn.CrimeParams(concentration_coef=2.0, adjust_rate=0.5)
+    )
     target = np.array([0.5, np.exp(2.0 * 0.5)])
     np.testing.assert_allclose(upd.crime_index, 1.0 + 0.5 * (target - 1.0))
 

@@ -95,9 +95,11 @@ def alternative_constants(
 def _calibrate(
     ctx: StepContext, pipeline: dict, seekers: Households, weights: FloatArray, iterations: int
 ) -> FloatArray:
-    """Iterate ``c += ln(target / predicted)`` over the full choice set (utility terms
-    other than the constant are computed once); target shares are ``weights`` over the
-    cells with stock."""
+    """Iterate ``c += ln(target / predicted)`` over the full choice set.
+
+    Utility terms other than the constant are computed once; target shares are
+    ``weights`` over the cells with stock.
+    """
     stock = ctx.dwellings.stock.astype(float)
     pairs = sample_pairs(seekers, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
     sctx = ctx.with_(seekers=seekers)

@@ -46,7 +46,10 @@ def check(
     nz = len(zone_ids)
     hh = households
     if hh.n and (hh.zone.min() < 0 or hh.dwelling_type.min() < 0):
-        raise InvariantError(f"every household housed: {int((hh.zone < 0).sum())} without a dwelling at the end of {year}")
+        raise InvariantError(
+            f"every household housed broken in {year}: "
+            f"{int((hh.zone < 0).sum())} without a dwelling"
+        )
     if hh.n and hh.size.min() < 1:
         z = int(hh.zone[np.argmin(hh.size)])
         raise InvariantError(f"household size >= 1 broken in {year}, zone '{zone_ids[z]}'")

@@ -158,7 +158,7 @@ class HousingModel(mesa.Model):
         movers = np.flatnonzero(self.rng.random(self.households.n) >= stay)
         alloc_rejected = self._choose_and_allocate(year, movers, formed, arriving, flows)
         ctx = self._context(year, excess_demand=alloc_rejected)
-        (rule, p), = self.pipeline["prices"]
+        ((rule, p),) = self.pipeline["prices"]
         self.dwellings.price_index = rule.func(ctx, p)
         added = sum(rule.func(ctx, p) for rule, p in self.pipeline["construction"])
         self._build(np.asarray(added, dtype=np.int64))
@@ -207,7 +207,7 @@ class HousingModel(mesa.Model):
         utility = np.zeros(pairs.n)
         for rule, p in self.pipeline["utility"]:
             utility += rule.func(ctx, pairs, p)
-        (rule, p), = self.pipeline["allocation"]
+        ((rule, p),) = self.pipeline["allocation"]
         alloc = rule.func(ctx, pairs, utility, p)
         self.households = transitions.apply_allocation(
             self.households,
@@ -229,7 +229,9 @@ class HousingModel(mesa.Model):
         affordable = new_rental * self.levers.affordable_share
         total = d.stock[:, 0] + new_rental
         factor = self.cfg.assumptions.housing.affordable_rent_factor
-        blend = np.where(total > 0, (total - affordable * (1.0 - factor)) / np.maximum(total, 1), 1.0)
+        blend = np.where(
+            total > 0, (total - affordable * (1.0 - factor)) / np.maximum(total, 1), 1.0
+        )
         h = self.cfg.assumptions.housing
         d.price_index[:, 0] = np.clip(d.price_index[:, 0] * blend, h.price_floor, h.price_ceiling)
         d.stock = d.stock + added

@@ -52,7 +52,11 @@ COMMON_METRICS: tuple[str, ...] = (
     "households_formed",
     "households_dissolved",
 )
-SEGREGATION_METRICS: tuple[str, ...] = ("dissimilarity_income", "isolation_low_income", "theil_income")
+SEGREGATION_METRICS: tuple[str, ...] = (
+    "dissimilarity_income",
+    "isolation_low_income",
+    "theil_income",
+)
 SEGMENT_METRICS: tuple[str, ...] = (
     "population",
     "households",
@@ -145,9 +149,7 @@ def _segregation(counts: FloatArray) -> dict[str, float]:
 class Recorder:
     """Collects one year's metrics at every level; :meth:`frame` builds the tidy table."""
 
-    def __init__(
-        self, *, region_name: str, municipalities: list[str], zone_ids: list[str]
-    ) -> None:
+    def __init__(self, *, region_name: str, municipalities: list[str], zone_ids: list[str]) -> None:
         self.levels = {
             "region": [region_name],
             "municipality": list(municipalities),
@@ -175,7 +177,9 @@ class Recorder:
 
         Args:
             year: calendar year.
-            households, dwellings, zones: state at the end of the year.
+            households: households at the end of the year.
+            dwellings: dwellings at the end of the year.
+            zones: zones at the end of the year.
             flows: the year's counters.
             burden: float[n_households] housing cost over income.
             commute_min: float[n_households] commute minutes (0 where no workplace).
@@ -197,9 +201,11 @@ class Recorder:
         stock = dwellings.stock.sum(axis=1).astype(float)
         occupied = dwellings.occupied.sum(axis=1).astype(float)
         price_w = (dwellings.price_index * dwellings.stock).sum(axis=1)
-        grp = np.bincount(
-            zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3
-        ).reshape(nz, 3).astype(float)
+        grp = (
+            np.bincount(zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3)
+            .reshape(nz, 3)
+            .astype(float)
+        )
         safety = 1.0 / np.maximum(zones.crime_index, 1e-6)
         zone_sums = {
             "population": zsum(size),

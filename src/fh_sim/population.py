@@ -177,7 +177,9 @@ def assign_dwelling_types(
 
     Args:
         zone: zone per household.
-        size, age, income: household attributes.
+        size: persons per household.
+        age: age of the head, years.
+        income: disposable income, SEK/year.
         quotas: int[n_zones, 3] households per (zone, type); rows sum to the zone's count.
         rng: the run's generator.
 

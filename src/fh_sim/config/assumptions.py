@@ -43,9 +43,7 @@ class PopulationAssumptions:
         initial_vacancy: vacant share of each zone's stock at the end of 2019.
     """
 
-    size_shares: list[float] = field(
-        default_factory=lambda: [0.38, 0.31, 0.13, 0.13, 0.04, 0.01]
-    )
+    size_shares: list[float] = field(default_factory=lambda: [0.38, 0.31, 0.13, 0.13, 0.04, 0.01])
     age_band_edges: list[float] = field(default_factory=lambda: [20, 30, 45, 65, 80, 96])
     head_age_by_size: list[list[float]] = field(
         default_factory=lambda: [

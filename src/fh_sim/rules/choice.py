@@ -97,8 +97,11 @@ def _stratify(
     alt: IntArray,
     log_w: FloatArray,
 ) -> np.ndarray:
-    """Fill ``alt`` and ``log_w`` (n_seekers x k, in place) in two strata per home
-    municipality; returns the mask of seekers still to draw from the whole region."""
+    """Fill ``alt`` and ``log_w`` (n_seekers x k, in place) by home-municipality strata.
+
+    Returns:
+        bool[n_seekers]: seekers still to draw from the whole region.
+    """
     k = alt.shape[1]
     pending = np.ones(alt.shape[0], dtype=bool)
     cell_mun = np.repeat(zone_municipality, N_TYPES)

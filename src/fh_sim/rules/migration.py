@@ -15,11 +15,12 @@ from fh_sim.types import FloatArray
 def housing_burden(ctx: StepContext, hh: Households) -> FloatArray:
     """Yearly housing cost over income for housed households (0 where unhoused)."""
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
-    housed = hh.dwelling_type >= 0
-    z = np.where(housed, hh.zone, 0)
-    t = np.where(housed, hh.dwelling_type, 0)
-    burden = cost[t] * ctx.dwellings.price_index[z, t] / np.maximum(hh.income_annual, 1.0)
-    return np.where(housed, burden, 0.0)
+    per_cell = (ctx.dwellings.price_index * cost[None, :]).reshape(-1)
+    cell = hh.zone.astype(np.int64) * 3 + hh.dwelling_type
+    housed = (hh.dwelling_type >= 0) & (hh.zone >= 0)
+    burden = per_cell[np.where(housed, cell, 0)] / np.maximum(hh.income_annual, 1.0)
+    burden[~housed] = 0.0
+    return burden
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ def attractiveness(ctx: StepContext, p: InMigrationParams) -> float:
     acc = max(ra.get("accessibility", 1.0), 1e-6)
     price = max(ra.get("price", 1.0), 1e-6)
     return float(
-        acc**p.acc_elasticity * np.exp(p.rep_coef * ra.get("reputation", 0.0)) * price**p.price_elasticity
+        acc**p.acc_elasticity
+        * np.exp(p.rep_coef * ra.get("reputation", 0.0))
+        * price**p.price_elasticity
     )
 
 
@@ -114,7 +117,9 @@ def in_migration(ctx: StepContext, p: InMigrationParams) -> Migration:
     edges = np.asarray(p.age_edges, dtype=float)
     band = rng.choice(len(p.age_shares), size=n, p=np.asarray(p.age_shares) / sum(p.age_shares))
     age = np.floor(edges[band] + rng.random(n) * (edges[band + 1] - edges[band]))
-    size = 1 + rng.choice(len(p.size_shares), size=n, p=np.asarray(p.size_shares) / sum(p.size_shares))
+    size = 1 + rng.choice(
+        len(p.size_shares), size=n, p=np.asarray(p.size_shares) / sum(p.size_shares)
+    )
     size = np.where(age < 25, np.minimum(size, 2), size)
     pa = ctx.assumptions.population
     income = (

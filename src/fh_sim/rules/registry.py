@@ -227,7 +227,9 @@ class Registry:
             ConfigError: unknown name; the message lists the valid names.
         """
         if family not in self._rules:
-            raise ConfigError(f"unknown rule family; valid: {list(FAMILIES)}", key=f"rules.{family}")
+            raise ConfigError(
+                f"unknown rule family; valid: {list(FAMILIES)}", key=f"rules.{family}"
+            )
         try:
             return self._rules[family][name]
         except KeyError:

@@ -19,8 +19,11 @@ from fh_sim.types import FloatArray
 def commute_minutes(ctx: StepContext, hh: Households) -> FloatArray:
     """Generalised one-way commute cost from home zone to workplace, minutes (0: none)."""
     works = (hh.workplace >= 0) & (hh.zone >= 0)
-    m = ctx.commute_minutes[np.where(works, hh.zone, 0), np.where(works, hh.workplace, 0)]
-    return np.where(works, m, 0.0)
+    n_nodes = ctx.commute_minutes.shape[1]
+    flat = hh.zone.astype(np.int64) * n_nodes + hh.workplace
+    m = ctx.commute_minutes.reshape(-1)[np.where(works, flat, 0)]
+    m[~works] = 0.0
+    return m
 
 
 @dataclass(frozen=True)

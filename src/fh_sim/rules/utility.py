@@ -178,8 +178,10 @@ def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) ->
 
 @dataclass(frozen=True)
 class SocialCompositionParams(TermParams):
-    """Utility per unit of the zone's share of the seeker's own income group above the
-    regional share (homophily)."""
+    """Utility per unit of own-income-group share in the zone above the regional share.
+
+    Homophily: households prefer zones where their own income group is over-represented.
+    """
 
     coef: float = 1.5
     income_factor: tuple[float, ...] = (0.5, 0.5, 1.5)
@@ -194,9 +196,9 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     """
     hh = ctx.households
     nz = ctx.zones.n
-    counts = np.bincount(
-        hh.zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3
-    ).reshape(nz, 3)
+    counts = np.bincount(hh.zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3).reshape(
+        nz, 3
+    )
     totals = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(totals, 1)
     regional = counts.sum(axis=0) / max(counts.sum(), 1)
@@ -243,8 +245,10 @@ class AlternativeConstantParams:
 def alternative_constant(
     ctx: StepContext, pairs: Pairs, p: AlternativeConstantParams
 ) -> FloatArray:
-    """``coef x alt_constant[group, zone, type]``; group = the life stage of a resident or
-    newly formed household (0-3), 4 for an in-migrant (no home municipality).
+    """``coef x alt_constant[group, zone, type]``.
+
+    The group is the life stage of a resident or newly formed household (0-3), or 4 for
+    an in-migrant (no home municipality).
 
     Semantics: pure; no rng.
     """

@@ -6,9 +6,11 @@ be refused with one line (exit 2) and the marker must not exist.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,16 @@ HOSTILE: dict[str, tuple[str, str, list[str], list[str]]] = {
         "_target_: pathlib.Path.touch\n_args_: ['{marker}']\n",
         ["-m", "hydra/launcher=evil"], ["hydra.launcher._target_", "pathlib.Path.touch"]),
 }
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging() -> Iterator[None]:
+    """Runs in this process attach log handlers to pytest's captured streams; drop them."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture()

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from cli_helpers import TINY, fh_sim
-
 from fh_sim.cli import main as fh_sim_main
-
 
 USER_SCENARIOS = {
     "typo.yaml": "defaults: [base, _self_]\nname: typo\ndescription: d\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import TINY, compose_config, fh_sim, run_dirs
 from omegaconf import OmegaConf
 
+from cli_helpers import TINY, compose_config, fh_sim, run_dirs
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.model import HousingModel
 from fh_sim.rundir import outcomes_bytes
@@ -31,7 +31,7 @@ def test_run_writes_a_complete_folder_and_is_byte_reproducible(tmp_path: Path) -
     assert (a / "outcomes.parquet").read_bytes() != other
 
     manifest = json.loads((a / "manifest.json").read_text())
-    assert MANIFEST_KEYS <= set(manifest)
+    assert set(manifest) >= MANIFEST_KEYS
     assert manifest["status"] == "complete"
     assert (manifest["seed"], manifest["replicate"], manifest["scenario"]) == (
         7, 0, "safety_programme")

@@ -7,9 +7,9 @@ import functools
 
 import pandas as pd
 import pytest
-from cli_helpers import compose_config
 from omegaconf import OmegaConf
 
+from cli_helpers import compose_config
 from fh_sim.model import HousingModel
 
 END = 2030

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import FH_SIM, TINY, compose_config, fh_sim, run_dirs
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from cli_helpers import FH_SIM, TINY, compose_config, fh_sim, run_dirs
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.cli.run_cmd import VERSION_BASE, conf_dir, register_hydra_nodes
 from fh_sim.config import SimConfig

@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import TINY, compose_config, fh_sim, run_dirs
 from omegaconf import OmegaConf
+
+from cli_helpers import TINY, compose_config, fh_sim, run_dirs
 
 ray = pytest.importorskip("ray", reason="the `ray` extra is not installed")
 pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="hydra-ray-launcher missing")

@@ -72,8 +72,7 @@ def read_scenario(path: Path) -> ScenarioInfo:
 
 
 def list_scenarios(conf_dir: Path) -> list[ScenarioInfo]:
-    """Every scenario in ``conf_dir/scenario``: baseline first, then single scenarios, then
-    packages, each alphabetically."""
+    """Every scenario in ``conf_dir/scenario``, baseline first, then singles, then packages."""
     infos = [read_scenario(p) for p in sorted((conf_dir / "scenario").glob("*.yaml"))]
     return sorted(infos, key=lambda s: (s.name != "baseline", s.is_package, s.name))
 

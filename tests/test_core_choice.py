@@ -166,17 +166,43 @@ def test_lottery_queue_priority_for_base_residents():
 
 
 def test_vacancy_chain_frees_old_dwelling():
-    # seeker 0 leaves its type-1 dwelling for the only vacant type-0 one; seeker 1 wants type 1
+    # seeker 0 leaves its type-1 dwelling for the only vacant type-0 one; seeker 1 wants
+    # type 1, which is full in round 1 and re-offered in round 2
     seekers = households(size=[1, 1], zone=[0, -1], dwelling_type=[1, -1])
     pairs = pairs_for(seekers, [0, 0], [0, 1])
     ctx = lottery_ctx(seekers, [[1, 1, 0]], [[0, 1, 0]])
     res = alloc_rules.lottery_rounds(ctx, pairs, np.zeros(2), alloc_rules.LotteryParams())
-    np.testing.assert_array_equal(res.choice, [0, -1])  # one round per seeker here (k=1)
-    pairs2 = pairs_for(seekers, [0, 0, 0, 0], [0, 0, 1, 1], seeker=[0, 0, 1, 1])
-    res2 = alloc_rules.lottery_rounds(
-        ctx, pairs2, np.array([1.0, 0.0, 5.0, 0.0]), alloc_rules.LotteryParams()
+    np.testing.assert_array_equal(res.choice, [0, 1])
+    no_chain = alloc_rules.LotteryParams(vacancy_chains=False)
+    res = alloc_rules.lottery_rounds(ctx, pairs, np.zeros(2), no_chain)
+    np.testing.assert_array_equal(res.choice, [0, -1])
+    np.testing.assert_array_equal(res.rejected, [[0, 1, 0]])  # seeker 1's first choice
+
+
+def test_freed_dwellings_in_a_popular_zone_go_to_those_who_want_it():
+    # zone 0 is everyone's favourite and full; its 50 residents must move (e.g. outgrown),
+    # 100 newcomers want zone 0 first and zone 1 second. Every dwelling a resident frees
+    # in zone 0 is re-offered, so zone 0 ends as full as it started.
+    n_res, n_new = 50, 100
+    n = n_res + n_new
+    seekers = households(
+        size=[1] * n, zone=[0] * n_res + [-1] * n_new, dwelling_type=[0] * n_res + [-1] * n_new
     )
-    assert res2.choice[0] in (0, 1) and res2.choice[1] in (2, 3)
+    pairs = pairs_for(seekers, [0, 1] * n, [0] * (2 * n), seeker=np.repeat(np.arange(n), 2))
+    utility = np.tile([5.0, 0.0], n)
+    stock, occupied = [[50, 0, 0], [200, 0, 0]], [[50, 0, 0], [0, 0, 0]]
+    ctx = context(
+        households(size=[1]), zones=zones(2), dwellings=dwellings(stock, occupied), seekers=seekers
+    )
+    for seed in range(3):
+        res = alloc_rules.lottery_rounds(
+            ctx.with_(rng=np.random.default_rng(seed)), pairs, utility, alloc_rules.LotteryParams()
+        )
+        dest = pairs.zone[res.choice]
+        assert (res.choice >= 0).all()
+        left_zone0 = int((dest[:n_res] != 0).sum())
+        came_to_zone0 = int((dest == 0).sum()) - (n_res - left_zone0)
+        assert came_to_zone0 == left_zone0 > 0  # zone 0 stays full: every freed dwelling taken
 
 
 def test_choice_shares_match_analytic_logit_when_capacity_is_not_binding():

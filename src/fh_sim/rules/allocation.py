@@ -1,4 +1,17 @@
-"""Allocation of dwellings under capacity: lottery rounds over ranked choices."""
+"""Allocation of dwellings under capacity: lottery rounds over the available alternatives.
+
+Each seeker ranks its candidate alternatives once (utility + size/sampling term +
+Gumbel noise). In every round each seeker applies to its best candidate that has a
+vacant dwelling at that moment and that it ranks above what it already holds (nothing,
+for an unplaced seeker); where an alternative has more applicants than vacancies, a
+lottery (with queue priority for base-year residents where policy sets it) decides.
+Placements are tentative within the year: a seeker who wins a better alternative gives
+back the one it held, and a resident mover's own dwelling is freed when it is first
+placed (vacancy chains). Freed dwellings are offered again in the next round to every
+seeker who ranks them higher than what it holds, so a zone that becomes more attractive
+keeps its dwellings occupied: whoever leaves it frees a dwelling that the next seeker
+who prefers it takes. Holdings only improve, so the rounds converge.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +21,7 @@ import numpy as np
 
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
-from fh_sim.types import FloatArray
+from fh_sim.types import FloatArray, IntArray
 
 
 @dataclass(frozen=True)
@@ -16,14 +29,44 @@ class LotteryParams:
     """Lottery rounds.
 
     Attributes:
-        n_rounds: rounds; in round r every unplaced seeker applies to its r-th ranked
-            alternative (capped by the number of alternatives per seeker).
+        n_rounds: most rounds; in each round every seeker applies to its best ranked
+            candidate that has a vacant dwelling and that it prefers to what it holds
+            (the rounds stop early once nobody can apply).
         vacancy_chains: free the old dwelling of a placed resident mover for the
             following rounds.
     """
 
-    n_rounds: int = 8
+    n_rounds: int = 12
     vacancy_chains: bool = True
+
+    def __post_init__(self) -> None:
+        if self.n_rounds < 1:
+            raise ValueError("n_rounds must be >= 1")
+
+
+def _lottery(
+    alt: IntArray,
+    capacity: IntArray,
+    first_class: np.ndarray,
+    n_alt: int,
+) -> tuple[np.ndarray, IntArray]:
+    """Admit applicants per alternative up to its capacity.
+
+    Applicants (their alternatives ``alt``) come in lottery order; within an alternative
+    priority applicants go first, then lottery order (stable sort).
+
+    Returns:
+        (accepted mask over the applicants, applications per alternative).
+    """
+    key = alt * 2 + ~first_class
+    order = np.argsort(key.astype(np.int32 if n_alt * 2 > 32000 else np.int16), kind="stable")
+    alt_sorted = alt[order]
+    counts = np.bincount(alt_sorted, minlength=n_alt)
+    start = np.cumsum(counts) - counts
+    accept_sorted = (np.arange(order.shape[0]) - start[alt_sorted]) < capacity[alt_sorted]
+    accept = np.empty_like(accept_sorted)
+    accept[order] = accept_sorted
+    return accept, counts
 
 
 @REGISTRY.allocation("lottery_rounds", params=LotteryParams)
@@ -32,29 +75,31 @@ def lottery_rounds(
 ) -> Allocation:
     """Rank each seeker's alternatives by utility + Gumbel noise, then run lotteries.
 
-    In each round every unplaced seeker applies to its next-ranked alternative. An
-    alternative with fewer vacancies than applicants admits a random subset; where the
-    housing policy gives base-year residents queue priority (``ctx.levers.queue_priority``
-    per zone), they are admitted first. Seekers left over after the last round stay
+    In each round every seeker applies to its best candidate that has a vacant dwelling
+    and that it prefers to the one it holds (tentatively) this year; an alternative with
+    fewer vacancies than applicants admits a random subset (where the housing policy
+    gives base-year residents queue priority, ``ctx.levers.queue_priority`` per zone,
+    they are admitted first). Dwellings given back by upgrading seekers and freed by
+    placed resident movers are offered again in the next round. Seekers left over stay
     unplaced (-1).
 
     Returns:
-        Allocation: accepted pair per seeker and rejected applications per (zone, type).
+        Allocation: accepted pair per seeker, and per (zone, type) the unmet demand:
+        seekers whose first choice it was and who did not get it.
     Semantics: Gumbel draws per pair and a lottery number per seeker from ``ctx.rng``;
     synchronous within a round.
     """
     seekers = ctx.seekers
     n_s = seekers.n
     n_alt = ctx.zones.n * N_TYPES
-    rejected = np.zeros(n_alt, dtype=np.int64)
     choice = np.full(n_s, -1, dtype=np.int64)
     if n_s == 0 or pairs.n == 0:
-        return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))
+        return Allocation(choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64))
     k = pairs.n // n_s
     gumbel = -np.log(-np.log(ctx.rng.random(pairs.n)))
     noisy = (utility + pairs.log_weight + gumbel).reshape(n_s, k)
-    ranked = np.argsort(-noisy, axis=1) + (np.arange(n_s) * k)[:, None]
-    alt_of_pair = pairs.alternative
+    alts = pairs.alternative.reshape(n_s, k)
+    top = np.argmax(noisy, axis=1)
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
     capacity = np.maximum(capacity, 0)
     ticket = ctx.rng.random(n_s)
@@ -63,26 +108,30 @@ def lottery_rounds(
     is_base = seekers.is_base_resident
     housed = (seekers.dwelling_type >= 0) & (seekers.zone >= 0)
     old_alt = np.where(housed, seekers.zone.astype(np.int64) * N_TYPES + seekers.dwelling_type, -1)
-    for r in range(min(p.n_rounds, k)):
-        active = by_ticket[choice[by_ticket] < 0]  # still in lottery order
-        if active.shape[0] == 0:
+    # work in lottery order: row i is seeker by_ticket[i]
+    val, cand = noisy[by_ticket], alts[by_ticket]
+    origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
+    first_class_row = is_base[by_ticket]
+    col = np.full(n_s, -1, dtype=np.int64)  # candidate held this year (-1: none)
+    held = np.full(n_s, -np.inf)  # its value
+    rows_all = np.arange(n_s)
+    for _ in range(p.n_rounds):
+        better = (capacity[cand] > 0) & (val > held[:, None])
+        best = np.argmax(np.where(better, val, -np.inf), axis=1)
+        rows = np.flatnonzero(better[rows_all, best])
+        if rows.shape[0] == 0:
             break
-        pidx = ranked[active, r]
-        alt = alt_of_pair[pidx]
-        first_class = is_base[active] & priority_zone[alt // N_TYPES]
-        # alternative up, queue priority first, then lottery order (stable radix sort)
-        key = (alt * 2 + ~first_class).astype(np.int32 if n_alt * 2 > 32000 else np.int16)
-        order = np.argsort(key, kind="stable")
-        alt_sorted = alt[order]
-        counts = np.bincount(alt_sorted, minlength=n_alt)
-        start = np.cumsum(counts) - counts
-        accept = (np.arange(order.shape[0]) - start[alt_sorted]) < capacity[alt_sorted]
-        winners = active[order[accept]]
-        choice[winners] = pidx[order[accept]]
-        taken = np.bincount(alt_sorted[accept], minlength=n_alt)
-        capacity -= taken
-        rejected += counts - taken
-        if p.vacancy_chains:
-            freed = old_alt[winners]
-            capacity += np.bincount(freed[freed >= 0], minlength=n_alt)
+        alt = cand[rows, best[rows]]
+        first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
+        accept, _ = _lottery(alt, capacity, first_class, n_alt)
+        win = rows[accept]
+        # give back what the winner held; a resident's own dwelling on first placement
+        previous = np.where(col[win] >= 0, cand[win, np.maximum(col[win], 0)], origin[win])
+        col[win] = best[win]
+        held[win] = val[win, best[win]]
+        capacity -= np.bincount(alt[accept], minlength=n_alt)
+        capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+    choice[by_ticket] = np.where(col >= 0, by_ticket * k + col, -1)
+    unmet = choice != np.arange(n_s) * k + top
+    rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)
     return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))

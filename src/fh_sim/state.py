@@ -194,6 +194,8 @@ class Events:
         parent_income_loss: float[len(formed)] SEK/year removed from the parent's income.
         merge_from: int[k] rows of households that join another (they are dissolved).
         merge_into: int[k] rows of the households they join (gain size and income).
+        workplace: int[n] new workplace node of every household (-1: none), or None
+            (unchanged).
     """
 
     age_add: int = 0
@@ -204,6 +206,7 @@ class Events:
     parent_income_loss: FloatArray | None = None
     merge_from: IntArray | None = None
     merge_into: IntArray | None = None
+    workplace: IntArray | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ def apply_events(
     if ev.age_add:
         hh.age_head += ev.age_add
         hh.years_at_address += ev.age_add
+    if ev.workplace is not None:
+        hh.workplace = np.asarray(ev.workplace, dtype=hh.workplace.dtype)
     if ev.births is not None:
         flows.add("births", hh.zone, weights=ev.births)
         hh.size += ev.births.astype(hh.size.dtype)

@@ -9,6 +9,7 @@ from ``SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))``.
 from __future__ import annotations
 
 import logging
+from time import perf_counter
 
 import mesa
 import numpy as np
@@ -45,6 +46,9 @@ class HousingModel(mesa.Model):
         year: the calendar year whose end state the model holds.
         households, dwellings, zones: the state.
         rng: the run's only random generator.
+        timings: seconds spent per stage (``family.rule`` for every rule call, plus
+            the model's own stages), summed over the steps run so far. Always on: a
+            few ``perf_counter`` calls per step.
     """
 
     def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
@@ -55,6 +59,7 @@ class HousingModel(mesa.Model):
         base = cfg.region.base_year
         validate_scenario(cfg.scenario, self.region, base_year=base)
         self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
+        self.timings: dict[str, float] = {}
         self.year = base
         self.zone_ids = list(self.region.zones.index)
         self._change_years = network_change_years(cfg.scenario, self.region, base)
@@ -127,8 +132,15 @@ class HousingModel(mesa.Model):
         )
 
     # -- the year ----------------------------------------------------------------
+    def _clock(self, key: str, started: float) -> float:
+        """Add the time since ``started`` to ``timings[key]``; return the current time."""
+        now = perf_counter()
+        self.timings[key] = self.timings.get(key, 0.0) + (now - started)
+        return now
+
     def step(self) -> None:
         """Advance one calendar year (see the module docstring for the order)."""
+        t = perf_counter()
         year = self.year + 1
         nz = self.zones.n
         flows = Flows(nz)
@@ -140,30 +152,46 @@ class HousingModel(mesa.Model):
             self._set_network(year)
             self.zones.accessibility = self._accessibility
         self._now = self._regional_indicators()
+        t = self._clock("model.levers_network", t)
         formed, arriving = [], []
         for rule, p in self.pipeline["demography"]:
             ev = rule.func(self._context(year), p)
+            t = self._clock(f"demography.{rule.name}", t)
             self.households = transitions.apply_events(
                 self.households, self.dwellings, ev, flows, formed
             )
+            t = self._clock("model.apply_events", t)
         for rule, p in self.pipeline["migration"]:
             mig = rule.func(self._context(year), p)
+            t = self._clock(f"migration.{rule.name}", t)
             self.households = transitions.apply_migration(
                 self.households, self.dwellings, mig, flows, arriving
             )
+            t = self._clock("model.apply_migration", t)
         ctx = self._context(year)
         stay = np.ones(self.households.n)
         for rule, p in self.pipeline["relocation"]:
             stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
+            t = self._clock(f"relocation.{rule.name}", t)
         movers = np.flatnonzero(self.rng.random(self.households.n) >= stay)
+        t = self._clock("model.movers", t)
         alloc_rejected = self._choose_and_allocate(year, movers, formed, arriving, flows)
+        t = perf_counter()
         ctx = self._context(year, excess_demand=alloc_rejected)
         ((rule, p),) = self.pipeline["prices"]
         self.dwellings.price_index = rule.func(ctx, p)
-        added = sum(rule.func(ctx, p) for rule, p in self.pipeline["construction"])
+        t = self._clock(f"prices.{rule.name}", t)
+        added = 0
+        for rule, p in self.pipeline["construction"]:
+            added = added + rule.func(ctx, p)
+            t = self._clock(f"construction.{rule.name}", t)
         self._build(np.asarray(added, dtype=np.int64))
+        t = self._clock("model.build", t)
         for rule, p in self.pipeline["zone_dynamics"]:
-            self._apply_zone_update(rule.func(self._context(year), p))
+            upd = rule.func(self._context(year), p)
+            t = self._clock(f"zone_dynamics.{rule.name}", t)
+            self._apply_zone_update(upd)
+            t = self._clock("model.apply_zone_update", t)
         self.year = year
         if self.cfg.check_invariants:
             invariants.check(
@@ -179,7 +207,9 @@ class HousingModel(mesa.Model):
                     self.cfg.assumptions.housing.price_ceiling,
                 ),
             )
+            t = self._clock("model.invariants", t)
         self._record(flows)
+        self._clock("model.record", t)
         log.debug(
             "%d: %d households, %d persons", year, self.households.n, self.households.persons()
         )
@@ -187,6 +217,7 @@ class HousingModel(mesa.Model):
     def _choose_and_allocate(self, year, movers, formed, arriving, flows) -> np.ndarray:
         from fh_sim.state import Households
 
+        t = perf_counter()
         new = Households.empty()
         for part in formed:
             new = new.concat(part)
@@ -194,6 +225,7 @@ class HousingModel(mesa.Model):
         for part in arriving:
             came = came.concat(part)
         seekers = self.households.take(movers).concat(new).concat(came)
+        t = self._clock("model.seekers", t)
         choice = self.cfg.rules.choice
         pairs = sample_pairs(
             seekers,
@@ -203,12 +235,15 @@ class HousingModel(mesa.Model):
             zone_municipality=self.zones.municipality,
             n_home=choice.n_home,
         )
+        t = self._clock("choice.sample_pairs", t)
         ctx = self._context(year, seekers=seekers)
         utility = np.zeros(pairs.n)
         for rule, p in self.pipeline["utility"]:
             utility += rule.func(ctx, pairs, p)
+            t = self._clock(f"utility.{rule.name}", t)
         ((rule, p),) = self.pipeline["allocation"]
         alloc = rule.func(ctx, pairs, utility, p)
+        t = self._clock(f"allocation.{rule.name}", t)
         self.households = transitions.apply_allocation(
             self.households,
             self.dwellings,
@@ -221,6 +256,7 @@ class HousingModel(mesa.Model):
             flows=flows,
             zone_municipality=self.zones.municipality,
         )
+        self._clock("model.apply_allocation", t)
         return alloc.rejected
 
     def _build(self, added: np.ndarray) -> None:

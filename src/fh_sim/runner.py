@@ -6,7 +6,8 @@ job of a sweep (``fh-sim sweep``, any launcher). It
 1. skips the job if its folder is already complete with the same config hash (resume);
 2. writes ``manifest.json`` with ``status: running``;
 3. builds the typed config (``OmegaConf.to_object``, which runs the range checks);
-4. runs :class:`fh_sim.model.HousingModel` and writes ``outcomes.parquet`` atomically;
+4. runs :class:`fh_sim.model.HousingModel` and writes ``outcomes.parquet`` atomically
+   (and, for a single run, ``population.png``);
 5. writes the manifest with ``status: complete`` last, or ``status: failed`` and the
    error if anything went wrong (the error is then raised again for the command line).
 """
@@ -127,6 +128,14 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
         model = HousingModel(sim_cfg)
         outcomes = model.run(progress=not multirun)
         rundir.write_outcomes(run_dir, outcomes)
+        if not multirun:
+            from fh_sim.analysis.run_plot import write_population_plot
+
+            write_population_plot(
+                outcomes,
+                str(run_dir / "population.png"),
+                title=f"{sim_cfg.scenario.name}, seed {sim_cfg.seed}, scale {sim_cfg.scale:g}",
+            )
     except BaseException as err:
         manifest.update(
             status=rundir.STATUS_FAILED,

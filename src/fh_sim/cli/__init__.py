@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fh-sim: unknown command '{name}'\n{USAGE}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("MESA").setLevel(logging.WARNING)
     module = importlib.import_module(SUBCOMMANDS[name][0])
     try:
         return int(module.main(rest, command=name, debug=debug) or 0)

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from fh_sim.config.region import RegionConfig
 from fh_sim.config.scenario import LinkEdit
@@ -219,49 +221,68 @@ def travel_costs(
 def _all_pairs(
     nodes: tuple[str, ...], links: tuple[LinkKey, ...], wait_cap: float, penalty: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    g = nx.DiGraph()
+    """Generalised cost, in-vehicle minutes and transfers between every pair of nodes.
+
+    Graph: a stop node per network node (ids ``0 .. n-1``, in ``nodes`` order) and a
+    (stop, line) node per line serving a stop. Boarding (stop -> (stop, line)) costs the
+    wait plus the transfer penalty; riding ((u, line) -> (v, line)) and riding then
+    alighting ((u, line) -> stop v) cost the in-vehicle minutes. Every edge weight is
+    positive, so the shortest paths are those of the stop/line graph with free alighting.
+    One Dijkstra per source (scipy's compiled one); in-vehicle minutes and boardings are
+    summed along the shortest-path tree by pointer jumping (log of the path length
+    vectorised passes).
+    """
     ride: dict[tuple[str, str, str], float] = {}
     freq: dict[tuple[str, str], float] = {}
     for a, b, line, minutes, dph in links:
         for u, v in ((a, b), (b, a)):
             ride[(u, v, line)] = min(minutes, ride.get((u, v, line), np.inf))
             freq[(u, line)] = max(dph, freq.get((u, line), 0.0))
-    for (u, v, line), minutes in ride.items():
-        g.add_edge(("r", u, line), ("r", v, line), w=minutes, ivt=minutes, board=0)
-    for (u, line), dph in freq.items():
-        wait = min(0.5 * 60.0 / dph, wait_cap)
-        g.add_edge(("s", u), ("r", u, line), w=wait + penalty, ivt=0.0, board=1)
-        g.add_edge(("r", u, line), ("s", u), w=0.0, ivt=0.0, board=0)
     n = len(nodes)
     index = {node: k for k, node in enumerate(nodes)}
-    minutes = np.full((n, n), np.inf)
-    ivt = np.full((n, n), np.inf)
-    transfers = np.full((n, n), np.inf)
-    np.fill_diagonal(minutes, 0.0)
-    np.fill_diagonal(ivt, 0.0)
-    np.fill_diagonal(transfers, 0.0)
-    for i, src in enumerate(nodes):
-        if ("s", src) not in g:
-            continue
-        pred, dist = nx.dijkstra_predecessor_and_distance(g, ("s", src), weight="w")
-        acc: dict[tuple, tuple[float, int]] = {("s", src): (0.0, 0)}
-        for target in dist:
-            chain = []
-            node = target
-            while node not in acc:  # walk back to a node already summed, then unwind
-                chain.append(node)
-                node = pred[node][0]
-            for v in reversed(chain):
-                u = pred[v][0]
-                e = g.edges[u, v]
-                acc[v] = (acc[u][0] + e["ivt"], acc[u][1] + e["board"])
-            if target[0] != "s" or target[1] == src:
-                continue
-            j = index[target[1]]
-            minutes[i, j] = dist[target] - penalty
-            ivt[i, j], boards = acc[target]
-            transfers[i, j] = boards - 1
+    rnode = {key: n + k for k, key in enumerate(freq)}
+    n_all = n + len(rnode)
+    src, dst, weight, ivt_w = [], [], [], []
+    for (u, v, line), minutes in ride.items():
+        ru, rv = rnode[(u, line)], rnode[(v, line)]
+        src += [ru, ru]
+        dst += [rv, index[v]]
+        weight += [minutes, minutes]
+        ivt_w += [minutes, minutes]
+    for (u, line), dph in freq.items():
+        src.append(index[u])
+        dst.append(rnode[(u, line)])
+        weight.append(min(0.5 * 60.0 / dph, wait_cap) + penalty)
+        ivt_w.append(0.0)
+    src_a = np.asarray(src, dtype=np.int64)
+    dst_a = np.asarray(dst, dtype=np.int64)
+    graph = csr_matrix((np.asarray(weight, dtype=float), (src_a, dst_a)), shape=(n_all, n_all))
+    dist, pred = dijkstra(graph, directed=True, indices=np.arange(n), return_predecessors=True)
+    # value of the tree edge into every node: in-vehicle minutes, and 1 for a boarding
+    key = src_a * n_all + dst_a
+    order = np.argsort(key)
+    key, ivt_sorted = key[order], np.asarray(ivt_w, dtype=float)[order]
+    board_sorted = (dst_a[order] >= n).astype(np.int64) * (src_a[order] < n)
+    root = pred < 0
+    anc = np.where(root, np.arange(n_all)[None, :], pred).astype(np.int64)
+    pos = np.searchsorted(key, anc * n_all + np.arange(n_all)[None, :])
+    pos = np.minimum(pos, key.shape[0] - 1)
+    sum_ivt = np.where(root, 0.0, ivt_sorted[pos])
+    sum_board = np.where(root, 0, board_sorted[pos])
+    while True:  # pointer jumping: add the ancestor's sum, then jump to its ancestor
+        up = np.take_along_axis(anc, anc, axis=1)
+        if np.array_equal(up, anc):
+            break
+        sum_ivt = sum_ivt + np.take_along_axis(sum_ivt, anc, axis=1)
+        sum_board = sum_board + np.take_along_axis(sum_board, anc, axis=1)
+        anc = up
+    minutes = dist[:, :n] - penalty
+    ivt = sum_ivt[:, :n].copy()
+    transfers = (sum_board[:, :n] - 1).astype(float)
+    unreached = ~np.isfinite(dist[:, :n])
     for arr in (minutes, ivt, transfers):
+        arr[unreached] = np.inf
+        np.fill_diagonal(arr, 0.0)
         arr.setflags(write=False)
     return minutes, ivt, transfers
 

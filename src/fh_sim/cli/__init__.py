@@ -26,6 +26,30 @@ USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" 
 )
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """A handler that writes to whatever ``sys.stderr`` is when a record is emitted."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def _log_to_stderr() -> None:
+    """Log INFO and above to stderr once per process (Hydra adds its own handlers per job)."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _CurrentStderr) for h in root.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch ``fh-sim SUBCOMMAND ...`` and turn user errors into one clear line."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -38,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if name not in SUBCOMMANDS:
         print(f"fh-sim: unknown command '{name}'\n{USAGE}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("MESA").setLevel(logging.WARNING)
+    _log_to_stderr()
     module = importlib.import_module(SUBCOMMANDS[name][0])
     try:
         return int(module.main(rest, command=name, debug=debug) or 0)

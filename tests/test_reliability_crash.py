@@ -4,6 +4,7 @@ redoing only its unfinished runs: tests/test_sweep_launchers.py.)"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -18,7 +19,7 @@ from fh_sim import rundir
 
 FH_SIM = Path(sys.executable).parent / "fh-sim"
 # Long enough (a few seconds of simulation) that the kills land while the run works.
-LONG = ["scale=0.3", "end_year=2050", "seed=5"]
+LONG = ["scale=0.5", "end_year=2050", "seed=5"]
 
 
 def _start(run_dir: Path, outputs: Path) -> subprocess.Popen[bytes]:
@@ -34,13 +35,14 @@ def _kill_while_running(run_dir: Path, outputs: Path, delay_s: float) -> None:
     deadline = time.monotonic() + 60
     try:
         while (rundir.read_manifest(run_dir) or {}).get("status") != rundir.STATUS_RUNNING:
-            assert proc.poll() is None, "the run ended before it could be killed"
+            assert proc.poll() is None, f"the run ended first: {rundir.read_manifest(run_dir)}"
             assert time.monotonic() < deadline
             time.sleep(0.01)
         time.sleep(delay_s)
         assert proc.poll() is None, "the run ended before it could be killed"
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):   # already ended: the asserts say why
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
 

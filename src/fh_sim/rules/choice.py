@@ -13,6 +13,12 @@ pairs carry ``log_weight = ln(S / k)`` (the size term and the sampling correctio
 municipality would rarely see it in their sample and would leave it far more often than
 the full logit says. Seekers without a home municipality draw every alternative from
 the whole region.
+
+Draws are tickets, one per dwelling: the alternatives' dwellings are laid out by
+municipality, a draw from a stratum of S dwellings is the ticket ``floor(u x S)`` (one
+uniform ``u``) shifted to the stratum's block (or past the home block), and a table of
+one entry per dwelling maps the ticket to its alternative. All seekers and strata are
+drawn at once, so the cost does not depend on the number of municipalities.
 """
 
 from __future__ import annotations
@@ -21,14 +27,6 @@ import numpy as np
 
 from fh_sim.state import N_TYPES, Households, Pairs
 from fh_sim.types import FloatArray, IntArray
-
-
-def _draw(flat: FloatArray, cells: IntArray, n: int, rng: np.random.Generator) -> IntArray:
-    """``n`` cells drawn from ``cells`` with probability proportional to ``flat[cells]``."""
-    prob, alias = alias_table(flat[cells])
-    slot = rng.integers(0, cells.shape[0], size=n)
-    keep = rng.random(n) < prob[slot]
-    return cells[np.where(keep, slot, alias[slot])]
 
 
 def sample_pairs(
@@ -52,7 +50,7 @@ def sample_pairs(
 
     Returns:
         Pairs grouped by seeker, the same number per seeker.
-    Semantics: uniform draws per sampled pair from ``rng`` (none for the full set).
+    Semantics: one uniform draw per sampled pair from ``rng`` (none for the full set).
     """
     flat = stock.reshape(-1).astype(float)
     alts = np.flatnonzero(flat > 0)
@@ -63,62 +61,78 @@ def sample_pairs(
         log_w = np.tile(np.log(flat[alts]), n_s)
     else:
         k = n_sampled
-        alt = np.empty((n_s, k), dtype=np.int64)
-        log_w = np.empty((n_s, k))
-        pending = np.ones(n_s, dtype=bool)
-        if zone_municipality is not None and n_home > 0:
-            pending = _stratify(seekers, flat, alts, zone_municipality, n_home, rng, alt, log_w)
-        rows = np.flatnonzero(pending)
-        alt[rows] = _draw(flat, alts, rows.size * k, rng).reshape(-1, k)
-        log_w[rows] = np.log(flat.sum() / k)
-        alt = alt.reshape(-1)
-        log_w = log_w.reshape(-1)
-    seeker = np.repeat(np.arange(n_s), k)
-    stage = seekers.life_stage()
+        alt, log_w = _sample(seekers, flat, alts, k, rng, zone_municipality, n_home)
+    stage = seekers.life_stage().astype(np.int64)
+    group = seekers.income_group.astype(np.int64)
+    zone = alt // N_TYPES
     return Pairs(
-        seeker=seeker,
-        zone=(alt // N_TYPES).astype(np.int64),
-        dwelling_type=(alt % N_TYPES).astype(np.int64),
+        seeker=np.repeat(np.arange(n_s), k),
+        zone=zone,
+        dwelling_type=alt - zone * N_TYPES,
         log_weight=log_w,
         life_stage=np.repeat(stage, k),
-        income_group=np.repeat(seekers.income_group, k),
-        alternative=alt.astype(np.int64),
-        segment=np.repeat(stage * 3 + seekers.income_group, k).astype(np.int64),
+        income_group=np.repeat(group, k),
+        alternative=alt,
+        segment=np.repeat(stage * 3 + group, k),
     )
 
 
-def _stratify(
+def _sample(
     seekers: Households,
     flat: FloatArray,
     alts: IntArray,
-    zone_municipality: IntArray,
-    n_home: int,
+    k: int,
     rng: np.random.Generator,
-    alt: IntArray,
-    log_w: FloatArray,
-) -> np.ndarray:
-    """Fill ``alt`` and ``log_w`` (n_seekers x k, in place) by home-municipality strata.
+    zone_municipality: IntArray | None,
+    n_home: int,
+) -> tuple[IntArray, FloatArray]:
+    """``k`` alternatives per seeker, stratified by home municipality (see the module).
 
     Returns:
-        bool[n_seekers]: seekers still to draw from the whole region.
+        (alternative, log_weight): int64[n_seekers * k] and float[n_seekers * k].
     """
-    k = alt.shape[1]
-    pending = np.ones(alt.shape[0], dtype=bool)
-    cell_mun = np.repeat(zone_municipality, N_TYPES)
-    home = seekers.home_municipality
-    for m in np.unique(home[home >= 0]):  # loop over municipalities, not households
-        rows = np.flatnonzero(home == m)
-        inside = alts[cell_mun[alts] == m]
-        outside = alts[cell_mun[alts] != m]
-        if inside.size == 0 or outside.size == 0:
-            continue
-        h = min(n_home, k - 1)
-        alt[rows, :h] = _draw(flat, inside, rows.size * h, rng).reshape(-1, h)
-        alt[rows, h:] = _draw(flat, outside, rows.size * (k - h), rng).reshape(-1, k - h)
-        log_w[rows, :h] = np.log(flat[inside].sum() / h)
-        log_w[rows, h:] = np.log(flat[outside].sum() / (k - h))
-        pending[rows] = False
-    return pending
+    n_s = seekers.n
+    stratify = zone_municipality is not None and n_home > 0
+    cell_mun = (
+        np.repeat(np.asarray(zone_municipality, dtype=np.int64), N_TYPES)[alts]
+        if stratify
+        else np.zeros(alts.shape[0], dtype=np.int64)
+    )
+    order = np.argsort(cell_mun, kind="stable")  # alternatives laid out by municipality
+    laid = alts[order]
+    weight = flat[laid].astype(np.int64)
+    total = int(weight.sum())
+    n_mun = int(cell_mun.max()) + 1
+    s_in = np.bincount(cell_mun, weights=weight, minlength=n_mun).astype(np.int64)
+    start = np.cumsum(s_in) - s_in  # tickets before each municipality's block
+    s_out = total - s_in
+    strat = np.zeros(n_s, dtype=bool)
+    m = np.zeros(n_s, dtype=np.int64)
+    if stratify:
+        home = np.asarray(seekers.home_municipality, dtype=np.int64)
+        ok = (home >= 0) & (home < n_mun)
+        m = np.where(ok, home, 0)
+        strat = ok & (s_in[m] > 0) & (s_out[m] > 0)
+    h = min(n_home, k - 1) if strat.any() else 0
+    # per seeker: tickets of the home stratum (first h draws) and of the rest
+    size_in = np.where(strat, s_in[m], total)
+    first_in = np.where(strat, start[m], 0)
+    size_out = np.where(strat, s_out[m], total)
+    skip_from = np.where(strat, start[m], total)  # outside tickets from here skip ...
+    skip = np.where(strat, s_in[m], 0)  # ... the home block
+    # draws laid out (k, n_seekers): long contiguous rows, transposed once at the end
+    u = rng.random((k, n_s))
+    ticket = np.empty((k, n_s), dtype=np.int64)
+    log_w = np.empty((k, n_s))
+    if h:
+        t_in = (u[:h] * size_in).astype(np.int64)
+        ticket[:h] = np.minimum(t_in, size_in - 1) + first_in
+        log_w[:h] = np.log(size_in / np.where(strat, h, k))
+    t_out = np.minimum((u[h:] * size_out).astype(np.int64), size_out - 1)
+    ticket[h:] = t_out + (t_out >= skip_from) * skip
+    log_w[h:] = np.log(size_out / np.where(strat, k - h, k))
+    of_ticket = np.repeat(laid, weight)  # one entry per dwelling
+    return of_ticket[ticket.T.reshape(-1)], log_w.T.reshape(-1)
 
 
 def alias_table(weights: FloatArray) -> tuple[FloatArray, IntArray]:

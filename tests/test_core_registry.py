@@ -76,7 +76,8 @@ def test_duplicate_and_bad_registration():
 def test_default_rules_config_resolves_every_family():
     resolved = RulesConfig().validate()
     assert set(resolved) == set(FAMILIES)
-    assert [r.name for r, _ in resolved["demography"]][:3] == ["ageing", "deaths", "births"]
+    names = [r.name for r, _ in resolved["demography"]]
+    assert names[:4] == ["ageing", "labour_market", "deaths", "births"]
 
 
 def test_rules_config_structure_checks():

@@ -160,7 +160,7 @@ def test_construction_planned_split_by_mix_and_land_limit():
     d = dwellings([[50, 0, 50], [100, 100, 0]], occupied=[[0, 0, 0], [0, 0, 0]])
     z = zones(2, planned_per_year=np.array([10.0, 40.0]), land_capacity=np.array([100.0, 20.0]))
     ctx = context(households(size=[1]), zones=z, dwellings=d)
-    added = market.pipeline(ctx, market.PipelineParams(vacancy_coef=0.0))
+    added = market.pipeline(ctx, market.PipelineParams(planned_factor=1.0, vacancy_coef=0.0))
     np.testing.assert_array_equal(added, [[5, 0, 5], [10, 10, 0]])
 
 
@@ -175,7 +175,8 @@ def test_construction_policy_shares_and_transit_shift():
     lev.tenure_shares[:] = [0.5, 0.5, 0.0]
     lev.transit_oriented[:] = True
     ctx = context(households(size=[1]), zones=z, dwellings=d, levers=lev)
-    added = market.pipeline(ctx, market.PipelineParams(vacancy_coef=0.0, transit_shift=0.5))
+    params = market.PipelineParams(planned_factor=1.0, vacancy_coef=0.0, transit_shift=0.5)
+    added = market.pipeline(ctx, params)
     np.testing.assert_array_equal(added, [[15, 15, 0], [5, 5, 0]])
 
 

@@ -7,7 +7,10 @@ year, expected choices balance expected departures: for each life stage, residen
 choices reproduce where movers of that stage leave from (occupants weighted by their
 moving hazard), so internal moves net to zero per (zone, type) and life stage (and
 families do not drain from one place to another for no reason); in-migrants' choices
-reproduce the stock's distribution. Only
+reproduce where out-migrants leave from (occupants weighted by their age hazard of
+leaving the region): in-migrants are young and come to the places young people leave,
+the job and study centres' rental flats, so that border migration balances per
+(zone, type) in the base year and the region's net gain goes where the turnover is. Only
 changes after the base year (prices, networks, safety, reputation, policies) then shift
 where people live.
 """
@@ -19,6 +22,7 @@ import logging
 import numpy as np
 
 from fh_sim.rules.choice import sample_pairs
+from fh_sim.rules.migration import age_hazard
 from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
 from fh_sim.types import FloatArray
 
@@ -71,6 +75,9 @@ def alternative_constants(
 ) -> FloatArray:
     """Constants c[group, zone, type]: groups 0-3 are residents by life stage, 4 in-migrants.
 
+    Targets: for residents of a stage, where movers of that stage leave from; for
+    in-migrants, where out-migrants leave from (both in the base year).
+
     Returns:
         float[5, n_zones, 3]; 0 where a cell has no stock.
     """
@@ -88,8 +95,22 @@ def alternative_constants(
         if seekers.n == 0 or departures.sum() <= 0:
             departures, seekers = np.bincount(cell, weights=w, minlength=stock.size), residents
         out.append(_calibrate(ctx, pipeline, seekers, departures, iterations))
-    out.append(_calibrate(ctx, pipeline, came, stock, iterations) if came.n else out[1])
+    leaving = np.bincount(cell, weights=out_migration_weights(ctx, pipeline), minlength=stock.size)
+    if leaving.sum() <= 0:
+        leaving = stock
+    out.append(_calibrate(ctx, pipeline, came, leaving, iterations) if came.n else out[1])
     return np.stack(out)
+
+
+def out_migration_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
+    """float[n_households] base-year age hazard of leaving the region (ones without one).
+
+    Uses the ``out_migration`` rule's parameters when that rule is selected.
+    """
+    for rule, p in pipeline["migration"]:
+        if rule.name == "out_migration":
+            return age_hazard(ctx.households, p)
+    return np.ones(ctx.households.n)
 
 
 def _calibrate(

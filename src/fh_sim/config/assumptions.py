@@ -116,12 +116,13 @@ class ZoneAssumptions:
             SOM institute's share with high trust in municipal services).
         reputation_weights: weights of coast, nature, services, safety and price level in
             a zone's base-year reputation (assumption).
-        external_job_weight: weight of external jobs when in-migrants draw a workplace.
+        external_job_weight: factor on the jobs outside the region when in-migrants draw
+            a workplace (gravity from a zone drawn by its jobs; 1 = as residents).
     """
 
     trust: float = 0.55
     reputation_weights: list[float] = field(default_factory=lambda: [0.25, 0.15, 0.25, 0.2, 0.15])
-    external_job_weight: float = 0.3
+    external_job_weight: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.trust <= 1:

@@ -57,8 +57,8 @@ class RulesConfig:
     """Rule names per stage, in order, each with its parameter values.
 
     Attributes:
-        demography: demographic events (ageing, deaths, births, household formation
-            and dissolution).
+        demography: demographic events (ageing, workplaces, deaths, births, household
+            formation and dissolution).
         migration: moves across the region's border.
         relocation: moving triggers; their hazards combine as independent risks.
         utility: additive location-choice utility terms.
@@ -70,7 +70,13 @@ class RulesConfig:
     """
 
     demography: dict[str, Any] = _sel(
-        "ageing", "deaths", "births", "leaving_home", "separation", "partnering"
+        "ageing",
+        "labour_market",
+        "deaths",
+        "births",
+        "leaving_home",
+        "separation",
+        "partnering",
     )
     migration: dict[str, Any] = _sel("out_migration", "in_migration")
     relocation: dict[str, Any] = _sel("life_stage", "crowding", "housing_cost", "commute", "safety")

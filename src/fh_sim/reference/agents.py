@@ -35,7 +35,9 @@ class HouseholdAgent(mesa.Agent):
             :class:`fh_sim.state.Households` (scalars here).
         wants_to_move: decided in :meth:`step` this year.
         ranking: (zone, dwelling type) alternatives, best first (seekers only).
-        new_home: the alternative won in the allocation, or None.
+        new_home: the alternative held in the allocation, or None.
+        held: its rank in ``ranking`` (None: nothing held).
+        bid: the rank applied to in the current round (None: no application).
     """
 
     def __init__(self, model: mesa.Model, **attributes: Any) -> None:
@@ -45,6 +47,8 @@ class HouseholdAgent(mesa.Agent):
         self.wants_to_move = False
         self.ranking: list[tuple[int, int]] = []
         self.new_home: tuple[int, int] | None = None
+        self.held: int | None = None
+        self.bid: int | None = None
 
     def life_stage(self) -> int:
         """0 young (head < 30), 1 adult, 2 family (3+ persons), 3 senior (65+)."""
@@ -104,26 +108,45 @@ class HouseholdAgent(mesa.Agent):
         scored.sort(key=lambda s: -s[0])
         self.ranking = [alt for _, alt in scored]
 
-    def has_priority(self, round_: int) -> bool:
-        """Queue priority at this round's alternative (base residents, priority zones)."""
-        if self.new_home is not None or round_ >= len(self.ranking):
+    def target(self) -> int | None:
+        """Rank of the best open alternative ranked above the one held this year.
+
+        Open: with a vacant dwelling at the start of the round. None: there is none.
+        """
+        m = self.model
+        limit = len(self.ranking) if self.held is None else self.held
+        for pos in range(limit):
+            zone, dtype = self.ranking[pos]
+            if m.open_cells[zone, dtype]:
+                return pos
+        return None
+
+    def has_priority(self) -> bool:
+        """Queue priority at this round's bid (base residents, priority zones)."""
+        if self.bid is None:
             return False
-        zone = self.ranking[round_][0]
+        zone = self.ranking[self.bid][0]
         return bool(self.is_base_resident and self.model.levers.queue_priority[zone])
 
-    def apply(self, round_: int) -> None:
-        """Apply to the alternative ranked ``round_``; take it if a dwelling is vacant."""
-        if self.new_home is not None or round_ >= len(self.ranking):
+    def apply(self) -> None:
+        """Apply to this round's bid; take it if a dwelling is still vacant.
+
+        The winner gives back the alternative it held, or, on its first placement, its
+        own dwelling (vacancy chains); both open after the round.
+        """
+        if self.bid is None:
             return
         m = self.model
-        zone, dtype = self.ranking[round_]
-        if m.vacant[zone, dtype] > 0:
-            m.vacant[zone, dtype] -= 1
-            self.new_home = (zone, dtype)
-            if self.dwelling_type >= 0:
-                m.freed.append((self.zone, self.dwelling_type))
-        else:
-            m.rejected[zone, dtype] += 1
+        zone, dtype = self.ranking[self.bid]
+        if m.vacant[zone, dtype] <= 0:
+            return
+        m.vacant[zone, dtype] -= 1
+        if self.new_home is not None:
+            m.freed.append(self.new_home)
+        elif self.dwelling_type >= 0 and m.lottery.vacancy_chains:
+            m.freed.append((self.zone, self.dwelling_type))
+        self.new_home = (zone, dtype)
+        self.held = self.bid
 
     def move(self) -> None:
         """Move into the dwelling won (if any) and attach to its municipality."""

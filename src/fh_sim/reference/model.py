@@ -7,9 +7,11 @@ builds for the same config and seed, turns every household row into a
 1. ``agents.do("age")`` (the ``ageing`` demography rule);
 2. ``agents.shuffle_do("step")``: each household decides whether to move;
 3. ``seekers.shuffle_do("choose")``: each seeker ranks its candidate dwellings;
-4. lottery rounds: in round r every unplaced seeker, in random order (base residents
-   with queue priority first), applies to its r-th choice and takes a vacant dwelling
-   if there is one; dwellings freed by movers open after the round (vacancy chains);
+4. lottery rounds: in each round every seeker bids on its best choice that has a vacant
+   dwelling and that it ranks above what it holds; bids are served in random order
+   (base residents with queue priority first) while dwellings last; the dwelling a
+   winner held, or a mover's own on its first placement (vacancy chains), opens after
+   the round;
 5. ``seekers.do("move")``;
 6. the zone-level rules (prices, construction, zone dynamics) run unchanged on the
    columns gathered from the agents; they are not per household.
@@ -160,19 +162,31 @@ class ReferenceModel(mesa.Model):
         self._zone_rules()
 
     def _allocate(self, seekers: mesa.agent.AgentSet) -> None:
-        """Lottery rounds: unplaced seekers apply to their r-th choice, in random order."""
+        """Lottery rounds over tentative holdings, as the vectorised ``lottery_rounds``.
+
+        Each seeker bids on its best alternative with a vacant dwelling that it ranks
+        above the one it holds; bids are served in random order, queue priority first;
+        given-back and freed dwellings open after the round.
+        """
         self.vacant = np.maximum(self.dwellings.stock - self.dwellings.occupied, 0)
         self.rejected = np.zeros((self.zones.n, N_TYPES), dtype=np.int64)
-        k = max((len(a.ranking) for a in seekers), default=0)
-        for r in range(min(self.lottery.n_rounds, k)):
+        for a in seekers:
+            a.held = None
+        for _ in range(self.lottery.n_rounds):
             self.freed: list[tuple[int, int]] = []
-            waiting = seekers.select(lambda a: a.new_home is None)
-            first = waiting.select(lambda a, r=r: a.has_priority(r))
-            first.shuffle_do("apply", r)
-            waiting.select(lambda a, r=r: not a.has_priority(r)).shuffle_do("apply", r)
-            if self.lottery.vacancy_chains:
-                for zone, dtype in self.freed:
-                    self.vacant[zone, dtype] += 1
+            self.open_cells = self.vacant > 0
+            for a in seekers:
+                a.bid = a.target()
+            bidders = seekers.select(lambda a: a.bid is not None)
+            if len(bidders) == 0:
+                break
+            bidders.select(lambda a: a.has_priority()).shuffle_do("apply")
+            bidders.select(lambda a: not a.has_priority()).shuffle_do("apply")
+            for zone, dtype in self.freed:
+                self.vacant[zone, dtype] += 1
+        for a in seekers:  # unmet demand: first choices not obtained
+            if a.ranking and a.held != 0:
+                self.rejected[a.ranking[0]] += 1
 
     def _zone_rules(self) -> None:
         """Prices, construction and zone dynamics: the registered zone-level rules."""

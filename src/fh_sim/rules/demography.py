@@ -272,3 +272,65 @@ def partnering(ctx: StepContext, p: PartneringParams) -> Events:
     chosen = ctx.rng.permutation(chosen)
     half = chosen.shape[0] // 2
     return Events(merge_into=chosen[:half], merge_from=chosen[half : 2 * half])
+
+
+@dataclass(frozen=True)
+class LabourMarketParams:
+    """Retirement, job loss, job entry and job change of household heads.
+
+    Without it a head keeps the workplace drawn at the start for ever: past 65, and after
+    any number of moves, so commutes lengthen as households move. A new or changed
+    workplace is drawn by the same gravity rule as the base population's, from the
+    household's current zone.
+
+    Attributes:
+        retire_age: age from which a working head may retire, years.
+        retire_prob: yearly probability that a working head at or above ``retire_age``
+            retires (assumption: Swedes leave work at about 64-66; a minority of
+            65-74-year-olds works).
+        job_loss: yearly probability that a working head under ``retire_age`` stops
+            working (assumption).
+        job_entry: yearly probability that a head under ``retire_age`` without a
+            workplace finds one (assumption; with ``job_loss`` the stationary
+            employment rate is entry / (entry + loss) = 0.78, the base population's).
+        job_change: yearly probability that a working head under ``retire_age`` changes
+            workplace (assumption near Swedish job-to-job mobility, about 10 % a year).
+    """
+
+    retire_age: int = 65
+    retire_prob: float = 0.5
+    job_loss: float = 0.028
+    job_entry: float = 0.1
+    job_change: float = 0.1
+
+
+@REGISTRY.demography("labour_market", params=LabourMarketParams)
+def labour_market(ctx: StepContext, p: LabourMarketParams) -> Events:
+    """New workplace column: retirements, job losses, new jobs and job changes.
+
+    Returns:
+        Events with ``workplace`` (int[n] node index, -1 none).
+    Semantics: one uniform draw per household, then gravity draws for the households
+    that get a new workplace, from ``ctx.rng``.
+    """
+    hh = ctx.households
+    works = hh.workplace >= 0
+    active_age = hh.age_head < p.retire_age
+    u = ctx.rng.random(hh.n)
+    stop = works & np.where(active_age, u < p.job_loss, u < p.retire_prob)
+    new = active_age & np.where(
+        works, (u >= p.job_loss) & (u < p.job_loss + p.job_change), u < p.job_entry
+    )
+    new &= hh.zone >= 0
+    workplace = np.where(stop, -1, hh.workplace).astype(np.int32)
+    rows = np.flatnonzero(new)
+    if rows.size:
+        workplace[rows] = draw_workplaces(
+            origin=hh.zone[rows].astype(np.int64),
+            employed=np.ones(rows.size, dtype=bool),
+            jobs=ctx.zones.jobs,
+            minutes=ctx.commute_minutes,
+            beta=ctx.assumptions.population.workplace_beta_per_min,
+            rng=ctx.rng,
+        )
+    return Events(workplace=workplace)

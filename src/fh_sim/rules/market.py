@@ -58,7 +58,9 @@ class PipelineParams:
     """Planned construction plus a demand-responsive part, limited by land.
 
     Attributes:
-        planned_factor: factor on every zone's planned dwellings per year.
+        planned_factor: factor on every zone's planned dwellings per year (the
+            region data plans 1 % of the stock a year; 0.6 with the demand-responsive
+            part gives about 0.6 % a year, see docs/assumptions.md).
         vacancy_coef: dwellings started per dwelling of vacancy shortfall below
             ``target_vacancy`` (the responsive part).
         target_vacancy: vacancy below which developers add to the plan.
@@ -67,14 +69,17 @@ class PipelineParams:
             least this (construction must pay).
         transit_shift: share of planned volume moved from zones without a station to
             station zones of the same municipality where policy is transit-oriented.
+        demand_coef: dwellings started per seeker whose first choice was the (zone,
+            type) and who did not get it (``ctx.excess_demand``), in the responsive part.
     """
 
-    planned_factor: float = 1.0
+    planned_factor: float = 0.6
     vacancy_coef: float = 0.5
     target_vacancy: float = 0.02
     max_responsive_share: float = 0.01
     min_price_index: float = 0.2
     transit_shift: float = 0.5
+    demand_coef: float = 0.1
 
 
 def stochastic_round(x: FloatArray, rng: np.random.Generator) -> IntArray:
@@ -89,8 +94,9 @@ def pipeline(ctx: StepContext, p: PipelineParams) -> IntArray:
 
     Planned volume (region data x policy multiplier, optionally shifted to station
     zones) is split by the policy's tenure shares or the zone's current mix; the
-    responsive part fills a vacancy shortfall below the target where prices allow. The total per
-    zone is capped by its remaining land capacity.
+    responsive part fills a vacancy shortfall below the target and answers unmet demand
+    (seekers who did not get their first choice) where prices allow, up to a share of
+    the stock. The total per zone is capped by its remaining land capacity.
 
     Returns:
         int[n_zones, 3].
@@ -114,7 +120,9 @@ def pipeline(ctx: StepContext, p: PipelineParams) -> IntArray:
     shares = np.where(np.isnan(lev.tenure_shares), mix, lev.tenure_shares)
     add = planned[:, None] * shares
     shortfall = np.maximum(p.target_vacancy * d.stock - (d.stock - d.occupied), 0.0)
-    responsive = np.minimum(p.vacancy_coef * shortfall, p.max_responsive_share * d.stock)
+    unmet = ctx.excess_demand if ctx.excess_demand is not None else np.zeros_like(d.stock)
+    wanted = p.vacancy_coef * shortfall + p.demand_coef * unmet
+    responsive = np.minimum(wanted, p.max_responsive_share * d.stock)
     responsive = np.where(d.price_index >= p.min_price_index, responsive, 0.0)
     add = add + responsive
     total = add.sum(axis=1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.population import income_group
+from fh_sim.population import draw_workplaces, income_group
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import Households, Migration, StepContext
 from fh_sim.types import FloatArray
@@ -42,6 +42,12 @@ class OutMigrationParams:
     cost_coef: float = 0.15
 
 
+def age_hazard(hh: Households, p: OutMigrationParams) -> FloatArray:
+    """float[n] the age part of each household's yearly out-migration hazard."""
+    band = np.searchsorted(np.asarray(p.age_edges), hh.age_head, side="right")
+    return np.asarray(p.hazard, dtype=float)[band]
+
+
 @REGISTRY.migration("out_migration", params=OutMigrationParams)
 def out_migration(ctx: StepContext, p: OutMigrationParams) -> Migration:
     """Households leave with an age hazard plus a housing-cost hazard.
@@ -50,8 +56,7 @@ def out_migration(ctx: StepContext, p: OutMigrationParams) -> Migration:
     Semantics: one uniform draw per household from ``ctx.rng``.
     """
     hh = ctx.households
-    band = np.searchsorted(np.asarray(p.age_edges), hh.age_head, side="right")
-    base = np.asarray(p.hazard, dtype=float)[band]
+    base = age_hazard(hh, p)
     extra = p.cost_coef * np.maximum(housing_burden(ctx, hh) - p.cost_threshold, 0.0)
     u = ctx.rng.random(hh.n)
     leave = u < base + extra
@@ -67,8 +72,9 @@ class InMigrationParams:
     x (price ratio)^price_elasticity, all relative to the base year.
 
     Attributes:
-        rate: in-migrating households per resident household (assumption, set so that
-            the baseline grows about 1 % a year as in 2010-2019).
+        rate: in-migrating households per resident household (assumption, tuned so
+            that in-migrants number about 4 % of the population a year and the region
+            grows about 0.6 % a year, between Region Skåne's 2024 forecast and the 2010s).
         acc_elasticity: elasticity to the region's mean accessibility.
         rep_coef: response to the change of the region's mean reputation (0-1 scale).
         price_elasticity: elasticity to the region's mean price index.
@@ -80,7 +86,7 @@ class InMigrationParams:
         employment_rate: share with a workplace on arrival.
     """
 
-    rate: float = 0.06
+    rate: float = 0.048
     acc_elasticity: float = 0.5
     rep_coef: float = 2.0
     price_elasticity: float = -0.5
@@ -108,8 +114,10 @@ def attractiveness(ctx: StepContext, p: InMigrationParams) -> float:
 def in_migration(ctx: StepContext, p: InMigrationParams) -> Migration:
     """Draw the year's in-migrant households (without a dwelling yet).
 
-    Workplaces are drawn over all nodes by jobs, external jobs weighted by the
-    assumption ``zones.external_job_weight``.
+    In-migrants come for jobs in the region: a workplace is drawn by the base
+    population's gravity rule from a zone drawn in proportion to its jobs (so most work
+    in the job centres, a few commute on to jobs outside the region, external jobs
+    weighted by the assumption ``zones.external_job_weight``).
     Semantics: Poisson pool size and attribute draws from ``ctx.rng``.
     """
     rng = ctx.rng
@@ -128,10 +136,19 @@ def in_migration(ctx: StepContext, p: InMigrationParams) -> Migration:
         * (size / 2.0) ** pa.income_size_elasticity
         * np.exp(p.income_sigma * rng.standard_normal(n))
     )
+    nz = ctx.zones.n
     jobs = ctx.zones.jobs.copy()
-    jobs[ctx.zones.n :] *= ctx.assumptions.zones.external_job_weight
-    cdf = np.cumsum(jobs) / jobs.sum()
-    work = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(jobs) - 1)
+    jobs[nz:] *= ctx.assumptions.zones.external_job_weight
+    cdf = np.cumsum(jobs[:nz]) / jobs[:nz].sum()
+    arrive = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), nz - 1)
+    work = draw_workplaces(
+        origin=arrive,
+        employed=np.ones(n, dtype=bool),
+        jobs=jobs,
+        minutes=ctx.commute_minutes,
+        beta=ctx.assumptions.population.workplace_beta_per_min,
+        rng=rng,
+    )
     employed = (age < 65) & (rng.random(n) < p.employment_rate)
     arrivals = Households.from_columns(
         zone=np.full(n, -1),

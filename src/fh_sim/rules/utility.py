@@ -46,7 +46,7 @@ def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
 class CommuteTermParams(TermParams):
     """Utility per hour of one-way generalised commute (workers only)."""
 
-    coef: float = -1.6
+    coef: float = -3.6
     income_factor: tuple[float, ...] = (1.2, 1.0, 0.8)
 
 

@@ -108,30 +108,36 @@ def lottery_rounds(
     is_base = seekers.is_base_resident
     housed = (seekers.dwelling_type >= 0) & (seekers.zone >= 0)
     old_alt = np.where(housed, seekers.zone.astype(np.int64) * N_TYPES + seekers.dwelling_type, -1)
-    # work in lottery order: row i is seeker by_ticket[i]
-    val, cand = noisy[by_ticket], alts[by_ticket]
+    # work in lottery order (row i is seeker by_ticket[i]), each row's candidates best
+    # first (stable: ties keep column order), so "best candidate that is better than
+    # what the row holds and has a vacancy" is the first True of a boolean row
+    rank = np.argsort(-noisy, axis=1, kind="stable")[by_ticket]
+    flat = (by_ticket * k)[:, None] + rank  # pair index of each (row, rank)
+    val = noisy.reshape(-1)[flat]
+    cand = alts.reshape(-1)[flat]
     origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
     first_class_row = is_base[by_ticket]
-    col = np.full(n_s, -1, dtype=np.int64)  # candidate held this year (-1: none)
+    pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
     held = np.full(n_s, -np.inf)  # its value
     rows_all = np.arange(n_s)
     for _ in range(p.n_rounds):
-        better = (capacity[cand] > 0) & (val > held[:, None])
-        best = np.argmax(np.where(better, val, -np.inf), axis=1)
-        rows = np.flatnonzero(better[rows_all, best])
+        better = (capacity > 0)[cand] & (val > held[:, None])
+        best = np.argmax(better, axis=1)
+        at_best = rows_all * k + best
+        rows = np.flatnonzero(better.reshape(-1)[at_best])
         if rows.shape[0] == 0:
             break
-        alt = cand[rows, best[rows]]
+        alt = cand.reshape(-1)[at_best[rows]]
         first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
         accept, _ = _lottery(alt, capacity, first_class, n_alt)
         win = rows[accept]
         # give back what the winner held; a resident's own dwelling on first placement
-        previous = np.where(col[win] >= 0, cand[win, np.maximum(col[win], 0)], origin[win])
-        col[win] = best[win]
-        held[win] = val[win, best[win]]
+        previous = np.where(pos[win] >= 0, cand[win, np.maximum(pos[win], 0)], origin[win])
+        pos[win] = best[win]
+        held[win] = val.reshape(-1)[at_best[win]]
         capacity -= np.bincount(alt[accept], minlength=n_alt)
         capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
-    choice[by_ticket] = np.where(col >= 0, by_ticket * k + col, -1)
+    choice[by_ticket] = np.where(pos >= 0, flat.reshape(-1)[rows_all * k + np.maximum(pos, 0)], -1)
     unmet = choice != np.arange(n_s) * k + top
     rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)
     return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))

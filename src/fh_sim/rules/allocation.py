@@ -120,23 +120,26 @@ def lottery_rounds(
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
     held = np.full(n_s, -np.inf)  # its value
     rows_all = np.arange(n_s)
+    live = rows_all  # rows that may still improve (not holding their first-ranked)
     for _ in range(p.n_rounds):
-        better = (capacity > 0)[cand] & (val > held[:, None])
-        best = np.argmax(better, axis=1)
-        at_best = rows_all * k + best
-        rows = np.flatnonzero(better.reshape(-1)[at_best])
+        better = (capacity > 0)[cand[live]] & (val[live] > held[live, None])
+        best_l = np.argmax(better, axis=1)
+        ok = better[np.arange(live.shape[0]), best_l]
+        rows, best = live[ok], best_l[ok]  # still in lottery order
         if rows.shape[0] == 0:
             break
-        alt = cand.reshape(-1)[at_best[rows]]
+        at_best = rows * k + best
+        alt = cand.reshape(-1)[at_best]
         first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
         accept, _ = _lottery(alt, capacity, first_class, n_alt)
         win = rows[accept]
         # give back what the winner held; a resident's own dwelling on first placement
         previous = np.where(pos[win] >= 0, cand[win, np.maximum(pos[win], 0)], origin[win])
-        pos[win] = best[win]
-        held[win] = val.reshape(-1)[at_best[win]]
+        pos[win] = best[accept]
+        held[win] = val.reshape(-1)[at_best[accept]]
         capacity -= np.bincount(alt[accept], minlength=n_alt)
         capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+        live = live[pos[live] != 0]
     choice[by_ticket] = np.where(pos >= 0, flat.reshape(-1)[rows_all * k + np.maximum(pos, 0)], -1)
     unmet = choice != np.arange(n_s) * k + top
     rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -59,8 +60,12 @@ def _wait_for_port(port: int, head: subprocess.Popen[bytes], timeout: float = 40
 def test_ray_sweep_on_a_local_head_matches_serial_runs(tmp_path: Path) -> None:
     port = _free_port()
     temp_dir = tempfile.mkdtemp(prefix="fhray", dir="/tmp")   # short: unix socket paths
+    # Ray >= 2.5x authenticates with a token; head and driver share one made for this test
+    # (not ~/.ray/auth_token, which another local ray.init() may have written).
     env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-           "RAY_USAGE_STATS_ENABLED": "0"}
+           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token",
+           "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
     head = subprocess.Popen(
         [str(RAY_BIN), "start", "--head", "--block", "--node-ip-address=127.0.0.1",
          f"--port={port}", "--include-dashboard=false", "--num-cpus=2",

@@ -23,7 +23,8 @@ def population_figure(outcomes: pd.DataFrame, *, title: str) -> Figure:
     """
     pop = outcomes[outcomes["metric"] == "population"]
     region = pop[pop["level"] == "region"].sort_values("year")
-    by_muni = pop[pop["level"] == "municipality"].pivot(index="year", columns="unit", values="value")
+    munis = pop[pop["level"] == "municipality"]
+    by_muni = munis.pivot(index="year", columns="unit", values="value")
     base = by_muni.iloc[0]
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)
     left.plot(region["year"], region["value"], color="black", lw=2)

@@ -284,7 +284,9 @@ class HousingModel(mesa.Model):
             z.reputation = upd.reputation
         if upd.income_factor is not None:
             hh = self.households
-            hh.income_annual = hh.income_annual * upd.income_factor
+            rows = np.flatnonzero(upd.income_factor != 1.0)  # x 1.0 changes nothing
+            hh.income_annual[rows] *= upd.income_factor[rows]
+            # every group from the income (merges and splits change incomes too)
             hh.income_group = income_group(hh.income_annual, self.income_thresholds)
 
     def _record(self, flows: Flows) -> None:

@@ -123,7 +123,8 @@ def incomes(
 
 def income_group(income: FloatArray, thresholds: tuple[float, float]) -> IntArray:
     """0 low, 1 mid, 2 high by the fixed real-income thresholds (SEK/year)."""
-    return np.searchsorted(np.asarray(thresholds), income, side="right").astype(np.int8)
+    lo, hi = sorted(float(t) for t in thresholds)
+    return ((income >= lo).astype(np.int8) + (income >= hi)).astype(np.int8)
 
 
 def draw_workplaces(

@@ -46,6 +46,30 @@ def life_stage(age_head: IntArray, size: IntArray) -> IntArray:
     return stage
 
 
+def by_age_band(values: Any, edges: Any, age: IntArray) -> FloatArray:
+    """``values[np.searchsorted(edges, age, side="right")]``, through a table over ages.
+
+    Integer ages are looked up in a table built over the range of ages present (a few
+    dozen entries) instead of a binary search per household.
+
+    Args:
+        values: float[len(edges) + 1] value per age band.
+        edges: upper edges of the age bands, years (ascending).
+        age: ages, years.
+
+    Returns:
+        float[len(age)].
+    """
+    values = np.asarray(values, dtype=float)
+    edges = np.asarray(edges, dtype=float)
+    age = np.asarray(age)
+    if age.dtype.kind not in "iu" or age.size == 0:
+        return values[np.searchsorted(edges, age, side="right")]
+    lo, hi = int(age.min()), int(age.max())
+    table = values[np.searchsorted(edges, np.arange(lo, hi + 1), side="right")]
+    return table[age.astype(np.intp) - lo]
+
+
 @dataclass
 class Households:
     """One row per household.

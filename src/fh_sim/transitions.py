@@ -62,12 +62,14 @@ def apply_events(
     if ev.workplace is not None:
         hh.workplace = np.asarray(ev.workplace, dtype=hh.workplace.dtype)
     if ev.births is not None:
-        flows.add("births", hh.zone, weights=ev.births)
-        hh.size += ev.births.astype(hh.size.dtype)
+        born = np.flatnonzero(ev.births)  # counted where they happen (integer weights)
+        flows.add("births", hh.zone[born], weights=ev.births[born])
+        hh.size[born] += ev.births[born].astype(hh.size.dtype)
     if ev.deaths is not None:
-        deaths = np.minimum(ev.deaths, hh.size)
-        flows.add("deaths", hh.zone, weights=deaths)
-        hh.size -= deaths.astype(hh.size.dtype)
+        died = np.flatnonzero(ev.deaths)
+        deaths = np.minimum(ev.deaths[died], hh.size[died])
+        flows.add("deaths", hh.zone[died], weights=deaths)
+        hh.size[died] -= deaths.astype(hh.size.dtype)
     if ev.formed is not None and ev.formed.n:
         parent = ev.formed_parent
         lost = np.bincount(parent, weights=ev.formed.size, minlength=hh.n)

@@ -8,7 +8,7 @@ import numpy as np
 
 from fh_sim.population import draw_workplaces, income_group
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import Households, Migration, StepContext
+from fh_sim.state import Households, Migration, StepContext, by_age_band
 from fh_sim.types import FloatArray
 
 
@@ -44,8 +44,7 @@ class OutMigrationParams:
 
 def age_hazard(hh: Households, p: OutMigrationParams) -> FloatArray:
     """float[n] the age part of each household's yearly out-migration hazard."""
-    band = np.searchsorted(np.asarray(p.age_edges), hh.age_head, side="right")
-    return np.asarray(p.hazard, dtype=float)[band]
+    return by_age_band(p.hazard, p.age_edges, hh.age_head)
 
 
 @REGISTRY.migration("out_migration", params=OutMigrationParams)

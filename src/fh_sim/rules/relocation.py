@@ -12,7 +12,7 @@ import numpy as np
 
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import Households, StepContext
+from fh_sim.state import Households, StepContext, by_age_band
 from fh_sim.types import FloatArray
 
 
@@ -46,9 +46,8 @@ class LifeStageParams:
 def life_stage(ctx: StepContext, p: LifeStageParams) -> FloatArray:
     """Hazard by age band times tenure factor. Semantics: pure; no rng."""
     hh = ctx.households
-    band = np.searchsorted(np.asarray(p.age_edges), hh.age_head, side="right")
     tenure = np.asarray(p.tenure_factor, dtype=float)[np.maximum(hh.dwelling_type, 0)]
-    return np.asarray(p.hazard, dtype=float)[band] * tenure
+    return by_age_band(p.hazard, p.age_edges, hh.age_head) * tenure
 
 
 @dataclass(frozen=True)

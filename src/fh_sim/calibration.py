@@ -29,6 +29,8 @@ from fh_sim.types import FloatArray
 log = logging.getLogger(__name__)
 
 N_STAGES = len(LIFE_STAGES)
+_PAIRS_PER_BLOCK = 2_000_000
+"""Pairs built at once while calibrating (bounds memory on large regions)."""
 
 
 def moving_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
@@ -122,14 +124,20 @@ def _calibrate(
     ``weights`` over the cells with stock.
     """
     stock = ctx.dwellings.stock.astype(float)
-    pairs = sample_pairs(seekers, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
-    sctx = ctx.with_(seekers=seekers)
-    utility = np.zeros(pairs.n)
-    for rule, p in pipeline["utility"]:
-        if rule.name != "alternative_constant":
-            utility += rule.func(sctx, pairs, p)
-    k = pairs.n // seekers.n
-    base = (utility + pairs.log_weight).reshape(seekers.n, k)
+    # seekers in blocks so that the pairs of large regions never all exist at once
+    k = int((stock > 0).sum())
+    block = max(1, _PAIRS_PER_BLOCK // max(k, 1))
+    parts = []
+    for start in range(0, seekers.n, block):
+        part = seekers.take(np.arange(start, min(start + block, seekers.n)))
+        pairs = sample_pairs(part, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
+        sctx = ctx.with_(seekers=part)
+        utility = np.zeros(pairs.n)
+        for rule, p in pipeline["utility"]:
+            if rule.name != "alternative_constant":
+                utility += rule.func(sctx, pairs, p)
+        parts.append((utility + pairs.log_weight).reshape(part.n, k))
+    base = np.concatenate(parts) if len(parts) > 1 else parts[0]
     alts = pairs.alternative[:k]
     target = np.maximum(weights[alts], 1e-9 * weights.sum())
     target = target / target.sum()

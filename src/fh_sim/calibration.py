@@ -142,10 +142,13 @@ def _calibrate(
     target = np.maximum(weights[alts], 1e-9 * weights.sum())
     target = target / target.sum()
     c = np.zeros(k)
+    e = np.empty_like(base)  # one work array: the logit shares, computed in place
     for _ in range(iterations):
-        v = base + c
-        e = np.exp(v - v.max(axis=1, keepdims=True))
-        pred = (e / e.sum(axis=1, keepdims=True)).mean(axis=0)
+        np.add(base, c, out=e)
+        e -= e.max(axis=1, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=1, keepdims=True)
+        pred = e.mean(axis=0)
         c += np.log(target / np.maximum(pred, 1e-300))
         c -= c.mean()
     log.debug("constants calibrated: max share error %.2g", float(np.abs(pred - target).max()))

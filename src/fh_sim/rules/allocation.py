@@ -96,8 +96,13 @@ def lottery_rounds(
     if n_s == 0 or pairs.n == 0:
         return Allocation(choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64))
     k = pairs.n // n_s
-    gumbel = -np.log(-np.log(ctx.rng.random(pairs.n)))
-    noisy = (utility + pairs.log_weight + gumbel).reshape(n_s, k)
+    gumbel = ctx.rng.random(pairs.n)  # -log(-log(u)), computed in place
+    for op in (np.log, np.negative, np.log, np.negative):
+        op(gumbel, out=gumbel)
+    noisy = utility + pairs.log_weight
+    noisy += gumbel
+    del gumbel
+    noisy = noisy.reshape(n_s, k)
     alts = pairs.alternative.reshape(n_s, k)
     top = np.argmax(noisy, axis=1)
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
@@ -111,9 +116,10 @@ def lottery_rounds(
     # work in lottery order (row i is seeker by_ticket[i]), each row's candidates best
     # first (stable: ties keep column order), so "best candidate that is better than
     # what the row holds and has a vacancy" is the first True of a boolean row
-    rank = np.argsort(-noisy, axis=1, kind="stable")[by_ticket]
-    flat = (by_ticket * k)[:, None] + rank  # pair index of each (row, rank)
+    flat = np.argsort(-noisy, axis=1, kind="stable")[by_ticket]
+    flat += (by_ticket * k)[:, None]  # pair index of each (row, rank)
     val = noisy.reshape(-1)[flat]
+    del noisy
     cand = alts.reshape(-1)[flat]
     origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
     first_class_row = is_base[by_ticket]

@@ -131,6 +131,7 @@ def _sample(
     t_out = np.minimum((u[h:] * size_out).astype(np.int64), size_out - 1)
     ticket[h:] = t_out + (t_out >= skip_from) * skip
     log_w[h:] = np.log(size_out / np.where(strat, k - h, k))
+    del u, t_out
     of_ticket = np.repeat(laid, weight)  # one entry per dwelling
     return of_ticket[ticket.T.reshape(-1)], log_w.T.reshape(-1)
 

@@ -29,7 +29,7 @@ from fh_sim.types import FloatArray
 log = logging.getLogger(__name__)
 
 N_STAGES = len(LIFE_STAGES)
-_PAIRS_PER_BLOCK = 2_000_000
+_PAIRS_PER_BLOCK = 500_000
 """Pairs built at once while calibrating (bounds memory on large regions)."""
 
 
@@ -127,7 +127,7 @@ def _calibrate(
     # seekers in blocks so that the pairs of large regions never all exist at once
     k = int((stock > 0).sum())
     block = max(1, _PAIRS_PER_BLOCK // max(k, 1))
-    parts = []
+    base = np.empty((seekers.n, k))
     for start in range(0, seekers.n, block):
         part = seekers.take(np.arange(start, min(start + block, seekers.n)))
         pairs = sample_pairs(part, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
@@ -136,8 +136,7 @@ def _calibrate(
         for rule, p in pipeline["utility"]:
             if rule.name != "alternative_constant":
                 utility += rule.func(sctx, pairs, p)
-        parts.append((utility + pairs.log_weight).reshape(part.n, k))
-    base = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        base[start : start + part.n] = (utility + pairs.log_weight).reshape(part.n, k)
     alts = pairs.alternative[:k]
     target = np.maximum(weights[alts], 1e-9 * weights.sum())
     target = target / target.sum()

@@ -124,6 +124,7 @@ def measure_size(target: int, seed: int, years: int) -> dict[str, Any]:
         "steps_cpu_s": c_steps,
         "state_bytes_per_household": _state_bytes(model) / model.households.n,
         "peak_delta_bytes_per_household": (_peak_rss_mb() - rss0) * 2**20 / n_max,
+        "peak_delta_mb": _peak_rss_mb() - rss0,
         "peak_rss_mb": _peak_rss_mb(),
     }
 

@@ -17,6 +17,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "in_migrants": ("In-migrants", "persons per year"),
     "out_migrants": ("Out-migrants", "persons per year"),
     "internal_moves": ("Moves within the region", "households per year"),
+    "moves_out": ("Moves out to elsewhere in the region", "households per year"),
     "households_formed": ("Households formed", "households per year"),
     "households_dissolved": ("Households dissolved", "households per year"),
     "turned_away_in_migrants": ("In-migrants turned away", "households per year"),

@@ -27,6 +27,7 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 TREATED = ["bjuv", "billesholm", "astorp", "landskrona"]
+HIGH_CRIME = ("bjuv", "billesholm")
 SEED = 2025
 
 
@@ -91,12 +92,14 @@ SPECS: dict[str, list[Outcome]] = {
         Outcome("safety", "zone", tuple(TREATED), "safety"),
         Outcome("moves out per 1000 hh", "zone", tuple(TREATED), "moves_out", "rate"),
         Outcome("out-migrants per 1000 hh", "zone", tuple(TREATED), "out_migrants", "rate"),
+        Outcome("moves out per 1000 hh", "zone", HIGH_CRIME, "moves_out", "rate"),
         Outcome("moves in (flow)", "zone", tuple(TREATED), "internal_moves", "flow"),
         Outcome("reputation", "zone", tuple(TREATED), "reputation"),
         Outcome("population", "zone", tuple(TREATED), "population"),
     ],
     "higher_trust": [
         Outcome("moves out per 1000 hh", "zone", tuple(TREATED), "moves_out", "rate"),
+        Outcome("moves out per 1000 hh", "zone", HIGH_CRIME, "moves_out", "rate"),
         Outcome("waiting_households (flow)", "zone", tuple(TREATED), "waiting_households",
                 "flow"),
         Outcome("moves in (flow)", "zone", tuple(TREATED), "internal_moves", "flow"),
@@ -112,13 +115,15 @@ SPECS: dict[str, list[Outcome]] = {
         Outcome("displaced treated (flow)", "zone", tuple(TREATED), "displaced", "flow"),
     ],
     "brand_campaign": [
-        Outcome("in-migrants 2025-34", "region", REGION, "in_migrants", "flow"),
+        Outcome("in-migrants (flow)", "region", REGION, "in_migrants", "flow"),
         Outcome("reputation", "region", REGION, "reputation"),
         Outcome("population", "region", REGION, "population"),
     ],
     "growth_first": WELFARE,
     "current_residents_first": WELFARE,
 }
+# scenario pairs compared head to head (first minus second), on the same outcomes
+VERSUS = {"growth_first": "current_residents_first"}
 
 
 def _config(scenario: str, replicate: int, scale: float, end_year: int, extra: list[str]):
@@ -165,15 +170,19 @@ def value(df: pd.DataFrame, o: Outcome, end_year: int) -> float:
 def table(out: Path, replicates: int, end_year: int) -> pd.DataFrame:
     """Mean paired difference and 90 % t-interval per scenario and outcome."""
     rows = []
-    base = [pd.read_parquet(out / f"baseline_r{r}.parquet") for r in range(replicates)]
-    for scenario, outcomes in SPECS.items():
-        runs = [pd.read_parquet(out / f"{scenario}_r{r}.parquet") for r in range(replicates)]
-        for o in outcomes:
+    def load(name: str) -> list[pd.DataFrame]:
+        return [pd.read_parquet(out / f"{name}_r{r}.parquet") for r in range(replicates)]
+
+    pairs = [(s, "baseline") for s in SPECS] + list(VERSUS.items())
+    for scenario, against in pairs:
+        base, runs = load(against), load(scenario)
+        label = scenario if against == "baseline" else f"{scenario} vs {against}"
+        for o in SPECS[scenario]:
             b = np.array([value(d, o, end_year) for d in base])
             s = np.array([value(d, o, end_year) for d in runs])
             diff = s - b
             half = stats.t.ppf(0.95, replicates - 1) * diff.std(ddof=1) / np.sqrt(replicates)
-            rows.append({"scenario": scenario, "outcome": o.label,
+            rows.append({"scenario": label, "outcome": o.label,
                          "units": ",".join(o.units) if o.level != "region" else "region",
                          "baseline": b.mean(), "diff": diff.mean(),
                          "lo": diff.mean() - half, "hi": diff.mean() + half,

@@ -70,6 +70,7 @@ def _transit(units: tuple[str, ...], level: str, first: int) -> list[Outcome]:
     ]
 
 
+LOW = ("young_low", "adult_low", "family_low", "senior_low")
 WELFARE = [
     Outcome("population", "region", REGION, "population"),
     Outcome("base_residents_in_region", "region", REGION, "base_residents_in_region"),
@@ -80,6 +81,10 @@ WELFARE = [
             "segment", ("young_low",), "displaced", "flow"),
     Outcome("rent_burden young_low", "segment", ("young_low",), "rent_burden"),
     Outcome("rent_burden family_low", "segment", ("family_low",), "rent_burden"),
+    Outcome("low-income displaced (flow)", "segment", LOW, "displaced", "flow"),
+    Outcome("rent_burden low-income", "segment", LOW, "rent_burden"),
+    Outcome("low-income base residents", "segment", LOW, "base_residents_in_region"),
+    Outcome("low-income waiting (flow)", "segment", LOW, "waiting_households", "flow"),
 ]
 
 SPECS: dict[str, list[Outcome]] = {
@@ -167,13 +172,19 @@ def value(df: pd.DataFrame, o: Outcome, end_year: int) -> float:
     return float((v * w).sum() / w.sum())
 
 
-def table(out: Path, replicates: int, end_year: int) -> pd.DataFrame:
-    """Mean paired difference and 90 % t-interval per scenario and outcome."""
+def table(out: Path, replicates: int, end_year: int,
+          scenarios: list[str] | None = None) -> pd.DataFrame:
+    """Mean paired difference and 90 % t-interval per scenario and outcome.
+
+    ``scenarios``: only these (and the head-to-head pairs among them); None = all.
+    """
     rows = []
     def load(name: str) -> list[pd.DataFrame]:
         return [pd.read_parquet(out / f"{name}_r{r}.parquet") for r in range(replicates)]
 
-    pairs = [(s, "baseline") for s in SPECS] + list(VERSUS.items())
+    names = list(SPECS) if scenarios is None else [s for s in SPECS if s in scenarios]
+    pairs = [(s, "baseline") for s in names] + [
+        (a, b) for a, b in VERSUS.items() if a in names and b in names]
     for scenario, against in pairs:
         base, runs = load(against), load(scenario)
         label = scenario if against == "baseline" else f"{scenario} vs {against}"
@@ -217,9 +228,7 @@ def main() -> None:
             for s in names for r in range(a.replicates)]
     with ProcessPoolExecutor(a.jobs) as pool:
         list(pool.map(run_one, jobs))
-    t = table(a.out, a.replicates, a.end_year)
-    if a.scenarios:
-        t = t[t["scenario"].isin(a.scenarios)]
+    t = table(a.out, a.replicates, a.end_year, a.scenarios)
     print(markdown(t))
 
 

@@ -38,7 +38,9 @@ def check(
         - moved out = end;
     and per (zone, type): occupied == households living there (every housed household
     in exactly one dwelling), 0 <= occupied <= stock; every household housed; prices
-    within bounds; every household has at least one person.
+    within bounds; every household has at least one person; per zone, affordable
+    tenants live in rental flats and hold at most the zone's affordable quota, which is
+    at most its rental stock.
 
     Raises:
         InvariantError: the first identity that breaks.
@@ -103,6 +105,19 @@ def check(
                 f"{name} broken in {year}, zone '{zone_ids[z]}', dwelling type {t}: "
                 f"stock {dwellings.stock[z, t]}, occupied {dwellings.occupied[z, t]}, "
                 f"households {counted[z, t]}"
+            )
+    held = np.bincount(hh.zone[hh.affordable_tenant], minlength=nz)
+    for name, bad in (
+        ("affordable tenants live in rental flats", np.bincount(
+            hh.zone[hh.affordable_tenant & (hh.dwelling_type != 0)], minlength=nz) > 0),
+        ("affordable tenancies held <= quota", held > dwellings.affordable),
+        ("affordable quota <= rental stock", dwellings.affordable > dwellings.stock[:, 0]),
+    ):
+        if bad.any():
+            z = _first_bad(bad)
+            raise InvariantError(
+                f"{name} broken in {year}, zone '{zone_ids[z]}': held {held[z]}, "
+                f"quota {dwellings.affordable[z]}, rental stock {dwellings.stock[z, 0]}"
             )
     lo, hi = price_bounds
     bad = (dwellings.price_index < lo - 1e-12) | (dwellings.price_index > hi + 1e-12)

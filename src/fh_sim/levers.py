@@ -34,6 +34,8 @@ class YearLevers:
         construction_multiplier: factor on planned construction.
         tenure_shares: float[n_zones, 3] shares of new dwellings by type (NaN = zone mix).
         affordable_share: share of new rental flats let at affordable rent.
+        affordable_income_limit: highest income that may hold an affordable tenancy,
+            as a multiple of the low/mid income limit (1 = low-income households).
         transit_oriented: build near stations first.
         queue_priority: base-year residents are admitted first in allocation.
     """
@@ -47,6 +49,7 @@ class YearLevers:
     construction_multiplier: FloatArray
     tenure_shares: FloatArray
     affordable_share: FloatArray
+    affordable_income_limit: FloatArray
     transit_oriented: BoolArray
     queue_priority: BoolArray
 
@@ -63,6 +66,7 @@ def no_levers(n_zones: int, year: int = 0) -> YearLevers:
         construction_multiplier=np.ones(n_zones),
         tenure_shares=np.full((n_zones, 3), np.nan),
         affordable_share=np.zeros(n_zones),
+        affordable_income_limit=np.ones(n_zones),
         transit_oriented=np.zeros(n_zones, dtype=bool),
         queue_priority=np.zeros(n_zones, dtype=bool),
     )
@@ -177,6 +181,7 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
         masks[key] = zone_mask(region, h.places, where=w)
         _check_range(h.construction_multiplier, 0.0, 10.0, "construction_multiplier", w)
         _check_range(h.affordable_share, 0.0, 1.0, "affordable_share", w)
+        _check_range(h.affordable_income_limit, 0.0, 10.0, "affordable_income_limit", w)
         _check_range(h.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
         shares = (h.rental_share, h.tenant_owned_share, h.house_share)
         given = [s for s in shares if s is not None]
@@ -226,6 +231,7 @@ def levers_for_year(scenario: ScenarioConfig, region: Region, year: int) -> Year
                 shares = [h.rental_share, h.tenant_owned_share, h.house_share]
                 lev.tenure_shares[m] = np.asarray(shares, dtype=float)
             lev.affordable_share[m] = h.affordable_share
+            lev.affordable_income_limit[m] = h.affordable_income_limit
             lev.transit_oriented[m] = h.transit_oriented
             lev.queue_priority[m] = h.queue_priority_base_residents
     return lev

@@ -24,6 +24,7 @@ from fh_sim.plugins import build_pipeline
 from fh_sim.population import income_group, synthesise
 from fh_sim.region import accessibility, load_region, travel_costs
 from fh_sim.region.region import Region
+from fh_sim.rules.affordability import let_affordable, new_tenancies
 from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
@@ -244,6 +245,16 @@ class HousingModel(mesa.Model):
         ((rule, p),) = self.pipeline["allocation"]
         alloc = rule.func(ctx, pairs, utility, p)
         t = self._clock(f"allocation.{rule.name}", t)
+        placed = alloc.choice >= 0
+        at = np.maximum(alloc.choice, 0)
+        affordable = let_affordable(
+            ctx,
+            seekers,
+            movers,
+            np.where(placed, pairs.zone[at], -1),
+            np.where(placed, pairs.dwelling_type[at], -1),
+        )
+        t = self._clock("model.let_affordable", t)
         self.households = transitions.apply_allocation(
             self.households,
             self.dwellings,
@@ -255,21 +266,16 @@ class HousingModel(mesa.Model):
             alloc=alloc,
             flows=flows,
             zone_municipality=self.zones.municipality,
+            affordable=affordable,
         )
         self._clock("model.apply_allocation", t)
         return alloc.rejected
 
     def _build(self, added: np.ndarray) -> None:
         d, z = self.dwellings, self.zones
-        new_rental = added[:, 0].astype(float)
-        affordable = new_rental * self.levers.affordable_share
-        total = d.stock[:, 0] + new_rental
-        factor = self.cfg.assumptions.housing.affordable_rent_factor
-        blend = np.where(
-            total > 0, (total - affordable * (1.0 - factor)) / np.maximum(total, 1), 1.0
+        d.affordable = d.affordable + new_tenancies(
+            added[:, 0], self.levers.affordable_share, self.rng
         )
-        h = self.cfg.assumptions.housing
-        d.price_index[:, 0] = np.clip(d.price_index[:, 0] * blend, h.price_floor, h.price_ceiling)
         d.stock = d.stock + added
         d.built = d.built + added.sum(axis=1)
         z.land_capacity = np.maximum(z.land_capacity - added.sum(axis=1), 0.0)

@@ -35,7 +35,10 @@ _DTYPES: dict[str, Any] = {
     "years_at_address": np.int16,
     "is_base_resident": np.bool_,
     "home_municipality": np.int32,
+    "affordable_tenant": np.bool_,
 }
+_DEFAULTS: dict[str, Any] = {"affordable_tenant": False}
+"""Columns that :meth:`Households.from_columns` fills with a default when not given."""
 
 
 def life_stage(age_head: IntArray, size: IntArray) -> IntArray:
@@ -86,6 +89,8 @@ class Households:
         is_base_resident: lived in the region at the end of the base year (or was born
             into / formed from such a household).
         home_municipality: municipality index the household is attached to (-1: none).
+        affordable_tenant: holds one of its zone's affordable rental tenancies (pays
+            the affordable rent; see :mod:`fh_sim.rules.affordability`).
     """
 
     zone: IntArray
@@ -98,10 +103,18 @@ class Households:
     years_at_address: IntArray
     is_base_resident: BoolArray
     home_municipality: IntArray
+    affordable_tenant: BoolArray
 
     @classmethod
     def from_columns(cls, **cols: Any) -> Households:
-        """Build from array-likes, casting every column to its dtype."""
+        """Build from array-likes, casting every column to its dtype.
+
+        Columns in ``_DEFAULTS`` may be left out (filled with their default).
+        """
+        n = np.shape(cols["zone"])[0]
+        for k, v in _DEFAULTS.items():
+            if k not in cols:
+                cols[k] = np.full(n, v)
         return cls(**{k: np.asarray(cols[k], dtype=_DTYPES[k]) for k in _DTYPES})
 
     @classmethod
@@ -149,12 +162,20 @@ class Dwellings:
         occupied: int[n_zones, 3] occupied dwellings (= households living there).
         price_index: float[n_zones, 3] price/rent level, 1 = base-year regional mean.
         built: int[n_zones] dwellings built since the base year.
+        affordable: int[n_zones] affordable rental tenancies per zone (part of the
+            zone's rental stock, let only to eligible low-income households; see
+            :mod:`fh_sim.rules.affordability`). None at construction means none.
     """
 
     stock: IntArray
     occupied: IntArray
     price_index: FloatArray
     built: IntArray
+    affordable: IntArray | None = None
+
+    def __post_init__(self) -> None:
+        if self.affordable is None:
+            self.affordable = np.zeros(self.stock.shape[0], dtype=np.int64)
 
     @property
     def vacant(self) -> IntArray:

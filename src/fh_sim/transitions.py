@@ -128,13 +128,15 @@ def apply_allocation(
     alloc: Allocation,
     flows: Flows,
     zone_municipality: IntArray,
+    affordable: BoolArray | None = None,
 ) -> Households:
     """Move placed seekers; add placed new and in-migrant households.
 
     Seekers are ``movers`` (rows of ``hh``), then ``formed``, then ``arriving``.
     Unplaced movers stay and wait; unplaced new households leave the region (out-
     migrants, displaced); unplaced in-migrants are turned away. A placed household
-    becomes attached to the municipality it now lives in.
+    becomes attached to the municipality it now lives in, and holds an affordable
+    tenancy where ``affordable`` (bool[n_seekers]; None: nobody) says so.
     """
     n_m, n_f = movers.shape[0], formed.n
     choice = alloc.choice
@@ -171,6 +173,7 @@ def apply_allocation(
     hh.dwelling_type[rows] = dest_t[:n_m][pm]
     hh.years_at_address[rows] = 0
     hh.home_municipality[rows] = zone_municipality[hh.zone[rows]]
+    hh.affordable_tenant[rows] = False if affordable is None else affordable[:n_m][pm]
     occupy(dwellings, hh.zone[rows], hh.dwelling_type[rows])
     # add new and in-migrant households
     newcomers = placed & ~part_m
@@ -180,6 +183,9 @@ def apply_allocation(
         add.dwelling_type = dest_t[newcomers].astype(np.int8)
         add.years_at_address[:] = 0
         add.home_municipality = zone_municipality[add.zone].astype(np.int32)
+        add.affordable_tenant = (
+            np.zeros(add.n, dtype=bool) if affordable is None else affordable[newcomers]
+        )
         occupy(dwellings, add.zone, add.dwelling_type)
         hh = hh.concat(add)
     return hh

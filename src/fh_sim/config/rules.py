@@ -90,6 +90,7 @@ class RulesConfig:
         "accessibility",
         "social_composition",
         "attachment",
+        "credit_constraint",
         "alternative_constant",
     )
     allocation: dict[str, Any] = _sel("lottery_rounds")

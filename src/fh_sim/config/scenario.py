@@ -118,7 +118,11 @@ class HousingPolicy:
         rental_share: share of new dwellings built as rental flats (null = unchanged).
         tenant_owned_share: share built as tenant-owned flats (null = unchanged).
         house_share: share built as houses (null = unchanged).
-        affordable_share: share of new rental flats let at affordable rent.
+        affordable_share: share of new rental flats let at affordable rent
+            (``assumptions.housing.affordable_rent_factor`` of the zone's rent) to
+            eligible households only (see ``affordable_income_limit``).
+        affordable_income_limit: highest income that may get an affordable tenancy, as
+            a multiple of the model's low/mid income limit (1 = low-income households).
         transit_oriented: build near stations first (zones with a station).
         queue_priority_base_residents: base-year residents choose first in allocation.
         start_year: first calendar year.
@@ -130,6 +134,7 @@ class HousingPolicy:
     tenant_owned_share: float | None = None
     house_share: float | None = None
     affordable_share: float = 0.0
+    affordable_income_limit: float = 1.0
     transit_oriented: bool = False
     queue_priority_base_residents: bool = False
     start_year: int = 2025

@@ -9,6 +9,7 @@ import mesa
 import numpy as np
 
 from fh_sim.reference.terms import HAZARDS, TERMS
+from fh_sim.rules.allocation import UNAVAILABLE
 from fh_sim.state import Households
 
 COLUMNS: tuple[str, ...] = (
@@ -106,7 +107,8 @@ class HouseholdAgent(mesa.Agent):
             noise = -math.log(-math.log(m.rng.random()))
             scored.append((v + noise, (zone, dtype)))
         scored.sort(key=lambda s: -s[0])
-        self.ranking = [alt for _, alt in scored]
+        # a candidate at or below UNAVAILABLE is closed to this household
+        self.ranking = [alt for v, alt in scored if v > UNAVAILABLE]
 
     def target(self) -> int | None:
         """Rank of the best open alternative ranked above the one held this year.

@@ -145,6 +145,39 @@ def u_alternative_constant(hh: HouseholdAgent, zone: int, dtype: int, p: Any) ->
     return p.coef * table[group, zone, dtype]
 
 
+def u_credit_constraint(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> float:
+    """Closed (far below the allocation's threshold) where the purchase cannot be financed.
+
+    Down payment from savings by age band and income group plus the equity of an owned
+    dwelling; loan at most ``max_ltv`` of the price; stressed interest plus the required
+    amortisation at most ``service_share`` of income.
+    """
+    from fh_sim.rules.affordability import EXCLUDED
+
+    if dtype == 0:
+        return 0.0
+    m = hh.model
+    price = p.purchase_price_sek[dtype] * m.dwellings.price_index[zone, dtype]
+    band = bisect_right(list(p.savings_age_edges), hh.age_head)
+    wealth = (p.savings_years[band] * p.savings_income_factor[hh.income_group]
+              * max(hh.income_annual, 0.0))
+    if hh.zone >= 0 and hh.dwelling_type >= 1:
+        own = p.purchase_price_sek[hh.dwelling_type]
+        wealth += p.equity_share * own * m.dwellings.price_index[hh.zone, hh.dwelling_type]
+    loan = max(price - wealth, 0.0)
+    ltv = loan / max(price, 1.0)
+    amort = 0.0
+    for limit, step in zip(p.amortisation_ltv, p.amortisation_steps, strict=True):
+        if ltv > limit:
+            amort = step
+    gross = max(hh.income_annual, 0.0) / (1.0 - p.tax_share)
+    if loan > p.amortisation_dti * gross:
+        amort += p.amortisation_dti_extra
+    ok = ltv <= p.max_ltv + 1e-12 and (
+        loan * (p.stress_interest + amort) <= p.service_share * max(hh.income_annual, 0.0))
+    return 0.0 if ok else EXCLUDED
+
+
 TERMS: dict[str, Callable[[HouseholdAgent, int, int, Any], float]] = {
     "commute": u_commute,
     "housing_cost": u_housing_cost,
@@ -155,5 +188,6 @@ TERMS: dict[str, Callable[[HouseholdAgent, int, int, Any], float]] = {
     "accessibility": u_accessibility,
     "social_composition": u_social_composition,
     "attachment": u_attachment,
+    "credit_constraint": u_credit_constraint,
     "alternative_constant": u_alternative_constant,
 }

@@ -4,6 +4,7 @@ Importing this package registers the built-in rules in :data:`REGISTRY`.
 """
 
 from fh_sim.rules import (  # noqa: F401  (imported to register the rules)
+    affordability,
     allocation,
     demography,
     market,

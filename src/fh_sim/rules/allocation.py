@@ -23,6 +23,11 @@ from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
+UNAVAILABLE: float = -1.0e3
+"""Utility at or below which a candidate is not open to its seeker: it is never applied
+to and never counted as unmet demand (a term excludes a pair by returning less, e.g.
+``credit_constraint``)."""
+
 
 @dataclass(frozen=True)
 class LotteryParams:
@@ -81,7 +86,8 @@ def lottery_rounds(
     gives base-year residents queue priority, ``ctx.levers.queue_priority`` per zone,
     they are admitted first). Dwellings given back by upgrading seekers and freed by
     placed resident movers are offered again in the next round. Seekers left over stay
-    unplaced (-1).
+    unplaced (-1). A candidate whose utility is at or below :data:`UNAVAILABLE` (a dwelling
+    the seeker cannot finance) is never applied to.
 
     Returns:
         Allocation: accepted pair per seeker, and per (zone, type) the unmet demand:
@@ -105,6 +111,7 @@ def lottery_rounds(
     noisy = noisy.reshape(n_s, k)
     alts = pairs.alternative.reshape(n_s, k)
     top = np.argmax(noisy, axis=1)
+    top_open = noisy[np.arange(n_s), top] > UNAVAILABLE
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
     capacity = np.maximum(capacity, 0)
     ticket = ctx.rng.random(n_s)
@@ -124,7 +131,7 @@ def lottery_rounds(
     origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
     first_class_row = is_base[by_ticket]
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
-    held = np.full(n_s, -np.inf)  # its value
+    held = np.full(n_s, UNAVAILABLE)  # its value (candidates at or below are closed)
     rows_all = np.arange(n_s)
     live = rows_all  # rows that may still improve (not holding their first-ranked)
     for _ in range(p.n_rounds):
@@ -147,6 +154,6 @@ def lottery_rounds(
         capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
         live = live[pos[live] != 0]
     choice[by_ticket] = np.where(pos >= 0, flat.reshape(-1)[rows_all * k + np.maximum(pos, 0)], -1)
-    unmet = choice != np.arange(n_s) * k + top
+    unmet = (choice != np.arange(n_s) * k + top) & top_open
     rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)
     return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))

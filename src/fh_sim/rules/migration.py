@@ -13,12 +13,19 @@ from fh_sim.types import FloatArray
 
 
 def housing_burden(ctx: StepContext, hh: Households) -> FloatArray:
-    """Yearly housing cost over income for housed households (0 where unhoused)."""
-    cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
+    """Yearly housing cost over income for housed households (0 where unhoused).
+
+    A household holding an affordable tenancy pays ``affordable_rent_factor`` of its
+    zone's rent.
+    """
+    h = ctx.assumptions.housing
+    cost = np.asarray(h.annual_cost_sek, dtype=float)
     per_cell = (ctx.dwellings.price_index * cost[None, :]).reshape(-1)
     cell = hh.zone.astype(np.int64) * 3 + hh.dwelling_type
     housed = (hh.dwelling_type >= 0) & (hh.zone >= 0)
     burden = per_cell[np.where(housed, cell, 0)] / np.maximum(hh.income_annual, 1.0)
+    if hh.affordable_tenant.any():
+        burden[hh.affordable_tenant] *= h.affordable_rent_factor
     burden[~housed] = 0.0
     return burden
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fh_sim.rules.affordability import expected_rent_factor
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Pairs, StepContext
 from fh_sim.types import FloatArray
@@ -73,10 +74,20 @@ class HousingCostTermParams(TermParams):
 
 @REGISTRY.utility("housing_cost", params=HousingCostTermParams)
 def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> FloatArray:
-    """``coef x annual cost(zone, type) / income``. Semantics: pure; no rng."""
+    """``coef x annual cost(zone, type) / income``.
+
+    Where a zone has free affordable tenancies, an eligible seeker's rent of a rental
+    flat there is the expected rent
+    (:func:`fh_sim.rules.affordability.expected_rent_factor`).
+
+    Semantics: pure; no rng.
+    """
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
     annual = cost[pairs.dwelling_type] * ctx.dwellings.price_index[pairs.zone, pairs.dwelling_type]
     income = np.maximum(ctx.seekers.income_annual[pairs.seeker], 1.0)
+    factor = expected_rent_factor(ctx, pairs, income)
+    if factor is not None:
+        annual *= factor
     return segment_coef(pairs, p) * annual / income
 
 

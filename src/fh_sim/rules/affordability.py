@@ -84,7 +84,7 @@ class CreditParams:
     stress_interest: float = 0.06
     service_share: float = 0.45
     savings_age_edges: tuple[float, ...] = (30.0, 45.0, 65.0)
-    savings_years: tuple[float, ...] = (0.4, 0.8, 1.2, 1.5)
+    savings_years: tuple[float, ...] = (0.8, 1.2, 1.5, 2.0)
     savings_income_factor: tuple[float, ...] = (0.5, 1.0, 1.5)
     equity_share: float = 0.5
 

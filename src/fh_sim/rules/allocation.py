@@ -74,6 +74,36 @@ def _lottery(
     return accept, counts
 
 
+def rank_order(values: FloatArray) -> IntArray:
+    """Each row's columns best first: ``np.argsort(-values, axis=1, kind="stable")``.
+
+    For the few columns of a choice set (ties keep column order): a column's rank is
+    the number of columns before it in that order, counted by one comparison per pair
+    of columns over long contiguous arrays, about twice as fast as numpy's per-row sort
+    at 8 columns.
+
+    Args:
+        values: float[n, k].
+
+    Returns:
+        int64[n, k] column indices, best first.
+    """
+    n, k = values.shape
+    if k > 16:
+        return np.argsort(-values, axis=1, kind="stable")
+    cols = np.ascontiguousarray(values.T)
+    rank = np.repeat(np.arange(k, dtype=np.int8)[:, None], n, axis=1)  # ties: column order
+    later_wins = np.empty(n, dtype=np.int8)
+    for c in range(k):
+        for d in range(c + 1, k):
+            np.greater(cols[d], cols[c], out=later_wins.view(bool))
+            rank[c] += later_wins
+            rank[d] -= later_wins
+    order = np.empty((n, k), dtype=np.int64)
+    np.put_along_axis(order, rank.T.astype(np.intp), np.arange(k)[None, :], axis=1)
+    return order
+
+
 @REGISTRY.allocation("lottery_rounds", params=LotteryParams)
 def lottery_rounds(
     ctx: StepContext, pairs: Pairs, utility: FloatArray, p: LotteryParams
@@ -110,50 +140,59 @@ def lottery_rounds(
     del gumbel
     noisy = noisy.reshape(n_s, k)
     alts = pairs.alternative.reshape(n_s, k)
-    top = np.argmax(noisy, axis=1)
-    top_open = noisy[np.arange(n_s), top] > UNAVAILABLE
     capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
     capacity = np.maximum(capacity, 0)
     ticket = ctx.rng.random(n_s)
     by_ticket = np.argsort(-ticket)  # seekers in lottery order, once
     priority_zone = np.asarray(ctx.levers.queue_priority, dtype=bool)
-    is_base = seekers.is_base_resident
     housed = (seekers.dwelling_type >= 0) & (seekers.zone >= 0)
     old_alt = np.where(housed, seekers.zone.astype(np.int64) * N_TYPES + seekers.dwelling_type, -1)
     # work in lottery order (row i is seeker by_ticket[i]), each row's candidates best
-    # first (stable: ties keep column order), so "best candidate that is better than
-    # what the row holds and has a vacancy" is the first True of a boolean row
-    flat = np.argsort(-noisy, axis=1, kind="stable")[by_ticket]
-    flat += (by_ticket * k)[:, None]  # pair index of each (row, rank)
-    val = noisy.reshape(-1)[flat]
+    # first, so "the best candidate that has a vacancy and that the row prefers to what
+    # it holds" is the first True of a boolean row: vacancy (per alternative, each
+    # round) and wanted (per row, changed only when the row wins)
+    val = noisy.take(by_ticket, axis=0)
     del noisy
-    cand = alts.reshape(-1)[flat]
-    origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
-    first_class_row = is_base[by_ticket]
+    at = rank_order(val)
+    at += (np.arange(n_s) * k)[:, None]  # flat index in the rows, best first
+    val = val.reshape(-1).take(at)
+    cand = alts.take(by_ticket, axis=0).reshape(-1).take(at)
+    col = at.reshape(-1) % k  # column of each (row, rank)
+    top = np.empty(n_s, dtype=np.int64)
+    top[by_ticket] = col[::k]  # first-ranked column (np.argmax of the seeker's row)
+    top_open = np.empty(n_s, dtype=bool)
+    top_open[by_ticket] = val[:, 0] > UNAVAILABLE
+    origin = old_alt.take(by_ticket) if p.vacancy_chains else np.full(n_s, -1)
+    first_class_row = seekers.is_base_resident.take(by_ticket)
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
-    held = np.full(n_s, UNAVAILABLE)  # its value (candidates at or below are closed)
-    rows_all = np.arange(n_s)
-    live = rows_all  # rows that may still improve (not holding their first-ranked)
+    wanted = val > UNAVAILABLE  # better than what the row holds (candidates below are closed)
+    live = np.flatnonzero(wanted[:, 0])  # rows that may still apply (not holding their best)
+    flat_val, flat_cand = val.reshape(-1), cand.reshape(-1)
     for _ in range(p.n_rounds):
-        better = (capacity > 0)[cand[live]] & (val[live] > held[live, None])
+        better = (capacity > 0).take(cand.take(live, axis=0))
+        better &= wanted.take(live, axis=0)
         best_l = np.argmax(better, axis=1)
-        ok = better[np.arange(live.shape[0]), best_l]
+        ok = better.reshape(-1).take(np.arange(live.shape[0]) * k + best_l)
         rows, best = live[ok], best_l[ok]  # still in lottery order
         if rows.shape[0] == 0:
             break
         at_best = rows * k + best
-        alt = cand.reshape(-1)[at_best]
-        first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
+        alt = flat_cand.take(at_best)
+        first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
         accept, _ = _lottery(alt, capacity, first_class, n_alt)
         win = rows[accept]
         # give back what the winner held; a resident's own dwelling on first placement
-        previous = np.where(pos[win] >= 0, cand[win, np.maximum(pos[win], 0)], origin[win])
+        held = pos.take(win)
+        previous = np.where(
+            held >= 0, flat_cand.take(win * k + np.maximum(held, 0)), origin.take(win)
+        )
         pos[win] = best[accept]
-        held[win] = val.reshape(-1)[at_best[accept]]
+        wanted[win] = val.take(win, axis=0) > flat_val.take(at_best[accept])[:, None]
         capacity -= np.bincount(alt[accept], minlength=n_alt)
         capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
-        live = live[pos[live] != 0]
-    choice[by_ticket] = np.where(pos >= 0, flat.reshape(-1)[rows_all * k + np.maximum(pos, 0)], -1)
+        live = live[pos.take(live) != 0]
+    column = col.take(np.arange(n_s) * k + np.maximum(pos, 0))
+    choice[by_ticket] = np.where(pos >= 0, by_ticket * k + column, -1)
     unmet = (choice != np.arange(n_s) * k + top) & top_open
     rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)
     return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))

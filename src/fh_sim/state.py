@@ -296,6 +296,11 @@ class Pairs:
         dwelling_type: int[n_pairs] dwelling type of the alternative.
         log_weight: float[n_pairs] size/sampling term added to utility (ln of
             dwellings when the full choice set is used; 0 when sampled by stock).
+        life_stage: int[n_pairs] the seeker's life stage (see :data:`LIFE_STAGES`).
+        income_group: int[n_pairs] the seeker's income group.
+        alternative: int[n_pairs] ``zone x N_TYPES + dwelling_type``, the flat index of
+            the (zone, type) cell (rows of ``Dwellings.stock.reshape(-1)``).
+        segment: int[n_pairs] ``life_stage x 3 + income_group``.
     """
 
     seeker: IntArray

@@ -234,7 +234,7 @@ def credit_constraint(ctx: StepContext, pairs: Pairs, p: CreditParams) -> FloatA
         return np.zeros(pairs.n)
     cell_price = np.asarray(p.purchase_price_sek, dtype=float) * ctx.dwellings.price_index
     highest = highest_price(wealth(ctx, seekers, p), seekers.income_annual, p)
-    closed &= cell_price.reshape(-1)[pairs.alternative] > highest[pairs.seeker]
+    closed &= cell_price.reshape(-1).take(pairs.alternative) > highest.take(pairs.seeker)
     return closed * EXCLUDED
 
 
@@ -287,8 +287,8 @@ def expected_rent_factor(
     zone_factor = 1.0 - q * (1.0 - ctx.assumptions.housing.affordable_rent_factor)
     limit = np.asarray(ctx.levers.affordable_income_limit, dtype=float)
     zone_cap = np.where(q > 0, limit * ctx.income_thresholds[0], -np.inf)
-    ok = (pairs.dwelling_type == 0) & (income <= zone_cap[pairs.zone])
-    return np.where(ok, zone_factor[pairs.zone], 1.0)
+    ok = (pairs.dwelling_type == 0) & (income <= zone_cap.take(pairs.zone))
+    return np.where(ok, zone_factor.take(pairs.zone), 1.0)
 
 
 def let_affordable(

@@ -40,7 +40,7 @@ class TermParams:
 def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
     """float[n_pairs] the term's coefficient for each pair's seeker segment."""
     table = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
-    return table[pairs.segment]
+    return table.take(pairs.segment)
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,13 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
 
     Semantics: pure; no rng.
     """
-    work = ctx.seekers.workplace.astype(np.int64)[pairs.seeker]
-    n_nodes = ctx.commute_minutes.shape[1]
-    hours = ctx.commute_minutes.reshape(-1)[pairs.zone * n_nodes + np.maximum(work, 0)] / 60.0
-    hours[work < 0] = 0.0
+    n_zones, n_nodes = ctx.zones.n, ctx.commute_minutes.shape[1]
+    # minutes from each zone to each node, column 0 for "no workplace" (0 minutes)
+    table = np.zeros((n_zones, n_nodes + 1))
+    table[:, 1:] = ctx.commute_minutes[:n_zones]
+    work = ctx.seekers.workplace.take(pairs.seeker).astype(np.int64)
+    work += 1
+    hours = table.reshape(-1).take(pairs.zone * (n_nodes + 1) + np.maximum(work, 0)) / 60.0
     return segment_coef(pairs, p) * hours
 
 
@@ -83,8 +86,9 @@ def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> Fl
     Semantics: pure; no rng.
     """
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
-    annual = cost[pairs.dwelling_type] * ctx.dwellings.price_index[pairs.zone, pairs.dwelling_type]
-    income = np.maximum(ctx.seekers.income_annual[pairs.seeker], 1.0)
+    per_alternative = (cost[None, :] * ctx.dwellings.price_index).reshape(-1)
+    annual = per_alternative.take(pairs.alternative)
+    income = np.maximum(ctx.seekers.income_annual, 1.0).take(pairs.seeker)
     factor = expected_rent_factor(ctx, pairs, income)
     if factor is not None:
         annual *= factor
@@ -118,8 +122,9 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
     """
     table = np.asarray(p.fit, dtype=float).reshape(4, N_TYPES)
     cap = np.asarray(ctx.assumptions.housing.persons_capacity, dtype=float)
-    over = np.maximum(ctx.seekers.size[pairs.seeker] - cap[pairs.dwelling_type], 0.0)
-    value = table[pairs.life_stage, pairs.dwelling_type] + p.crowding_coef * over
+    over = np.maximum(ctx.seekers.size.take(pairs.seeker) - cap.take(pairs.dwelling_type), 0.0)
+    fit = table.reshape(-1).take(pairs.life_stage * N_TYPES + pairs.dwelling_type)
+    value = fit + p.crowding_coef * over
     return segment_coef(pairs, p) * value
 
 
@@ -134,7 +139,7 @@ class SafetyTermParams(TermParams):
 @REGISTRY.utility("safety", params=SafetyTermParams)
 def safety(ctx: StepContext, pairs: Pairs, p: SafetyTermParams) -> FloatArray:
     """``coef x (1 - crime_index[zone])``. Semantics: pure; no rng."""
-    return segment_coef(pairs, p) * (1.0 - ctx.zones.crime_index[pairs.zone])
+    return segment_coef(pairs, p) * (1.0 - ctx.zones.crime_index).take(pairs.zone)
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ class ReputationTermParams(TermParams):
 @REGISTRY.utility("reputation", params=ReputationTermParams)
 def reputation(ctx: StepContext, pairs: Pairs, p: ReputationTermParams) -> FloatArray:
     """``coef x reputation[zone]``. Semantics: pure; no rng."""
-    return segment_coef(pairs, p) * ctx.zones.reputation[pairs.zone]
+    return segment_coef(pairs, p) * ctx.zones.reputation.take(pairs.zone)
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ class AmenitiesTermParams(TermParams):
 def amenities(ctx: StepContext, pairs: Pairs, p: AmenitiesTermParams) -> FloatArray:
     """``coef x sum_k weight_k x amenity_k[zone]``. Semantics: pure; no rng."""
     per_zone = ctx.zones.amenities @ np.asarray(p.weights, dtype=float)
-    return segment_coef(pairs, p) * per_zone[pairs.zone]
+    return segment_coef(pairs, p) * per_zone.take(pairs.zone)
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) ->
     """``coef x ln(accessibility[zone] / mean accessibility)``. Semantics: pure; no rng."""
     acc = np.maximum(ctx.zones.accessibility, 1e-9)
     rel = np.log(acc / acc.mean())
-    return segment_coef(pairs, p) * rel[pairs.zone]
+    return segment_coef(pairs, p) * rel.take(pairs.zone)
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,8 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     totals = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(totals, 1)
     regional = counts.sum(axis=0) / max(counts.sum(), 1)
-    value = share[pairs.zone, pairs.income_group] - regional[pairs.income_group]
+    per_cell = (share - regional[None, :]).reshape(-1)  # per (zone, income group)
+    value = per_cell.take(pairs.zone * 3 + pairs.income_group)
     return segment_coef(pairs, p) * value
 
 
@@ -231,8 +237,8 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
 
     Semantics: pure; no rng.
     """
-    home = ctx.seekers.home_municipality[pairs.seeker]
-    same = ctx.zones.municipality[pairs.zone] == home
+    home = ctx.seekers.home_municipality.take(pairs.seeker)
+    same = ctx.zones.municipality.take(pairs.zone) == home
     return segment_coef(pairs, p) * same
 
 
@@ -263,7 +269,7 @@ def alternative_constant(
 
     Semantics: pure; no rng.
     """
-    incomer = ctx.seekers.home_municipality[pairs.seeker] < 0
+    incomer = (ctx.seekers.home_municipality < 0).take(pairs.seeker)
     group = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
     flat = ctx.zones.alt_constant.reshape(-1)
-    return p.coef * flat[group * ctx.zones.alt_constant[0].size + pairs.alternative]
+    return p.coef * flat.take(group * ctx.zones.alt_constant[0].size + pairs.alternative)

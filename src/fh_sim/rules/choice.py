@@ -133,7 +133,7 @@ def _sample(
     log_w[h:] = np.log(size_out / np.where(strat, k - h, k))
     del u, t_out
     of_ticket = np.repeat(laid, weight)  # one entry per dwelling
-    return of_ticket[ticket.T.reshape(-1)], log_w.T.reshape(-1)
+    return of_ticket.take(ticket.T).reshape(-1), np.ascontiguousarray(log_w.T).reshape(-1)
 
 
 def alias_table(weights: FloatArray) -> tuple[FloatArray, IntArray]:

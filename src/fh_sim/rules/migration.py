@@ -8,7 +8,7 @@ import numpy as np
 
 from fh_sim.population import draw_workplaces, income_group
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import Households, Migration, StepContext, by_age_band
+from fh_sim.state import N_TYPES, Households, Migration, StepContext, by_age_band
 from fh_sim.types import FloatArray
 
 
@@ -20,13 +20,17 @@ def housing_burden(ctx: StepContext, hh: Households) -> FloatArray:
     """
     h = ctx.assumptions.housing
     cost = np.asarray(h.annual_cost_sek, dtype=float)
-    per_cell = (ctx.dwellings.price_index * cost[None, :]).reshape(-1)
-    cell = hh.zone.astype(np.int64) * 3 + hh.dwelling_type
-    housed = (hh.dwelling_type >= 0) & (hh.zone >= 0)
-    burden = per_cell[np.where(housed, cell, 0)] / np.maximum(hh.income_annual, 1.0)
+    # cost per (zone, type), padded in front with zeros for zone or type -1 (unhoused)
+    table = np.zeros((ctx.dwellings.price_index.shape[0] + 1, N_TYPES + 1))
+    table[1:, 1:] = ctx.dwellings.price_index * cost[None, :]
+    at = hh.zone.astype(np.int64)
+    at += 1
+    at *= N_TYPES + 1
+    at += hh.dwelling_type
+    at += 1
+    burden = table.reshape(-1).take(at) / np.maximum(hh.income_annual, 1.0)
     if hh.affordable_tenant.any():
         burden[hh.affordable_tenant] *= h.affordable_rent_factor
-    burden[~housed] = 0.0
     return burden
 
 

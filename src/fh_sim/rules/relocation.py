@@ -17,13 +17,20 @@ from fh_sim.types import FloatArray
 
 
 def commute_minutes(ctx: StepContext, hh: Households) -> FloatArray:
-    """Generalised one-way commute cost from home zone to workplace, minutes (0: none)."""
-    works = (hh.workplace >= 0) & (hh.zone >= 0)
+    """Generalised one-way commute cost from home zone to workplace, minutes (0: none).
+
+    Zones and workplaces of -1 (no dwelling, no workplace) read the zero row and column
+    of a table padded in front of the travel costs.
+    """
     n_nodes = ctx.commute_minutes.shape[1]
-    flat = hh.zone.astype(np.int64) * n_nodes + hh.workplace
-    m = ctx.commute_minutes.reshape(-1)[np.where(works, flat, 0)]
-    m[~works] = 0.0
-    return m
+    table = np.zeros((n_nodes + 1, n_nodes + 1))
+    table[1:, 1:] = ctx.commute_minutes
+    at = hh.zone.astype(np.int64)
+    at += 1
+    at *= n_nodes + 1
+    at += hh.workplace
+    at += 1
+    return table.reshape(-1).take(at)
 
 
 @dataclass(frozen=True)

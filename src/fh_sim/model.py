@@ -19,6 +19,7 @@ from fh_sim import invariants, transitions
 from fh_sim.calibration import alternative_constants
 from fh_sim.config import SimConfig
 from fh_sim.levers import levers_for_year, network_change_years, validate_scenario
+from fh_sim.memory import tune_allocator
 from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
 from fh_sim.population import income_group, synthesise
@@ -53,6 +54,7 @@ class HousingModel(mesa.Model):
     """
 
     def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
+        tune_allocator()  # many short-lived arrays: reuse freed memory (fh_sim.memory)
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))
         super().__init__(rng=np.random.default_rng(seed_seq))
         self.cfg = cfg

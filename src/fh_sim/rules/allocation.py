@@ -153,11 +153,11 @@ def lottery_rounds(
     # round) and wanted (per row, changed only when the row wins)
     val = noisy.take(by_ticket, axis=0)
     del noisy
-    at = rank_order(val)
-    at += (np.arange(n_s) * k)[:, None]  # flat index in the rows, best first
+    col = rank_order(val)  # column of each (row, rank)
+    at = col + (np.arange(n_s) * k)[:, None]  # flat index in the rows, best first
+    col = col.reshape(-1)
     val = val.reshape(-1).take(at)
     cand = alts.take(by_ticket, axis=0).reshape(-1).take(at)
-    col = at.reshape(-1) % k  # column of each (row, rank)
     top = np.empty(n_s, dtype=np.int64)
     top[by_ticket] = col[::k]  # first-ranked column (np.argmax of the seeker's row)
     top_open = np.empty(n_s, dtype=bool)

@@ -53,6 +53,23 @@ def death_probability(age: IntArray, p: DeathsParams) -> FloatArray:
     return np.minimum(p.gompertz_a * np.exp(p.gompertz_b * age.astype(float)), p.max_q)
 
 
+def by_age(func, age: IntArray) -> FloatArray:
+    """``func(age)`` for integer ages, evaluated once per age present (a table) and looked up.
+
+    Args:
+        func: elementwise function of float ages, years.
+        age: int ages, years.
+
+    Returns:
+        float[len(age)]: the same values as ``func(age.astype(float))``.
+    """
+    if age.size == 0:
+        return np.zeros(0)
+    lo, hi = int(age.min()), int(age.max())
+    table = func(np.arange(lo, hi + 1, dtype=float))
+    return table.take(age.astype(np.intp) - lo)
+
+
 @REGISTRY.demography("deaths", params=DeathsParams)
 def deaths(ctx: StepContext, p: DeathsParams) -> Events:
     """Deaths among the adults of each household at the head's age.
@@ -64,7 +81,7 @@ def deaths(ctx: StepContext, p: DeathsParams) -> Events:
     """
     hh = ctx.households
     at_risk = np.minimum(hh.size, p.adults_at_risk)
-    q = death_probability(hh.age_head, p)
+    q = by_age(lambda age: death_probability(age, p), hh.age_head)
     deaths = np.zeros(hh.n, dtype=np.int64)
     for k in range(p.adults_at_risk):  # one Bernoulli per adult at risk
         deaths += (ctx.rng.random(hh.n) < q) & (at_risk > k)
@@ -101,8 +118,9 @@ def births(ctx: StepContext, p: BirthsParams) -> Events:
     Semantics: one uniform draw per household from ``ctx.rng``.
     """
     hh = ctx.households
-    age = hh.age_head.astype(float)
-    prob = p.peak * np.exp(-0.5 * ((age - p.peak_age) / p.width) ** 2)
+    prob = by_age(
+        lambda age: p.peak * np.exp(-0.5 * ((age - p.peak_age) / p.width) ** 2), hh.age_head
+    )
     prob = np.where(hh.size >= 2, prob, prob * p.single_factor)
     prob = np.where(hh.size >= p.max_size, 0.0, prob)
     return Events(births=(ctx.rng.random(hh.n) < prob).astype(np.int64))

@@ -7,9 +7,14 @@ jobless) against the formulas evaluated per household.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from core_helpers import context, dwellings, households
+from core_helpers import context, dwellings, households, zones
+from fh_sim.rules import REGISTRY
+from fh_sim.rules import utility as u
+from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.demography import BirthsParams, DeathsParams, by_age, death_probability
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
@@ -58,3 +63,46 @@ def test_commute_minutes_and_burden_equal_the_masked_computation():
     want = np.where(hh.affordable_tenant, want * h.affordable_rent_factor, want)
     np.testing.assert_array_equal(housing_burden(ctx, hh), want)
     assert (want_min > 0).any() and (want_min == 0).any() and (want > 0).any()
+
+
+def test_zone_terms_by_segment_and_alternative_equal_the_per_pair_products():
+
+    rng = np.random.default_rng(2)
+    n_zones, n = 5, 300
+    z = zones(
+        n_zones,
+        crime_index=rng.uniform(0.5, 1.5, n_zones),
+        reputation=rng.uniform(0.0, 1.0, n_zones),
+        amenities=rng.uniform(0.0, 1.0, (n_zones, 3)),
+        accessibility=rng.uniform(10.0, 500.0, n_zones),
+    )
+    resident = households(zone=rng.integers(0, n_zones, 400), income_group=rng.integers(0, 3, 400))
+    seekers = households(
+        age_head=rng.integers(20, 90, n),
+        size=rng.integers(1, 6, n),
+        income_group=rng.integers(0, 3, n),
+    )
+    stock = rng.integers(0, 30, (n_zones, 3))
+    ctx = context(resident, zones=z, dwellings=dwellings(stock), seekers=seekers)
+    sampled = sample_pairs(seekers, stock, 6, rng)
+    assert sampled.cell is not None
+    plain = replace(sampled, cell=None)  # the index computed on the fly
+    zone, group = sampled.zone, sampled.income_group
+    counts = np.bincount(resident.zone * 3 + resident.income_group, minlength=n_zones * 3)
+    counts = counts.reshape(n_zones, 3)
+    share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    acc = np.log(z.accessibility / z.accessibility.mean())
+    want = {
+        u.safety: 1.0 - z.crime_index[zone],
+        u.reputation: z.reputation[zone],
+        u.amenities: (z.amenities @ np.asarray([0.8, 0.4, 0.8]))[zone],
+        u.accessibility: acc[zone],
+        u.social_composition: share[zone, group] - (counts.sum(axis=0) / counts.sum())[group],
+    }
+    one = dict(coef=1.3, life_stage_factor=(1.0, 2.0, 3.0, 4.0))
+    for term, value in want.items():
+        params = REGISTRY.get("utility", term.__name__).params(**one)
+        for pairs in (sampled, plain):
+            got = term(ctx, pairs, params)
+            want_term = u.segment_coef(sampled, params) * value
+            np.testing.assert_array_equal(got, want_term, err_msg=term.__name__)

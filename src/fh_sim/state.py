@@ -301,6 +301,10 @@ class Pairs:
         alternative: int[n_pairs] ``zone x N_TYPES + dwelling_type``, the flat index of
             the (zone, type) cell (rows of ``Dwellings.stock.reshape(-1)``).
         segment: int[n_pairs] ``life_stage x 3 + income_group``.
+        cell: int[n_pairs] ``segment x n_alternatives + alternative`` (n_alternatives
+            = n_zones x N_TYPES), the index of a [segment, alternative] table, computed
+            once per choice set for the terms that use one; None: not computed (see
+            :meth:`segment_alternative`).
     """
 
     seeker: IntArray
@@ -311,11 +315,22 @@ class Pairs:
     income_group: IntArray
     alternative: IntArray
     segment: IntArray
+    cell: IntArray | None = None
 
     @property
     def n(self) -> int:
         """Number of pairs."""
         return int(self.seeker.shape[0])
+
+    def segment_alternative(self, n_alternatives: int) -> IntArray:
+        """int[n_pairs] index of each pair in a [segment, alternative] table, flattened.
+
+        Args:
+            n_alternatives: alternatives of the table (n_zones x N_TYPES).
+        """
+        if self.cell is not None:
+            return self.cell
+        return self.segment.astype(np.int64) * n_alternatives + self.alternative
 
 
 @dataclass(frozen=True)

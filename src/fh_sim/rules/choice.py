@@ -65,6 +65,9 @@ def sample_pairs(
     stage = seekers.life_stage().astype(np.int64)
     group = seekers.income_group.astype(np.int64)
     zone = alt // N_TYPES
+    segment = np.repeat(stage * 3 + group, k)
+    cell = segment * flat.shape[0]
+    cell += alt
     return Pairs(
         seeker=np.repeat(np.arange(n_s), k),
         zone=zone,
@@ -73,7 +76,8 @@ def sample_pairs(
         life_stage=np.repeat(stage, k),
         income_group=np.repeat(group, k),
         alternative=alt,
-        segment=np.repeat(stage * 3 + group, k),
+        segment=segment,
+        cell=cell,
     )
 
 

@@ -43,6 +43,31 @@ def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
     return table.take(pairs.segment)
 
 
+def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -> FloatArray:
+    """float[n_pairs] ``segment_coef(pairs, p) x value[segment, alternative]``.
+
+    The products are formed once per [segment, alternative] (a few thousand) and read
+    per pair with one gather (:meth:`fh_sim.state.Pairs.segment_alternative`).
+
+    Args:
+        pairs: candidate pairs.
+        p: the term's coefficients.
+        value: float[n_segments, n_alternatives] the attribute, or float[n_alternatives]
+            when it does not depend on the segment.
+    """
+    coef = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
+    value = np.asarray(value, dtype=float)
+    if value.ndim == 1:
+        value = np.broadcast_to(value, (coef.shape[0], value.shape[0]))
+    table = coef[:, None] * value
+    return table.reshape(-1).take(pairs.segment_alternative(value.shape[1]))
+
+
+def _per_alternative(per_zone: FloatArray) -> FloatArray:
+    """float[n_zones x N_TYPES] a zone's value for each of its (zone, type) cells."""
+    return np.repeat(np.asarray(per_zone, dtype=float), N_TYPES)
+
+
 @dataclass(frozen=True)
 class CommuteTermParams(TermParams):
     """Utility per hour of one-way generalised commute (workers only)."""
@@ -139,7 +164,7 @@ class SafetyTermParams(TermParams):
 @REGISTRY.utility("safety", params=SafetyTermParams)
 def safety(ctx: StepContext, pairs: Pairs, p: SafetyTermParams) -> FloatArray:
     """``coef x (1 - crime_index[zone])``. Semantics: pure; no rng."""
-    return segment_coef(pairs, p) * (1.0 - ctx.zones.crime_index).take(pairs.zone)
+    return by_segment_and_alternative(pairs, p, _per_alternative(1.0 - ctx.zones.crime_index))
 
 
 @dataclass(frozen=True)
@@ -152,7 +177,7 @@ class ReputationTermParams(TermParams):
 @REGISTRY.utility("reputation", params=ReputationTermParams)
 def reputation(ctx: StepContext, pairs: Pairs, p: ReputationTermParams) -> FloatArray:
     """``coef x reputation[zone]``. Semantics: pure; no rng."""
-    return segment_coef(pairs, p) * ctx.zones.reputation.take(pairs.zone)
+    return by_segment_and_alternative(pairs, p, _per_alternative(ctx.zones.reputation))
 
 
 @dataclass(frozen=True)
@@ -173,7 +198,7 @@ class AmenitiesTermParams(TermParams):
 def amenities(ctx: StepContext, pairs: Pairs, p: AmenitiesTermParams) -> FloatArray:
     """``coef x sum_k weight_k x amenity_k[zone]``. Semantics: pure; no rng."""
     per_zone = ctx.zones.amenities @ np.asarray(p.weights, dtype=float)
-    return segment_coef(pairs, p) * per_zone.take(pairs.zone)
+    return by_segment_and_alternative(pairs, p, _per_alternative(per_zone))
 
 
 @dataclass(frozen=True)
@@ -189,7 +214,7 @@ def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) ->
     """``coef x ln(accessibility[zone] / mean accessibility)``. Semantics: pure; no rng."""
     acc = np.maximum(ctx.zones.accessibility, 1e-9)
     rel = np.log(acc / acc.mean())
-    return segment_coef(pairs, p) * rel.take(pairs.zone)
+    return by_segment_and_alternative(pairs, p, _per_alternative(rel))
 
 
 @dataclass(frozen=True)
@@ -218,9 +243,10 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     totals = counts.sum(axis=1, keepdims=True)
     share = counts / np.maximum(totals, 1)
     regional = counts.sum(axis=0) / max(counts.sum(), 1)
-    per_cell = (share - regional[None, :]).reshape(-1)  # per (zone, income group)
-    value = per_cell.take(pairs.zone * 3 + pairs.income_group)
-    return segment_coef(pairs, p) * value
+    per_group = (share - regional[None, :]).T  # [income group, zone]
+    group = np.tile(np.arange(3), len(p.life_stage_factor))  # income group of each segment
+    value = np.repeat(per_group[group], N_TYPES, axis=1)  # [segment, alternative]
+    return by_segment_and_alternative(pairs, p, value)
 
 
 @dataclass(frozen=True)

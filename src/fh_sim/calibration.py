@@ -3,34 +3,137 @@
 Without constants, a logit over zones with very different attributes sends the base
 year's movers to a few places and empties others "for no reason". As in UrbanSim's
 location-choice models, alternative-specific constants are set so that, in the base
-year, expected choices balance expected departures: for each life stage, residents'
-choices reproduce where movers of that stage leave from (occupants weighted by their
-moving hazard), so internal moves net to zero per (zone, type) and life stage (and
-families do not drain from one place to another for no reason); in-migrants' choices
-reproduce where out-migrants leave from (occupants weighted by their age hazard of
-leaving the region): in-migrants are young and come to the places young people leave,
-the job and study centres' rental flats, so that border migration balances per
-(zone, type) in the base year and the region's net gain goes where the turnover is. Only
-changes after the base year (prices, networks, safety, reputation, policies) then shift
-where people live.
+year, expected choices balance expected departures. The constants are set on what the
+choice really does: the utility terms of the run (the credit rule's exclusion of
+owned dwellings a seeker cannot finance included) over choice sets sampled exactly as
+the choice samples them (``rules.choice``), with the sampling correction.
+
+Two steps:
+
+1. **Shape per group.** For each life stage, residents' choices reproduce where movers
+   of that stage leave from (occupants weighted by their moving hazard), so families do
+   not drain from one place to another for no reason; in-migrants' choices reproduce
+   where out-migrants leave from (occupants weighted by their age hazard of leaving the
+   region): in-migrants are young and come to the places young people leave. A group
+   may be unable to reach its shape (in-migrants cannot finance many of the houses
+   out-migrants leave); such constants stop at :data:`MAX_CONSTANT`.
+2. **Balance of all seekers.** A trial of the base year's demography and migration (on
+   copies of the state) gives every kind of seeker with its yearly number (resident
+   movers, new households from leaving home and separation, in-migrants) and every
+   kind of departure (moves, out-migration, households dissolved by deaths and
+   partnering). A constant common to all groups per (zone, type) then makes the
+   expected choices of all seekers together match all departures (scaled to the
+   seekers' total, so the region's net gain goes where the turnover is). Dwellings that
+   in-migrants and young households cannot finance are thus taken by the resident
+   movers who can, as in a vacancy chain, and the base year's market starts in balance
+   per dwelling type instead of with owned dwellings standing empty and rental flats
+   oversubscribed. The family group's constants also move the expected persons arriving
+   in each cell towards the persons it loses (deaths, young adults leaving home, moves
+   and out-migration, net of births), so that places do not gain or lose residents in
+   the first years only because large households replace small ones there.
+
+Only changes after the base year (prices, networks, safety, reputation, policies) then
+shift where people live.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 
+from fh_sim import transitions
+from fh_sim.outcomes import Flows
 from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.migration import age_hazard
 from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
-from fh_sim.types import FloatArray
+from fh_sim.types import FloatArray, IntArray
 
 log = logging.getLogger(__name__)
 
 N_STAGES = len(LIFE_STAGES)
-_PAIRS_PER_BLOCK = 500_000
-"""Pairs built at once while calibrating (bounds memory on large regions)."""
+MAX_CONSTANT = 20.0
+"""Bound on a constant's absolute value (a group that cannot reach a cell's target)."""
+PERSONS_DAMPING = 0.7
+"""Step of the family constants' update towards the persons balance (stability)."""
+MAX_TILT = 1.0
+"""Largest shift of a family constant for the persons balance: families choose a cell at
+most e times more or less often than their own shape says."""
+PERSONS_FLOOR = 0.2
+"""Families choosing a cell are never asked to fall below this share of their current
+expected number in one update (cells where others already bring too many persons)."""
+
+
+TRIAL_HOUSEHOLDS = 150_000
+"""Households the base-year trial covers at least: small runs repeat it (expected
+departures per cell, not one noisy draw)."""
+MAX_TRIALS = 10
+"""Most repeats of the trial."""
+
+
+@dataclass(frozen=True)
+class TrialYear:
+    """The base year's seekers and departures, from trials on copies of the state.
+
+    Attributes:
+        households: residents after the first trial's demography and out-migration.
+        formed: new households (leaving home, separation) of all trials, no dwelling.
+        arrivals: in-migrant households of all trials, without a dwelling.
+        vacated: float[n_zones * 3] dwellings freed per trial by dissolved households
+            and out-migrants, per (zone, type).
+        persons_lost: float[n_zones * 3] persons a cell loses per trial (deaths,
+            out-migration, young adults leaving home, net of births).
+        repeats: number of trials (``formed`` and ``arrivals`` hold that many years).
+    """
+
+    households: Households
+    formed: Households
+    arrivals: Households
+    vacated: FloatArray
+    persons_lost: FloatArray
+    repeats: int
+
+
+def trial_year(ctx: StepContext, pipeline: dict) -> TrialYear:
+    """Run the demography and migration rules on copies of the base-year state.
+
+    The trial is repeated until it covers :data:`TRIAL_HOUSEHOLDS` households (at most
+    :data:`MAX_TRIALS` times); departures are averaged over the repeats.
+    Semantics: the rules' draws from ``ctx.rng``; ``ctx``'s state is not changed.
+    """
+    base = ctx.households
+    repeats = int(min(MAX_TRIALS, max(1, -(-TRIAL_HOUSEHOLDS // max(base.n, 1)))))
+    cells = base.zone.astype(np.int64) * N_TYPES + base.dwelling_type
+    n_cells = ctx.dwellings.stock.size
+    persons_before = np.bincount(cells, weights=base.size, minlength=n_cells)
+    first = None
+    vacated = np.zeros(n_cells)
+    lost = np.zeros(n_cells)
+    formed: list[Households] = []
+    arriving: list[Households] = []
+    for _ in range(repeats):
+        hh = base.take(np.arange(base.n))
+        d = copy.deepcopy(ctx.dwellings)
+        flows = Flows(ctx.zones.n)
+        for rule, p in pipeline["demography"]:
+            ev = rule.func(ctx.with_(households=hh, dwellings=d), p)
+            hh = transitions.apply_events(hh, d, ev, flows, formed)
+        for rule, p in pipeline["migration"]:
+            mig = rule.func(ctx.with_(households=hh, dwellings=d), p)
+            hh = transitions.apply_migration(hh, d, mig, flows, arriving)
+        vacated += np.maximum(ctx.dwellings.occupied - d.occupied, 0).reshape(-1)
+        after = np.bincount(hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type,
+                            weights=hh.size, minlength=n_cells)
+        lost += np.maximum(persons_before - after, 0.0)
+        first = hh if first is None else first
+    new, came = Households.empty(), Households.empty()
+    for part in formed:
+        new = new.concat(part)
+    for part in arriving:
+        came = came.concat(part)
+    return TrialYear(first, new, came, vacated / repeats, lost / repeats, repeats)
 
 
 def moving_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
@@ -39,69 +142,6 @@ def moving_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
     for rule, p in pipeline["relocation"]:
         stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
     return 1.0 - stay
-
-
-def representative_seekers(
-    ctx: StepContext, pipeline: dict, n_residents: int, n_arrivals: int
-) -> tuple[Households, Households]:
-    """Resident movers drawn by their moving hazard, and a draw of in-migrants.
-
-    Args:
-        ctx: base-year context.
-        pipeline: resolved rules (family -> [(rule, params)]).
-        n_residents: resident seekers to draw.
-        n_arrivals: in-migrant seekers to draw at most.
-
-    Returns:
-        (residents, in-migrants); the second may be empty.
-    """
-    hh = ctx.households
-    w = moving_weights(ctx, pipeline)
-    w = w / w.sum() if w.sum() > 0 else np.full(hh.n, 1.0 / hh.n)
-    rows = ctx.rng.choice(hh.n, size=min(n_residents, hh.n), replace=True, p=w)
-    came = Households.empty()
-    for rule, p in pipeline["migration"]:
-        arrivals = rule.func(ctx, p).arrivals
-        if arrivals is not None and arrivals.n:
-            came = came.concat(arrivals.take(np.arange(min(n_arrivals, arrivals.n))))
-    return hh.take(rows), came
-
-
-def alternative_constants(
-    ctx: StepContext,
-    pipeline: dict,
-    *,
-    n_residents: int = 8000,
-    n_arrivals: int = 1500,
-    iterations: int = 30,
-) -> FloatArray:
-    """Constants c[group, zone, type]: groups 0-3 are residents by life stage, 4 in-migrants.
-
-    Targets: for residents of a stage, where movers of that stage leave from; for
-    in-migrants, where out-migrants leave from (both in the base year).
-
-    Returns:
-        float[5, n_zones, 3]; 0 where a cell has no stock.
-    """
-    residents, came = representative_seekers(ctx, pipeline, n_residents, n_arrivals)
-    hh = ctx.households
-    stock = ctx.dwellings.stock.astype(float).reshape(-1)
-    cell = hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type
-    w = moving_weights(ctx, pipeline)
-    stage_hh = hh.life_stage()
-    stage_seek = residents.life_stage()
-    out = []
-    for stage in range(N_STAGES):
-        departures = np.bincount(cell, weights=w * (stage_hh == stage), minlength=stock.size)
-        seekers = residents.take(stage_seek == stage)
-        if seekers.n == 0 or departures.sum() <= 0:
-            departures, seekers = np.bincount(cell, weights=w, minlength=stock.size), residents
-        out.append(_calibrate(ctx, pipeline, seekers, departures, iterations))
-    leaving = np.bincount(cell, weights=out_migration_weights(ctx, pipeline), minlength=stock.size)
-    if leaving.sum() <= 0:
-        leaving = stock
-    out.append(_calibrate(ctx, pipeline, came, leaving, iterations) if came.n else out[1])
-    return np.stack(out)
 
 
 def out_migration_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
@@ -115,42 +155,191 @@ def out_migration_weights(ctx: StepContext, pipeline: dict) -> FloatArray:
     return np.ones(ctx.households.n)
 
 
-def _calibrate(
-    ctx: StepContext, pipeline: dict, seekers: Households, weights: FloatArray, iterations: int
-) -> FloatArray:
-    """Iterate ``c += ln(target / predicted)`` over the full choice set.
+def _cells(hh: Households) -> IntArray:
+    return hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type
 
-    Utility terms other than the constant are computed once; target shares are
-    ``weights`` over the cells with stock.
+
+def alternative_constants(
+    ctx: StepContext,
+    pipeline: dict,
+    *,
+    n_sampled: int,
+    n_home: int,
+    n_residents: int = 8000,
+    n_arrivals: int = 2000,
+    replicates: int = 4,
+    iterations: int = 40,
+) -> FloatArray:
+    """Constants c[group, zone, type]: groups 0-3 are residents by life stage, 4 in-migrants.
+
+    Args:
+        ctx: base-year context.
+        pipeline: resolved rules (family -> [(rule, params)]).
+        n_sampled: alternatives per seeker, as in the choice (``rules.choice``).
+        n_home: draws from the home municipality, as in the choice.
+        n_residents: representative resident seekers (movers and new households).
+        n_arrivals: representative in-migrants at most.
+        replicates: sampled choice sets per representative seeker.
+        iterations: iterations of each of the two steps.
+
+    Returns:
+        float[5, n_zones, 3]; 0 where a cell has no stock.
     """
-    stock = ctx.dwellings.stock.astype(float)
-    # seekers in blocks so that the pairs of large regions never all exist at once
-    k = int((stock > 0).sum())
-    block = max(1, _PAIRS_PER_BLOCK // max(k, 1))
-    base = np.empty((seekers.n, k))
-    for start in range(0, seekers.n, block):
-        part = seekers.take(np.arange(start, min(start + block, seekers.n)))
-        pairs = sample_pairs(part, ctx.dwellings.stock, n_sampled=stock.size, rng=ctx.rng)
-        sctx = ctx.with_(seekers=part)
-        utility = np.zeros(pairs.n)
-        for rule, p in pipeline["utility"]:
-            if rule.name != "alternative_constant":
-                utility += rule.func(sctx, pairs, p)
-        base[start : start + part.n] = (utility + pairs.log_weight).reshape(part.n, k)
-    alts = pairs.alternative[:k]
-    target = np.maximum(weights[alts], 1e-9 * weights.sum())
-    target = target / target.sum()
-    c = np.zeros(k)
-    e = np.empty_like(base)  # one work array: the logit shares, computed in place
+    trial = trial_year(ctx, pipeline)
+    stock = ctx.dwellings.stock.astype(float).reshape(-1)
+    has = stock > 0
+    # who seeks: resident movers (by hazard) and new households, then in-migrants
+    moving = moving_weights(ctx.with_(households=trial.households), pipeline)
+    pool = trial.households.concat(trial.formed)
+    w_pool = np.concatenate([moving, np.full(trial.formed.n, 1.0 / trial.repeats)])
+    stage_pool = pool.life_stage()
+    rows = ctx.rng.choice(pool.n, size=n_residents, replace=True, p=w_pool / w_pool.sum())
+    residents = pool.take(rows)
+    came = trial.arrivals.take(np.arange(min(n_arrivals, trial.arrivals.n)))
+    n_group = np.append(np.bincount(stage_pool, weights=w_pool, minlength=N_STAGES),
+                        trial.arrivals.n / trial.repeats)
+    # shapes: where movers of each stage leave from; where out-migrants leave from
+    cell = _cells(trial.households)
+    stage_hh = trial.households.life_stage()
+    shapes = [np.bincount(cell, weights=moving * (stage_hh == s), minlength=stock.size)
+              for s in range(N_STAGES)]
+    shapes.append(np.bincount(_cells(ctx.households),
+                              weights=out_migration_weights(ctx, pipeline), minlength=stock.size))
+    stage_res = residents.life_stage()
+    groups = [residents.take(stage_res == s) for s in range(N_STAGES)] + [came]
+    sets = [
+        _choice_sets(ctx, pipeline, g, n_sampled, n_home, replicates) if g.n else None
+        for g in groups
+    ]
+    c = np.zeros((N_STAGES + 1, stock.size))
+    for g, shape in enumerate(shapes):
+        if sets[g] is None or shape.sum() <= 0:
+            continue
+        target = np.where(has, np.maximum(shape, 1e-9 * shape.sum()), 0.0)
+        target /= target.sum()
+        for _ in range(iterations):
+            pred = _shares(*sets[g], c[g], stock.size)
+            c[g] += np.where(has, np.log(np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
+            np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
+    # every seeker together against every departure, in dwellings and in persons
+    need = Balance(
+        households=np.bincount(cell, weights=moving, minlength=stock.size) + trial.vacated,
+        persons=np.bincount(cell, weights=moving * trial.households.size, minlength=stock.size)
+        + trial.persons_lost,
+        n_households=n_group,
+        n_persons=np.append(
+            np.bincount(stage_pool, weights=w_pool * pool.size, minlength=N_STAGES),
+            trial.arrivals.size.sum() / trial.repeats,
+        ),
+    )
+    live = [g for g in range(N_STAGES + 1) if sets[g] is not None and n_group[g] > 0]
+    if need.households[has].sum() > 0 and live:
+        c = _balance(c, sets, live, need, has, iterations)
+    for g in range(N_STAGES + 1):
+        if sets[g] is None:
+            c[g] = c[1]  # a group without representatives borrows the adults' constants
+    c[:, ~has] = 0.0
+    return c.reshape(N_STAGES + 1, -1, N_TYPES)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Base-year departures per (zone, type) and the seekers that replace them.
+
+    Attributes:
+        households: float[n_cells] households leaving each cell (moves, out-migration,
+            dissolution).
+        persons: float[n_cells] persons the cell loses (moves, out-migration, deaths,
+            young adults leaving home, net of births).
+        n_households: float[5] seekers per group and year.
+        n_persons: float[5] persons among them.
+    """
+
+    households: FloatArray
+    persons: FloatArray
+    n_households: FloatArray
+    n_persons: FloatArray
+
+
+def _balance(
+    c: FloatArray, sets: list, live: list[int], need: Balance, has: np.ndarray, iterations: int
+) -> FloatArray:
+    """Shift the constants so that all seekers together replace all departures.
+
+    A constant common to every group matches the expected households choosing each cell
+    to the households leaving it (scaled to the seekers' total), so no dwelling type or
+    place starts with a surplus or a shortage of demand; the family group's constant
+    then moves the expected persons towards the persons each cell loses (families are
+    the large households, so this changes who replaces a departure more than how many).
+    Where the two cannot both hold, the household balance comes first.
+    """
+    total = np.where(has, np.maximum(need.households, 1e-9 * need.households.sum()), 0.0)
+    total *= need.n_households[live].sum() / total.sum()
+    persons = np.where(has, np.maximum(need.persons, 1e-9 * need.persons.sum()), 0.0)
+    persons *= need.n_persons[live].sum() / persons.sum()
+    n_cells = total.shape[0]
+    family = LIFE_STAGES.index("family")
+    tilt = np.zeros(n_cells)  # the family constants' shift for the persons balance
     for _ in range(iterations):
-        np.add(base, c, out=e)
-        e -= e.max(axis=1, keepdims=True)
-        np.exp(e, out=e)
-        e /= e.sum(axis=1, keepdims=True)
-        pred = e.mean(axis=0)
-        c += np.log(target / np.maximum(pred, 1e-300))
-        c -= c.mean()
-    log.debug("constants calibrated: max share error %.2g", float(np.abs(pred - target).max()))
-    out = np.zeros(stock.size)
-    out[alts] = c
-    return out.reshape(-1, N_TYPES)
+        pred = sum(need.n_households[g] * _shares(*sets[g], c[g], n_cells) for g in live)
+        c += np.where(has, np.log(np.maximum(total, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
+        np.clip(c, -MAX_CONSTANT, MAX_CONSTANT, out=c)
+        if family not in live:
+            continue
+        got = {g: need.n_persons[g] * _shares(*sets[g], c[g], n_cells, persons=True) for g in live}
+        fam = got[family]
+        want = np.maximum(fam + persons - sum(got.values()), PERSONS_FLOOR * fam)
+        ratio = np.log(np.maximum(want, 1e-300) / np.maximum(fam, 1e-300))
+        new = np.clip(tilt + np.where(has, PERSONS_DAMPING * ratio, 0.0), -MAX_TILT, MAX_TILT)
+        c[family] = np.clip(c[family] + new - tilt, -MAX_CONSTANT, MAX_CONSTANT)
+        tilt = new
+    pred = sum(need.n_households[g] * _shares(*sets[g], c[g], n_cells) for g in live)
+    got = sum(need.n_persons[g] * _shares(*sets[g], c[g], n_cells, persons=True) for g in live)
+    log.debug(
+        "constants balanced: households off by %.3g, persons off by %.3g (share of seekers)",
+        float(np.abs(pred - total).sum() / total.sum()),
+        float(np.abs(got - persons).sum() / persons.sum()),
+    )
+    return c
+
+
+def _choice_sets(
+    ctx: StepContext, pipeline: dict, seekers: Households, n_sampled: int, n_home: int,
+    replicates: int,
+) -> tuple[FloatArray, IntArray]:
+    """Utility without the constant, and the alternative, of each seeker's sampled set.
+
+    Every seeker gets ``replicates`` sets drawn as the choice draws them.
+
+    Returns:
+        (utility float[n_sets, k], alternative int[n_sets, k], seeker size float[n_sets]).
+    """
+    rep = seekers
+    for _ in range(replicates - 1):
+        rep = rep.concat(seekers)
+    pairs = sample_pairs(rep, ctx.dwellings.stock, n_sampled, ctx.rng,
+                         zone_municipality=ctx.zones.municipality, n_home=n_home)
+    sctx = ctx.with_(seekers=rep)
+    utility = pairs.log_weight.copy()
+    for rule, p in pipeline["utility"]:
+        if rule.name != "alternative_constant":
+            utility += rule.func(sctx, pairs, p)
+    return utility.reshape(rep.n, -1), pairs.alternative.reshape(rep.n, -1), rep.size.astype(float)
+
+
+def _shares(
+    base: FloatArray, alt: IntArray, size: FloatArray, c: FloatArray, n_cells: int,
+    persons: bool = False,
+) -> FloatArray:
+    """float[n_cells] expected share of the seekers choosing each cell (logit per set).
+
+    With ``persons``, each set is weighted by its seeker's size over the mean size (the
+    share of the group's persons).
+    """
+    e = base + c[alt]
+    e -= e.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    if persons:
+        e *= (size / size.mean())[:, None]
+    return np.bincount(alt.reshape(-1), weights=e.reshape(-1), minlength=n_cells) / base.shape[0]

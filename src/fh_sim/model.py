@@ -79,7 +79,12 @@ class HousingModel(mesa.Model):
         self._now = self._base
         self.levers = levers_for_year(cfg.scenario, self.region, base)
         if any(r.name == "alternative_constant" for r, _ in self.pipeline["utility"]):
-            self.zones.alt_constant = alternative_constants(self._context(base), self.pipeline)
+            self.zones.alt_constant = alternative_constants(
+                self._context(base),
+                self.pipeline,
+                n_sampled=cfg.rules.choice.n_sampled,
+                n_home=cfg.rules.choice.n_home,
+            )
         self.recorder = Recorder(
             region_name=REGION_NAME,
             municipalities=list(self.region.municipalities.index),

@@ -288,6 +288,23 @@ def build_municipality_facts() -> pd.DataFrame:
     )
 
 
+def build_population_observed() -> pd.DataFrame:
+    """Municipal populations observed after the base year (validation, not a run input)."""
+    return pd.DataFrame(
+        [
+            {
+                "municipality": m,
+                "year": y,
+                "population": v,
+                "unit": "persons",
+                "status": "observed",
+                "source": s,
+            }
+            for m, y, v, s in facts.POPULATION_OBSERVED
+        ]
+    )
+
+
 def main() -> None:
     """Write every CSV of the embedded data set."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -299,6 +316,7 @@ def main() -> None:
     tables = {
         "municipalities": muni,
         "municipality_facts": build_municipality_facts(),
+        "population_observed": build_population_observed(),
         "zones": zones,
         "zone_attributes": attrs,
         "external_nodes": ext,

@@ -185,4 +185,17 @@ MUNICIPALITY_FACTS: list[tuple[str, str, float, str, str, str]] = [
     ("Landskrona", "out_commuters", 8894, "persons", "2017", "S24"),
     ("Landskrona", "live_and_work", 10096, "persons", "2017", "S24"),
 ]
+
+# Municipal populations observed after the base year (31 December), for validating runs
+# (never an input): municipality, year, persons, source key. Only figures a source states:
+# Helsingborg 151,306 at 31 Dec 2023 (S10, mirror of en.wikipedia), 152,091 (S03, SCB via
+# Kolada, latest year: 2024); Landskrona 47,134 in 2023 (S08); Svalöv 14,543 (S03, 2024,
+# matches en.wikipedia's 31 December 2024). S04-S07 (SCB quarterly tables) give no figure
+# in the transcribed text.
+POPULATION_OBSERVED: list[tuple[str, int, int, str]] = [
+    ("Helsingborg", 2023, 151306, "S10"),
+    ("Helsingborg", 2024, 152091, "S03"),
+    ("Landskrona", 2023, 47134, "S08"),
+    ("Svalöv", 2024, 14543, "S03"),
+]
 # fmt: on

@@ -12,6 +12,8 @@ from dataclasses import replace
 import numpy as np
 
 from core_helpers import context, dwellings, households, zones
+from fh_sim.calibration import ChoiceSets
+from fh_sim.rowops import row_max, row_sum
 from fh_sim.rules import REGISTRY
 from fh_sim.rules import utility as u
 from fh_sim.rules.choice import sample_pairs
@@ -106,3 +108,41 @@ def test_zone_terms_by_segment_and_alternative_equal_the_per_pair_products():
             got = term(ctx, pairs, params)
             want_term = u.segment_coef(sampled, params) * value
             np.testing.assert_array_equal(got, want_term, err_msg=term.__name__)
+
+
+def test_row_max_and_row_sum_equal_numpy_bit_for_bit():
+    rng = np.random.default_rng(3)
+    for k in [*range(1, 34), 64, 128, 129]:
+        scale = 10.0 ** rng.uniform(-8, 8, (2000, k))
+        a = rng.normal(0.0, 1.0, (2000, k)) * scale
+        np.testing.assert_array_equal(row_max(a), a.max(axis=1), err_msg=f"max, k={k}")
+        np.testing.assert_array_equal(row_sum(a), a.sum(axis=1), err_msg=f"sum, k={k}")
+        b = np.exp(rng.normal(0.0, 3.0, (2000, k)))[:, ::-1]  # not contiguous
+        np.testing.assert_array_equal(row_sum(b), b.sum(axis=1), err_msg=f"sum, k={k}")
+
+
+def test_choice_sets_shares_equal_the_logit_computed_per_call():
+    rng = np.random.default_rng(4)
+    n, k, n_cells = 3000, 8, 40
+    base = rng.normal(0.0, 2.0, (n, k))
+    alt = rng.integers(0, n_cells, (n, k))
+    size = rng.integers(1, 6, n).astype(float)
+    sets = ChoiceSets(base, alt, size)
+
+    def straight(c, persons):
+        e = base + c[alt]
+        e -= e.max(axis=1, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=1, keepdims=True)
+        if persons:
+            e *= (size / size.mean())[:, None]
+        return np.bincount(alt.reshape(-1), weights=e.reshape(-1), minlength=n_cells) / n
+
+    c = np.zeros(n_cells)
+    for step in range(4):
+        for persons in (False, True, False):  # kept probabilities reused, then recomputed
+            np.testing.assert_array_equal(
+                sets.shares(c, n_cells, persons=persons), straight(c, persons)
+            )
+        c = c + rng.normal(0.0, 0.5, n_cells)  # a new array: the kept ones must not be used
+        c[step] += 1e-12  # even a tiny change is a change

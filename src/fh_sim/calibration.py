@@ -46,6 +46,7 @@ import numpy as np
 
 from fh_sim import transitions
 from fh_sim.outcomes import Flows
+from fh_sim.rowops import row_max, row_sum
 from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.migration import age_hazard
 from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
@@ -218,7 +219,7 @@ def alternative_constants(
         target = np.where(has, np.maximum(shape, 1e-9 * shape.sum()), 0.0)
         target /= target.sum()
         for _ in range(iterations):
-            pred = _shares(*sets[g], c[g], stock.size)
+            pred = sets[g].shares(c[g], stock.size)
             c[g] += np.where(has, np.log(np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
             np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
     # every seeker together against every departure, in dwellings and in persons
@@ -281,20 +282,20 @@ def _balance(
     family = LIFE_STAGES.index("family")
     tilt = np.zeros(n_cells)  # the family constants' shift for the persons balance
     for _ in range(iterations):
-        pred = sum(need.n_households[g] * _shares(*sets[g], c[g], n_cells) for g in live)
+        pred = sum(need.n_households[g] * sets[g].shares(c[g], n_cells) for g in live)
         c += np.where(has, np.log(np.maximum(total, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
         np.clip(c, -MAX_CONSTANT, MAX_CONSTANT, out=c)
         if family not in live:
             continue
-        got = {g: need.n_persons[g] * _shares(*sets[g], c[g], n_cells, persons=True) for g in live}
+        got = {g: need.n_persons[g] * sets[g].shares(c[g], n_cells, persons=True) for g in live}
         fam = got[family]
         want = np.maximum(fam + persons - sum(got.values()), PERSONS_FLOOR * fam)
         ratio = np.log(np.maximum(want, 1e-300) / np.maximum(fam, 1e-300))
         new = np.clip(tilt + np.where(has, PERSONS_DAMPING * ratio, 0.0), -MAX_TILT, MAX_TILT)
         c[family] = np.clip(c[family] + new - tilt, -MAX_CONSTANT, MAX_CONSTANT)
         tilt = new
-    pred = sum(need.n_households[g] * _shares(*sets[g], c[g], n_cells) for g in live)
-    got = sum(need.n_persons[g] * _shares(*sets[g], c[g], n_cells, persons=True) for g in live)
+    pred = sum(need.n_households[g] * sets[g].shares(c[g], n_cells) for g in live)
+    got = sum(need.n_persons[g] * sets[g].shares(c[g], n_cells, persons=True) for g in live)
     log.debug(
         "constants balanced: households off by %.3g, persons off by %.3g (share of seekers)",
         float(np.abs(pred - total).sum() / total.sum()),
@@ -306,13 +307,10 @@ def _balance(
 def _choice_sets(
     ctx: StepContext, pipeline: dict, seekers: Households, n_sampled: int, n_home: int,
     replicates: int,
-) -> tuple[FloatArray, IntArray]:
+) -> ChoiceSets:
     """Utility without the constant, and the alternative, of each seeker's sampled set.
 
     Every seeker gets ``replicates`` sets drawn as the choice draws them.
-
-    Returns:
-        (utility float[n_sets, k], alternative int[n_sets, k], seeker size float[n_sets]).
     """
     rep = seekers
     for _ in range(replicates - 1):
@@ -324,22 +322,46 @@ def _choice_sets(
     for rule, p in pipeline["utility"]:
         if rule.name != "alternative_constant":
             utility += rule.func(sctx, pairs, p)
-    return utility.reshape(rep.n, -1), pairs.alternative.reshape(rep.n, -1), rep.size.astype(float)
+    return ChoiceSets(
+        utility.reshape(rep.n, -1), pairs.alternative.reshape(rep.n, -1), rep.size.astype(float)
+    )
 
 
-def _shares(
-    base: FloatArray, alt: IntArray, size: FloatArray, c: FloatArray, n_cells: int,
-    persons: bool = False,
-) -> FloatArray:
-    """float[n_cells] expected share of the seekers choosing each cell (logit per set).
+class ChoiceSets:
+    """One group's sampled choice sets and their logit probabilities under constants ``c``.
 
-    With ``persons``, each set is weighted by its seeker's size over the mean size (the
-    share of the group's persons).
+    The probabilities of the constants last asked for are kept: the balance asks for
+    shares in households and in persons under the same constants.
+
+    Args:
+        base: float[n_sets, k] utility without the constant.
+        alt: int[n_sets, k] alternative (cell) of each candidate.
+        size: float[n_sets] the seeker's persons.
     """
-    e = base + c[alt]
-    e -= e.max(axis=1, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=1, keepdims=True)
-    if persons:
-        e *= (size / size.mean())[:, None]
-    return np.bincount(alt.reshape(-1), weights=e.reshape(-1), minlength=n_cells) / base.shape[0]
+
+    def __init__(self, base: FloatArray, alt: IntArray, size: FloatArray) -> None:
+        self.base, self.alt, self.size = base, alt, size
+        self._c: FloatArray | None = None
+        self._prob: FloatArray | None = None
+
+    def probabilities(self, c: FloatArray) -> FloatArray:
+        """float[n_sets, k] logit probability of each candidate under constants ``c``."""
+        if self._prob is None or not np.array_equal(c, self._c):
+            e = self.base + c.take(self.alt)
+            e -= row_max(e)[:, None]
+            np.exp(e, out=e)
+            e /= row_sum(e)[:, None]
+            self._c, self._prob = np.array(c, copy=True), e
+        return self._prob
+
+    def shares(self, c: FloatArray, n_cells: int, persons: bool = False) -> FloatArray:
+        """float[n_cells] expected share of the seekers choosing each cell (logit per set).
+
+        With ``persons``, each set is weighted by its seeker's size over the mean size
+        (the share of the group's persons).
+        """
+        e = self.probabilities(c)
+        if persons:
+            e = e * (self.size / self.size.mean())[:, None]
+        weights = e.reshape(-1)
+        return np.bincount(self.alt.reshape(-1), weights=weights, minlength=n_cells) / e.shape[0]

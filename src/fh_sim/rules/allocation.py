@@ -100,7 +100,9 @@ def rank_order(values: FloatArray) -> IntArray:
             rank[c] += later_wins
             rank[d] -= later_wins
     order = np.empty((n, k), dtype=np.int64)
-    np.put_along_axis(order, rank.T.astype(np.intp), np.arange(k)[None, :], axis=1)
+    flat, row_start = order.reshape(-1), np.arange(n) * k
+    for c in range(k):  # column c goes to its rank in each row
+        flat[row_start + rank[c]] = c
     return order
 
 

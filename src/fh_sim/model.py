@@ -107,9 +107,15 @@ class HousingModel(mesa.Model):
         )[: self.region.n_zones]
         log.debug("network of %d recomputed", year)
 
-    def _regional_indicators(self) -> dict[str, float]:
+    def _regional_indicators(self, pop: np.ndarray | None = None) -> dict[str, float]:
+        """Population-weighted accessibility and reputation, stock-weighted price.
+
+        Args:
+            pop: persons per zone of the current households (None: counted here).
+        """
         hh = self.households
-        pop = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
+        if pop is None:
+            pop = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
         w = pop / max(pop.sum(), 1.0)
         return {
             "accessibility": float(self.zones.accessibility @ w),
@@ -159,7 +165,7 @@ class HousingModel(mesa.Model):
         if year in self._change_years:
             self._set_network(year)
             self.zones.accessibility = self._accessibility
-        self._now = self._regional_indicators()
+        self._now = self._regional_indicators(start_p)
         t = self._clock("model.levers_network", t)
         formed, arriving = [], []
         for rule, p in self.pipeline["demography"]:

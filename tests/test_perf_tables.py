@@ -20,6 +20,7 @@ from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.demography import BirthsParams, DeathsParams, by_age, death_probability
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
+from fh_sim.state import life_stage
 
 
 def test_probabilities_by_age_equal_the_formula_bit_for_bit():
@@ -146,3 +147,15 @@ def test_choice_sets_shares_equal_the_logit_computed_per_call():
             )
         c = c + rng.normal(0.0, 0.5, n_cells)  # a new array: the kept ones must not be used
         c[step] += 1e-12  # even a tiny change is a change
+
+
+def test_life_stage_table_equals_the_rule_per_household():
+    rng = np.random.default_rng(5)
+    age = rng.integers(16, 105, 20_000).astype(np.int16)
+    size = rng.integers(1, 8, 20_000).astype(np.int16)
+    want = np.where(age < 30, 0, np.where(age >= 65, 3, np.where(size >= 3, 2, 1)))
+    got = life_stage(age, size)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int8
+    np.testing.assert_array_equal(life_stage(age.astype(float), size), want)  # not integers
+    assert life_stage(age[:0], size[:0]).shape == (0,)

@@ -42,11 +42,26 @@ _DEFAULTS: dict[str, Any] = {"affordable_tenant": False}
 
 
 def life_stage(age_head: IntArray, size: IntArray) -> IntArray:
-    """Life stage code (see :data:`LIFE_STAGES`) from the head's age and the size."""
-    stage = (size >= 3).astype(np.int8) + 1
-    stage[age_head < 30] = 0
-    stage[age_head >= 65] = 3
-    return stage
+    """Life stage code (see :data:`LIFE_STAGES`) from the head's age and the size.
+
+    Integer ages read a table over the ages present (a pair of codes per age: 1-2 and
+    3+ persons), one gather per household.
+    """
+    age_head, size = np.asarray(age_head), np.asarray(size)
+    if age_head.dtype.kind not in "iu" or age_head.size == 0:
+        stage = (size >= 3).astype(np.int8) + 1
+        stage[age_head < 30] = 0
+        stage[age_head >= 65] = 3
+        return stage
+    lo, hi = int(age_head.min()), int(age_head.max())
+    ages = np.arange(lo, hi + 1)
+    table = np.empty((ages.shape[0], 2), dtype=np.int8)
+    table[:, 0] = np.where(ages < 30, 0, np.where(ages >= 65, 3, 1))
+    table[:, 1] = np.where(ages < 30, 0, np.where(ages >= 65, 3, 2))
+    at = age_head.astype(np.intp) - lo
+    at *= 2
+    at += size >= 3
+    return table.reshape(-1).take(at)
 
 
 def by_age_band(values: Any, edges: Any, age: IntArray) -> FloatArray:

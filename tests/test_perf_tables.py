@@ -123,6 +123,7 @@ def test_row_max_and_row_sum_equal_numpy_bit_for_bit():
 
 
 def test_choice_sets_shares_equal_the_logit_computed_per_call():
+    """To rounding: the exponentials are taken per cell, not per candidate."""
     rng = np.random.default_rng(4)
     n, k, n_cells = 3000, 8, 40
     base = rng.normal(0.0, 2.0, (n, k))
@@ -141,12 +142,18 @@ def test_choice_sets_shares_equal_the_logit_computed_per_call():
 
     c = np.zeros(n_cells)
     for step in range(4):
+        first = sets.shares(c, n_cells)
         for persons in (False, True, False):  # kept probabilities reused, then recomputed
-            np.testing.assert_array_equal(
-                sets.shares(c, n_cells, persons=persons), straight(c, persons)
-            )
+            got = sets.shares(c, n_cells, persons=persons)
+            np.testing.assert_allclose(got, straight(c, persons), rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(sets.shares(c, n_cells), first)
         c = c + rng.normal(0.0, 0.5, n_cells)  # a new array: the kept ones must not be used
-        c[step] += 1e-12  # even a tiny change is a change
+        c[step] += 1e-6
+    extreme = np.full(n_cells, -20.0)  # constants at their bounds: no overflow, no 0/0
+    extreme[::2] = 20.0
+    np.testing.assert_allclose(
+        sets.shares(extreme, n_cells), straight(extreme, False), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_life_stage_table_equals_the_rule_per_household():

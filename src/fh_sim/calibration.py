@@ -330,8 +330,12 @@ def _choice_sets(
 class ChoiceSets:
     """One group's sampled choice sets and their logit probabilities under constants ``c``.
 
-    The probabilities of the constants last asked for are kept: the balance asks for
-    shares in households and in persons under the same constants.
+    ``exp(utility - row maximum)`` is formed once; under constants ``c`` a candidate's
+    weight is that times ``exp(c[cell])`` (an exponential per cell, not per candidate),
+    normalised per set. The constants stay within :data:`MAX_CONSTANT`, so the weights
+    neither overflow nor vanish. The probabilities of the constants last asked for are
+    kept: the balance asks for shares in households and in persons under the same
+    constants.
 
     Args:
         base: float[n_sets, k] utility without the constant.
@@ -341,15 +345,15 @@ class ChoiceSets:
 
     def __init__(self, base: FloatArray, alt: IntArray, size: FloatArray) -> None:
         self.base, self.alt, self.size = base, alt, size
+        self._weight = np.exp(base - row_max(base)[:, None])
         self._c: FloatArray | None = None
         self._prob: FloatArray | None = None
 
     def probabilities(self, c: FloatArray) -> FloatArray:
         """float[n_sets, k] logit probability of each candidate under constants ``c``."""
         if self._prob is None or not np.array_equal(c, self._c):
-            e = self.base + c.take(self.alt)
-            e -= row_max(e)[:, None]
-            np.exp(e, out=e)
+            e = np.exp(c).take(self.alt)
+            e *= self._weight
             e /= row_sum(e)[:, None]
             self._c, self._prob = np.array(c, copy=True), e
         return self._prob

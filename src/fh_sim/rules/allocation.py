@@ -79,8 +79,8 @@ def rank_order(values: FloatArray) -> IntArray:
 
     For the few columns of a choice set (ties keep column order): a column's rank is
     the number of columns before it in that order, counted by one comparison per pair
-    of columns over long contiguous arrays, about twice as fast as numpy's per-row sort
-    at 8 columns.
+    of columns over long contiguous arrays, then each column is scattered to its rank:
+    about three times as fast as numpy's per-row sort at 8 columns.
 
     Args:
         values: float[n, k].

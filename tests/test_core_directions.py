@@ -31,6 +31,13 @@ def baseline():
     return {s: run(ScenarioConfig(), s) for s in SEEDS}
 
 
+
+def express_link_to_city() -> ScenarioConfig:
+    """A new fast, frequent rail link from zone z0 to the job centre from 2020."""
+    link = LinkEdit(op="add", from_node="z0", to_node="city", mode="rail", line="express",
+                    minutes=8, departures_per_hour=4, start_year=2020)
+    return ScenarioConfig(name="express_z0", link_edits={"x": link})
+
 def test_safer_zone_attracts_more_in_moves(baseline):
     safer = ScenarioConfig(
         name="safer_z2",
@@ -46,21 +53,7 @@ def test_safer_zone_attracts_more_in_moves(baseline):
 
 
 def test_new_link_raises_accessibility_and_chosen_share(baseline):
-    express = ScenarioConfig(
-        name="express_z0",
-        link_edits={
-            "x": LinkEdit(
-                op="add",
-                from_node="z0",
-                to_node="city",
-                mode="rail",
-                line="express",
-                minutes=8,
-                departures_per_hour=4,
-                start_year=2020,
-            )
-        },
-    )
+    express = express_link_to_city()
     for s in SEEDS:
         b, t = baseline[s], run(express, s)
         assert t.loc["z0", "accessibility"].iloc[0] > 1.5 * b.loc["z0", "accessibility"].iloc[0]
@@ -114,21 +107,7 @@ def test_full_market_safer_zone_gains_in_moves_and_keeps_its_population(full_bas
 
 
 def test_full_market_new_link_raises_accessibility_chosen_share_and_price(full_baseline):
-    express = ScenarioConfig(
-        name="express_z0",
-        link_edits={
-            "x": LinkEdit(
-                op="add",
-                from_node="z0",
-                to_node="city",
-                mode="rail",
-                line="express",
-                minutes=8,
-                departures_per_hour=4,
-                start_year=2020,
-            )
-        },
-    )
+    express = express_link_to_city()
     share_b, share_t, pop_b, pop_t = [], [], [], []
     for s in FULL_SEEDS:
         b, t = full_baseline[s], run_full(express, s)

@@ -220,7 +220,8 @@ def alternative_constants(
         target /= target.sum()
         for _ in range(iterations):
             pred = sets[g].shares(c[g], stock.size)
-            c[g] += np.where(has, np.log(np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
+            ratio = np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)
+            c[g] += np.where(has, np.log(ratio), 0.0)
             np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
     # every seeker together against every departure, in dwellings and in persons
     need = Balance(

@@ -18,6 +18,28 @@ def _first_bad(bad: np.ndarray) -> int:
     return int(np.flatnonzero(bad.reshape(-1))[0])
 
 
+def _check_balance(
+    what: str,
+    year: int,
+    zone_ids: list[str],
+    start: IntArray,
+    flows: dict[str, np.ndarray],
+    end: np.ndarray,
+    *,
+    gains: tuple[str, ...],
+    losses: tuple[str, ...],
+) -> None:
+    """Per zone: start + sum of gains - sum of losses == end, else InvariantError."""
+    expected = start + sum(flows[g] for g in gains) - sum(flows[k] for k in losses)
+    bad = np.abs(expected - end) > 0.5
+    if bad.any():
+        z = _first_bad(bad)
+        raise InvariantError(
+            f"{what} accounting broken in {year}, zone '{zone_ids[z]}': "
+            f"start + flows = {expected[z]:.0f}, end = {end[z]:.0f}"
+        )
+
+
 def check(
     *,
     year: int,
@@ -57,39 +79,17 @@ def check(
         raise InvariantError(f"household size >= 1 broken in {year}, zone '{zone_ids[z]}'")
     f = flows.zone
     end_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
-    exp_p = (
-        start_persons
-        + f["births"]
-        + f["in_persons"]
-        + f["moved_in_persons"]
-        - f["deaths"]
-        - f["out_persons"]
-        - f["moved_out_persons"]
+    _check_balance(
+        "person", year, zone_ids, start_persons, f, end_p,
+        gains=("births", "in_persons", "moved_in_persons"),
+        losses=("deaths", "out_persons", "moved_out_persons"),
     )
-    bad = np.abs(exp_p - end_p) > 0.5
-    if bad.any():
-        z = _first_bad(bad)
-        raise InvariantError(
-            f"person accounting broken in {year}, zone '{zone_ids[z]}': "
-            f"start + flows = {exp_p[z]:.0f}, end = {end_p[z]:.0f}"
-        )
     end_h = np.bincount(hh.zone, minlength=nz)
-    exp_h = (
-        start_households
-        + f["formed"]
-        + f["in_households"]
-        + f["moved_in_households"]
-        - f["dissolved"]
-        - f["out_households"]
-        - f["moved_out_households"]
+    _check_balance(
+        "household", year, zone_ids, start_households, f, end_h,
+        gains=("formed", "in_households", "moved_in_households"),
+        losses=("dissolved", "out_households", "moved_out_households"),
     )
-    bad = np.abs(exp_h - end_h) > 0.5
-    if bad.any():
-        z = _first_bad(bad)
-        raise InvariantError(
-            f"household accounting broken in {year}, zone '{zone_ids[z]}': "
-            f"start + flows = {exp_h[z]:.0f}, end = {end_h[z]:.0f}"
-        )
     counted = np.bincount(
         hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type, minlength=nz * N_TYPES
     ).reshape(nz, N_TYPES)

@@ -23,7 +23,7 @@ from fh_sim.memory import tune_allocator
 from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
 from fh_sim.population import income_group, synthesise
-from fh_sim.region import accessibility, load_region, travel_costs
+from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
 from fh_sim.rules.affordability import let_affordable, new_tenancies
 from fh_sim.rules.choice import sample_pairs
@@ -66,6 +66,7 @@ class HousingModel(mesa.Model):
         self.year = base
         self.zone_ids = list(self.region.zones.index)
         self._change_years = network_change_years(cfg.scenario, self.region, base)
+        self._node_jobs = node_jobs(self.region)
         self._set_network(base)
         self.households, self.dwellings, self.zones, self.income_thresholds = synthesise(
             region=self.region,
@@ -96,14 +97,9 @@ class HousingModel(mesa.Model):
     def _set_network(self, year: int) -> None:
         costs = travel_costs(self.region, year, self.cfg.scenario.link_edits, self.cfg.region)
         self.minutes = np.asarray(costs.minutes, dtype=float)
-        jobs = np.concatenate(
-            [
-                self.region.zones["jobs"].to_numpy(float),
-                self.region.external_nodes["jobs"].to_numpy(float),
-            ]
-        )
         self._accessibility = np.asarray(
-            accessibility(costs, jobs, self.cfg.region.access_beta_per_min), dtype=float
+            accessibility(costs, self._node_jobs, self.cfg.region.access_beta_per_min),
+            dtype=float,
         )[: self.region.n_zones]
         log.debug("network of %d recomputed", year)
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from fh_sim.config.assumptions import AssumptionsConfig
 from fh_sim.errors import ConfigError
+from fh_sim.region.network import node_jobs
 from fh_sim.region.region import Region
 from fh_sim.state import N_TYPES, Dwellings, Households, Zones
 from fh_sim.types import FloatArray, IntArray
@@ -277,9 +278,7 @@ def synthesise(
     dtype = assign_dwelling_types(
         zone=zone, size=size, age=age, income=income, quotas=quotas, rng=rng
     )
-    jobs = np.concatenate(
-        [zdf["jobs"].to_numpy(dtype=float), region.external_nodes["jobs"].to_numpy(dtype=float)]
-    )
+    jobs = node_jobs(region)
     employed = (age < 65) & (rng.random(size.shape[0]) < a.population.employment_rate)
     workplace = draw_workplaces(
         origin=zone,

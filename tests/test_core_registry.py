@@ -119,3 +119,10 @@ def test_every_rule_parameter_is_documented():
     for group in ("population", "housing", "zones"):
         for f in dataclasses.fields(getattr(AssumptionsConfig(), group)):
             assert f"`assumptions.{group}.{f.name}`" in text, (group, f.name)
+
+
+def test_config_families_are_the_registry_families():
+    from fh_sim.config.rules import FAMILY_FIELDS
+    from fh_sim.rules.registry import FAMILIES
+
+    assert FAMILY_FIELDS == FAMILIES

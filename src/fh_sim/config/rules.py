@@ -15,6 +15,8 @@ from typing import Any
 
 from fh_sim.errors import ConfigError
 
+# The same names as fh_sim.rules.registry.FAMILIES (importing it here would be circular;
+# a test keeps the two equal).
 FAMILY_FIELDS: tuple[str, ...] = (
     "demography",
     "migration",

@@ -16,6 +16,9 @@ Parts (``--parts``):
   peak working memory (peak RSS minus the RSS before the model was built).
 - ``reference``: the vectorised model against the per-agent Mesa reference
   (``bench_reference.py``) at 2,000, 10,000 and 20,000 households, same rules and seeds.
+- ``process``: whole-process wall time, CPU time and peak memory of ``fh-sim --help``,
+  ``fh-sim scenarios`` and runs 2019-2050 at scale 0.1 and full scale, with the start-up
+  ratio (scale 0.1 / full scale) (``bench_process.py``).
 - ``sweep``: runs per hour with ``fh-sim sweep ... hydra/launcher=parallel`` (joblib,
   2 processes), counted from the command's start to its end.
 
@@ -34,10 +37,11 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from bench_process import measure_process, process_rows
 from measure import in_child, measure_full, measure_reference, measure_size, measure_sweep
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("full", "rules", "scaling", "reference", "sweep")
+PARTS = ("full", "rules", "process", "scaling", "reference", "sweep")
 SCALING_SIZES = (10_000, 100_000, 165_873, 500_000, 1_000_000, 2_000_000, 5_000_000)
 
 Row = dict[str, Any]
@@ -336,6 +340,8 @@ def main() -> None:
             rows += full_rows(r)
         if "rules" in args.parts:
             rows += rule_rows(r)
+    if "process" in args.parts:
+        rows += process_rows(measure_process(2 if args.quick else 3), row)
     if "scaling" in args.parts:
         sizes = [s for s in SCALING_SIZES if not args.quick or s <= 1_000_000]
         results = []

@@ -98,6 +98,23 @@ def _hydra_cli(argv: list[str], prog: str) -> Iterator[None]:
             os.environ["HYDRA_FULL_ERROR"] = saved_env
 
 
+@contextmanager
+def _mode_from_command() -> Iterator[None]:
+    """Skip Hydra's extra composition of the whole config that only reads ``hydra.mode``.
+
+    fh-sim knows the mode from the command (``run``; ``sweep`` or ``-m``), and Hydra then
+    sets ``hydra.mode`` from that flag, so the config is composed once per command.
+    """
+    from hydra._internal.hydra import Hydra
+
+    original = Hydra.get_mode
+    Hydra.get_mode = lambda self, config_name, overrides: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Hydra.get_mode = original  # type: ignore[method-assign]
+
+
 def _failed_runs(sweep_dirs: list[Path]) -> list[Path]:
     """Run folders under ``sweep_dirs`` whose manifest says ``failed``."""
     from fh_sim import rundir
@@ -132,7 +149,7 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     app = hydra.main(config_path=str(conf_dir()), config_name=CONFIG_NAME,
                      version_base=VERSION_BASE)(run_task)
     GlobalHydra.instance().clear()
-    with _hydra_cli(args, prog=f"fh-sim {command}"), data_only_config():
+    with _hydra_cli(args, prog=f"fh-sim {command}"), data_only_config(), _mode_from_command():
         try:
             app()
         except SystemExit as done:

@@ -41,13 +41,66 @@ def config_error(err: OmegaConfBaseException) -> ConfigError:
     return ConfigError(message, key=key)
 
 
+def non_finite_key(node: Any, prefix: str = "") -> tuple[str, float] | None:
+    """The first key (dotted, list items as ``[i]``) whose value is NaN or infinite."""
+    if isinstance(node, dict):
+        items = ((f"{prefix}.{k}" if prefix else str(k), v) for k, v in node.items())
+    elif isinstance(node, list):
+        items = ((f"{prefix}[{i}]", v) for i, v in enumerate(node))
+    elif isinstance(node, float) and not math.isfinite(node):
+        return prefix, node
+    else:
+        return None
+    for key, value in items:
+        found = non_finite_key(value, key)
+        if found is not None:
+            return found
+    return None
+
+
+def check_finite(cfg: DictConfig) -> None:
+    """Refuse NaN and infinities for every number of the config.
+
+    Comparisons with NaN are all false, so range checks alone let them through.
+
+    Raises:
+        ConfigError: naming the first such key.
+    """
+    try:
+        tree = OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as err:
+        raise config_error(err) from err
+    found = non_finite_key(tree)
+    if found is not None:
+        raise ConfigError(f"must be a finite number, got {found[1]}", key=found[0])
+
+
+def check_scenario_file(cfg: DictConfig, choice: str | None) -> None:
+    """A scenario file chosen by name must set its own ``name``.
+
+    An empty or nameless file would otherwise run as the baseline under the file's name.
+
+    Raises:
+        ConfigError: the chosen scenario file leaves ``scenario.name`` at ``baseline``.
+    """
+    name = OmegaConf.select(cfg, "scenario.name")
+    if choice and choice not in ("baseline", "base") and name == "baseline":
+        raise ConfigError(
+            f"scenario file 'scenario/{choice}.yaml' sets no name and no interventions of "
+            "its own (is it empty?); start it with `defaults: [base, _self_]` and "
+            f"`name: {choice}`",
+            key="scenario.name",
+        )
+
+
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Build the typed :class:`SimConfig` from a composed config, running every range check.
 
     Raises:
-        ConfigError: a missing mandatory value, a wrong type or an out-of-range value,
-            naming the key.
+        ConfigError: a missing mandatory value, a wrong type, NaN or infinity, or an
+            out-of-range value, naming the key.
     """
+    check_finite(cfg)
     try:
         sim_cfg = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
@@ -122,6 +175,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
     rundir.remove_stale(run_dir)
     rundir.write_manifest(run_dir, {**manifest, "status": rundir.STATUS_RUNNING})
     try:
+        check_scenario_file(cfg, hc.runtime.choices.get("scenario"))
         sim_cfg = to_sim_config(cfg)
         from fh_sim.model import HousingModel  # imported late: `fh-sim scenarios` stays fast
 

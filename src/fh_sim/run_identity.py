@@ -70,8 +70,11 @@ def plugins_hash(plugins: Iterable[str]) -> str:
 
 @functools.cache
 def code_hash() -> str:
-    """SHA-256 over fh_sim's own Python sources and shipped configs (cached per process)."""
-    files = [*_files(PACKAGE_ROOT, "*.py"), *_files(PACKAGE_ROOT / "conf", "*.yaml")]
+    """SHA-256 over fh_sim's own Python sources (cached per process).
+
+    Shipped configs are left out: the resolved config is part of the identity already.
+    """
+    files = _files(PACKAGE_ROOT, "*.py")
     return _sha256((str(p.relative_to(PACKAGE_ROOT)), p.read_bytes()) for p in files)
 
 

@@ -133,8 +133,7 @@ def check_zone_figures(
 ) -> None:
     """Figures that pass their own ranges but make no region together.
 
-    A populated zone needs dwellings; the region needs jobs; a zone's land capacity
-    (existing + buildable dwellings) cannot be below its existing dwellings.
+    A populated zone needs dwellings; the region needs jobs.
 
     Raises:
         DataError: naming the row of ``zone_attributes.csv`` that holds the bad value.
@@ -150,15 +149,6 @@ def check_zone_figures(
                 "(dwellings_rental + dwellings_tenant_owned + dwellings_house)",
                 file=file,
                 row=line_of[(z, "dwellings_rental")],
-                column="value",
-            )
-        land = wide.loc[z, "land_capacity_dwellings"]
-        if land < stock[z]:
-            raise DataError(
-                f"land_capacity_dwellings of zone {z!r} is {land:g}, less than its "
-                f"{stock[z]:g} existing dwellings (it counts existing + buildable dwellings)",
-                file=file,
-                row=line_of[(z, "land_capacity_dwellings")],
                 column="value",
             )
     if float(wide["jobs"].sum()) <= 0:

@@ -225,7 +225,8 @@ def stock_and_quotas(
     households fill it in the data's tenure mix; where the data hold fewer dwellings of
     a type than those households need at the assumed minimum vacancy ``vacancy``, the
     stock of that type is raised to that need (the data's counts and the synthesised
-    households are not from one source); a warning when that adds over 5 % in all.
+    households are not from one source); a warning when the data hold fewer dwellings
+    than there are households.
 
     Returns:
         (stock, quotas): int[n_zones, 3] each; quotas rows sum to ``n_households``.
@@ -248,7 +249,7 @@ def stock_and_quotas(
     for z in np.flatnonzero(stock.sum(axis=1) > data.sum(axis=1)):
         log.debug("zone %s: data %d dwellings (x scale), stock raised to %d", zones.index[z],
                   int(data[z].sum()), int(stock[z].sum()))
-    if added > 0.05 * max(int(data.sum()), 1):
+    if data.sum() < n_households.sum():
         log.warning(
             "the data's dwellings (x scale, %d) are short of the synthesised households "
             "(%d) at the assumed minimum vacancy %g: %d dwellings added",

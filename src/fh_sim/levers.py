@@ -193,6 +193,7 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
                 f"and sum to 1, got {list(shares)}",
                 where=w,
             )
+    _check_edits_apply(scenario, region, where)
     for (k1, m1), (k2, m2) in combinations(masks.items(), 2):
         both = np.flatnonzero(m1 & m2)
         if both.size:
@@ -201,6 +202,41 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
                 "also covers; one housing policy per place",
                 where=where("housing_policies", k2),
             )
+
+
+def _check_edits_apply(scenario: ScenarioConfig, region: Region, where) -> None:
+    """Apply every link edit in its own start year, whatever the run's horizon.
+
+    A change or removal of a link that is not in service then fails the same way at
+    ``end_year`` 2030 as at 2050.
+    """
+    from fh_sim.region.network import links_in_year  # imported late: network imports config
+
+    for year in sorted({e.start_year for e in scenario.link_edits.values()}):
+        links_in_year(region, year, scenario.link_edits)
+
+
+def idle_levers(scenario: ScenarioConfig, end_year: int) -> list[str]:
+    """Interventions that start after ``end_year``, so act in no simulated year.
+
+    Returns:
+        One line per such intervention (``scenario 'x', kind 'key': starts in ...``).
+    """
+    groups = {
+        "link_edits": scenario.link_edits,
+        "safety_programmes": scenario.safety_programmes,
+        "trust_programmes": scenario.trust_programmes,
+        "income_uplifts": scenario.income_uplifts,
+        "brand_campaigns": scenario.brand_campaigns,
+        "housing_policies": scenario.housing_policies,
+    }
+    return [
+        f"scenario '{scenario.name}', {kind} '{key}': start_year {lever.start_year} is after "
+        f"end_year {end_year}, so it acts in no simulated year"
+        for kind, levers in groups.items()
+        for key, lever in levers.items()
+        if lever.start_year > end_year
+    ]
 
 
 def levers_for_year(scenario: ScenarioConfig, region: Region, year: int) -> YearLevers:

@@ -18,7 +18,12 @@ import pandas as pd
 from fh_sim import invariants, transitions
 from fh_sim.calibration import alternative_constants
 from fh_sim.config import SimConfig
-from fh_sim.levers import levers_for_year, network_change_years, validate_scenario
+from fh_sim.levers import (
+    idle_levers,
+    levers_for_year,
+    network_change_years,
+    validate_scenario,
+)
 from fh_sim.memory import tune_allocator
 from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
@@ -61,6 +66,8 @@ class HousingModel(mesa.Model):
         self.region = region if region is not None else load_region(cfg.region.data_dir)
         base = cfg.region.base_year
         validate_scenario(cfg.scenario, self.region, base_year=base)
+        for line in idle_levers(cfg.scenario, cfg.end_year):
+            log.warning(line)
         self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
         self.timings: dict[str, float] = {}
         self.year = base

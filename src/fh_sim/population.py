@@ -220,9 +220,13 @@ def stock_and_quotas(
 ) -> tuple[IntArray, IntArray]:
     """Dwelling stock and occupied quotas per (zone, type).
 
-    The zone's tenure mix comes from the data; the stock total is set so that the
-    zone's initial vacancy is ``vacancy`` (assumption), since the data's dwelling
-    counts and the synthesised household counts are not from one source.
+    The stock is the data's dwelling counts (``dwellings_rental``,
+    ``dwellings_tenant_owned``, ``dwellings_house``) times ``scale``. The synthesised
+    households fill it in the data's tenure mix; where the data hold fewer dwellings of
+    a type than those households need at the assumed minimum vacancy ``vacancy``, the
+    stock of that type is raised to that need (the data's counts and the synthesised
+    households are not from one source); a warning when the data hold fewer dwellings
+    than there are households.
 
     Returns:
         (stock, quotas): int[n_zones, 3] each; quotas rows sum to ``n_households``.
@@ -237,8 +241,20 @@ def stock_and_quotas(
     for k in range(N_TYPES):  # give the remainder to the largest fractions
         add = (short > k).astype(np.int64)
         np.add.at(quotas, (np.arange(len(quotas)), frac_order[:, k]), add)
-    stock = np.maximum(np.ceil(quotas / (1.0 - vacancy)), quotas).astype(np.int64)
-    stock = np.where((stock == quotas) & (quotas > 0) & (vacancy > 0), stock + 1, stock)
+    need = np.maximum(np.ceil(quotas / (1.0 - vacancy)), quotas).astype(np.int64)
+    need = np.where((need == quotas) & (quotas > 0) & (vacancy > 0), need + 1, need)
+    data = np.rint(raw * scale).astype(np.int64)
+    stock = np.maximum(data, need)
+    added = int(stock.sum() - data.sum())
+    for z in np.flatnonzero(stock.sum(axis=1) > data.sum(axis=1)):
+        log.debug("zone %s: data %d dwellings (x scale), stock raised to %d", zones.index[z],
+                  int(data[z].sum()), int(stock[z].sum()))
+    if data.sum() < n_households.sum():
+        log.warning(
+            "the data's dwellings (x scale, %d) are short of the synthesised households "
+            "(%d) at the assumed minimum vacancy %g: %d dwellings added",
+            int(data.sum()), int(n_households.sum()), vacancy, added,
+        )
     return stock, quotas
 
 

@@ -109,14 +109,106 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def is_complete(run_dir: Path, config_hash: str | None = None) -> bool:
-    """True if ``run_dir`` finished (and, if given, with the same config hash)."""
+def is_complete(
+    run_dir: Path, config_hash: str | None = None, *, identity: str | None = None
+) -> bool:
+    """True if ``run_dir`` finished (and, if given, with the same config hash or identity).
+
+    A folder whose manifest records checksums counts as complete only if every listed
+    file is present with its recorded checksum.
+    """
     manifest = read_manifest(run_dir)
     if manifest is None or manifest.get("status") != STATUS_COMPLETE:
         return False
     if not (run_dir / OUTCOMES).is_file():
         return False
-    return config_hash is None or manifest.get("config_hash") == config_hash
+    if config_hash is not None and manifest.get("config_hash") != config_hash:
+        return False
+    if identity is not None and manifest.get("identity") != identity:
+        return False
+    return not failed_checksums(run_dir, manifest)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksums(run_dir: Path, names: list[str]) -> dict[str, str]:
+    """``{relative name: SHA-256}`` of the files of ``run_dir`` that exist among ``names``."""
+    return {n: file_sha256(run_dir / n) for n in names if (run_dir / n).is_file()}
+
+
+def failed_checksums(run_dir: Path, manifest: Mapping[str, Any]) -> list[str]:
+    """Files listed in the manifest's ``checksums`` that are missing or changed."""
+    recorded = manifest.get("checksums") or {}
+    if not isinstance(recorded, Mapping):
+        return ["checksums"]
+    bad = []
+    for name, digest in sorted(recorded.items()):
+        path = run_dir / str(name)
+        if not path.is_file() or file_sha256(path) != digest:
+            bad.append(str(name))
+    return bad
+
+
+LOCK = ".fh_sim.lock"
+
+
+class RunFolderLock:
+    """An exclusive ``fcntl`` lock on a run folder: one writer at a time.
+
+    The lock is held on ``<run_dir>/.fh_sim.lock`` from before the first write until the
+    run ends; the operating system releases it if the process dies.
+
+    Raises:
+        FhSimError: on ``acquire``, when another process holds the lock.
+    """
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock without waiting."""
+        import fcntl
+
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.run_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise FhSimError(f"cannot write the run folder: {err.strerror or err}",
+                             where=str(self.run_dir)) from err
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise FhSimError(
+                f"another fh-sim process (pid {holder}) is writing this run folder; wait "
+                "for it to finish or give another hydra.run.dir",
+                where=str(self.run_dir),
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        """Release the lock (closing the file releases it)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunFolderLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 def remove_stale(run_dir: Path) -> None:

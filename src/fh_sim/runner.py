@@ -30,6 +30,7 @@ from omegaconf.errors import OmegaConfBaseException
 from fh_sim import rundir
 from fh_sim.config import SimConfig
 from fh_sim.errors import ConfigError, FhSimError
+from fh_sim.run_identity import run_identity
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,66 @@ def config_error(err: OmegaConfBaseException) -> ConfigError:
     return ConfigError(message, key=key)
 
 
+def non_finite_key(node: Any, prefix: str = "") -> tuple[str, float] | None:
+    """The first key (dotted, list items as ``[i]``) whose value is NaN or infinite."""
+    if isinstance(node, dict):
+        items = ((f"{prefix}.{k}" if prefix else str(k), v) for k, v in node.items())
+    elif isinstance(node, list):
+        items = ((f"{prefix}[{i}]", v) for i, v in enumerate(node))
+    elif isinstance(node, float) and not math.isfinite(node):
+        return prefix, node
+    else:
+        return None
+    for key, value in items:
+        found = non_finite_key(value, key)
+        if found is not None:
+            return found
+    return None
+
+
+def check_finite(cfg: DictConfig) -> None:
+    """Refuse NaN and infinities for every number of the config.
+
+    Comparisons with NaN are all false, so range checks alone let them through.
+
+    Raises:
+        ConfigError: naming the first such key.
+    """
+    try:
+        tree = OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as err:
+        raise config_error(err) from err
+    found = non_finite_key(tree)
+    if found is not None:
+        raise ConfigError(f"must be a finite number, got {found[1]}", key=found[0])
+
+
+def check_scenario_file(cfg: DictConfig, choice: str | None) -> None:
+    """A scenario file chosen by name must set its own ``name``.
+
+    An empty or nameless file would otherwise run as the baseline under the file's name.
+
+    Raises:
+        ConfigError: the chosen scenario file leaves ``scenario.name`` at ``baseline``.
+    """
+    name = OmegaConf.select(cfg, "scenario.name")
+    if choice and choice not in ("baseline", "base") and name == "baseline":
+        raise ConfigError(
+            f"scenario file 'scenario/{choice}.yaml' sets no name and no interventions of "
+            "its own (is it empty?); start it with `defaults: [base, _self_]` and "
+            f"`name: {choice}`",
+            key="scenario.name",
+        )
+
+
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Build the typed :class:`SimConfig` from a composed config, running every range check.
 
     Raises:
-        ConfigError: a missing mandatory value, a wrong type or an out-of-range value,
-            naming the key.
+        ConfigError: a missing mandatory value, a wrong type, NaN or infinity, or an
+            out-of-range value, naming the key.
     """
+    check_finite(cfg)
     try:
         sim_cfg = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
@@ -95,8 +149,43 @@ def base_manifest(cfg: DictConfig, chash: str) -> dict[str, Any]:
     }
 
 
+# Results whose checksums the manifest records (``.hydra/`` is rewritten by every start).
+CHECKED_FILES = (rundir.OUTCOMES, "population.png")
+
+
+def _hydra_files(run_dir: Path) -> dict[str, bytes]:
+    """The ``.hydra/`` files Hydra wrote for this job, to restore at the end.
+
+    A second process started into the same folder may overwrite them before the lock
+    stops it.
+    """
+    folder = run_dir / ".hydra"
+    if not folder.is_dir():
+        return {}
+    return {f".hydra/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.yaml"))}
+
+
+def _why_rerun(run_dir: Path, ident: dict[str, Any]) -> str | None:
+    """Why a folder marked complete is run again (None: it is not marked complete)."""
+    old = rundir.read_manifest(run_dir)
+    if old is None or old.get("status") != rundir.STATUS_COMPLETE:
+        return None
+    changed = [k for k in ident if k != "identity" and old.get(k) != ident[k]]
+    if changed:
+        return "its " + ", ".join(changed) + " differ from this run's"
+    bad = rundir.failed_checksums(run_dir, old)
+    if bad:
+        return f"its files failed their recorded checksums ({', '.join(bad)})"
+    return "its outcome table is missing"
+
+
 def run_task(cfg: DictConfig) -> dict[str, Any]:
     """Hydra task function: run one job into its run folder (see the module docstring).
+
+    The folder is locked for the whole job (one writer per folder). A folder that is
+    complete with the same identity (config, region data, plugins, code; see
+    :mod:`fh_sim.run_identity`) and whose files pass their checksums is skipped;
+    anything else is run again.
 
     Args:
         cfg: the composed config of the job (without the ``hydra`` node).
@@ -105,23 +194,37 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
         A short summary: ``status`` (``complete`` or ``skipped``), ``run_dir``, ``wall_time_s``.
 
     Raises:
-        FhSimError: a user error (config, data, plugin, unwritable folder); the manifest
-            then says ``failed``.
+        FhSimError: a user error (config, data, plugin, unwritable folder, a folder
+            another process is writing); the manifest then says ``failed``, except for
+            a locked folder, which is left to its writer.
     """
     hc = HydraConfig.get()
     run_dir = Path(hc.runtime.output_dir)
-    multirun = hc.mode == RunMode.MULTIRUN
-    chash = rundir.config_hash(OmegaConf.to_container(cfg, resolve=True))
-    if rundir.is_complete(run_dir, chash):
-        log.info("already complete with the same config, skipped: %s", run_dir)
-        return {"status": "skipped", "run_dir": str(run_dir), "wall_time_s": 0.0}
+    with rundir.RunFolderLock(run_dir):
+        return _run_locked(cfg, hc, run_dir)
 
-    manifest = base_manifest(cfg, chash)
+
+def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
+    multirun = hc.mode == RunMode.MULTIRUN
+    hydra_files = _hydra_files(run_dir)
+    container = OmegaConf.to_container(cfg, resolve=True)
+    chash = rundir.config_hash(container)
+    ident = run_identity(container, chash)
+    if rundir.is_complete(run_dir, identity=ident["identity"]):
+        log.info("already complete with the same config, data and code, skipped: %s", run_dir)
+        return {"status": "skipped", "run_dir": str(run_dir), "wall_time_s": 0.0}
+    why = _why_rerun(run_dir, ident)
+    if why is not None:
+        log.warning("run folder %s was complete but %s: running it again", run_dir, why)
+
+    manifest = {**base_manifest(cfg, chash), **ident}
     started = time.perf_counter()
     manifest["started"] = datetime.now(UTC).isoformat(timespec="seconds")
     rundir.remove_stale(run_dir)
+    (run_dir / "population.png").unlink(missing_ok=True)
     rundir.write_manifest(run_dir, {**manifest, "status": rundir.STATUS_RUNNING})
     try:
+        check_scenario_file(cfg, hc.runtime.choices.get("scenario"))
         sim_cfg = to_sim_config(cfg)
         from fh_sim.model import HousingModel  # imported late: `fh-sim scenarios` stays fast
 
@@ -136,6 +239,10 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
                 str(run_dir / "population.png"),
                 title=f"{sim_cfg.scenario.name}, seed {sim_cfg.seed}, scale {sim_cfg.scale:g}",
             )
+        for name, data in hydra_files.items():
+            if (run_dir / name).read_bytes() != data:
+                log.warning("%s was overwritten during the run; restored", run_dir / name)
+                rundir.write_atomic(run_dir / name, data)
     except BaseException as err:
         manifest.update(
             status=rundir.STATUS_FAILED,
@@ -153,6 +260,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
         n_households=_n_households(model, outcomes),
         n_outcome_rows=len(outcomes),
+        checksums=rundir.checksums(run_dir, list(CHECKED_FILES)),
     )
     rundir.write_manifest(run_dir, manifest)
     log.info("run complete in %.1f s: %s", manifest["wall_time_s"], run_dir)

@@ -153,8 +153,76 @@ def _read_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         "replicate": int(replicate or 0),
         "run_dir": str(run_dir),
         "description": str(scen.get("description", "")),
+        **comparability(cfg, manifest),
     }
     return meta, cfg
+
+
+def comparability(cfg: dict[str, Any], manifest: dict[str, Any]) -> dict[str, str]:
+    """What two runs must share to be compared, each as text.
+
+    Scale, region data (content hash, or the folder for runs that did not record one),
+    base year, model version (package version and source hash) and horizon; ``?`` where
+    a run did not record the value.
+    """
+    region = cfg.get("region") if isinstance(cfg.get("region"), dict) else {}
+    versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
+    data = manifest.get("data_hash") or f"folder {region.get('data_dir', 'embedded')}"
+    model = versions.get("fh_sim") or manifest.get("package_version") or "?"
+    if manifest.get("code_hash"):
+        model = f"{model} (code {str(manifest['code_hash'])[:12]})"
+    return {
+        "scale": str(cfg.get("scale", manifest.get("scale", "?"))),
+        "region_data": str(data),
+        "base_year": str(region.get("base_year", "?")),
+        "model_version": str(model),
+        "horizon": str(cfg.get("end_year", manifest.get("end_year", "?"))),
+    }
+
+
+# Differences the --as-rates flag may bridge (counts then differ by more than the model).
+RATE_COMPARABLE = ("scale", "region_data")
+COMPARED = ("scale", "region_data", "base_year", "model_version", "horizon")
+
+
+def check_comparable(runs: pd.DataFrame, *, as_rates: bool = False) -> list[str]:
+    """Refuse runs that differ in what makes their outcomes comparable.
+
+    Args:
+        runs: :attr:`Collection.runs` (with the :func:`comparability` columns).
+        as_rates: allow different scales or region data (the comparison then keeps
+            rates, shares and indices only).
+
+    Returns:
+        The keys that differ and were allowed by ``as_rates`` (empty: fully comparable).
+
+    Raises:
+        FhSimError: the first difference, naming a run of each value.
+    """
+    allowed = []
+    for key in COMPARED:
+        if key not in runs.columns:
+            continue
+        values = list(dict.fromkeys(runs[key]))
+        if len(values) < 2:
+            continue
+        if as_rates and key in RATE_COMPARABLE:
+            allowed.append(key)
+            continue
+        first = runs[runs[key] == values[0]].iloc[0]
+        other = runs[runs[key] == values[1]].iloc[0]
+        hint = (
+            "; compare runs of one " + key.replace("_", " ") + ", or pass --as-rates to "
+            "compare rates and shares only"
+            if key in RATE_COMPARABLE
+            else "; rerun them alike to compare them"
+        )
+        raise FhSimError(
+            f"runs are not comparable: {key.replace('_', ' ')} {values[0]} in "
+            f"{first['run_dir']} ({first['scenario']}) but {values[1]} in "
+            f"{other['run_dir']} ({other['scenario']}){hint}"
+        )
+    return allowed
 
 
 def _read_outcomes(run_dir: Path) -> pd.DataFrame:
@@ -166,9 +234,16 @@ def _read_outcomes(run_dir: Path) -> pd.DataFrame:
     missing = [c for c in OUTCOME_COLUMNS if c not in df.columns]
     if missing:
         raise FhSimError(f"outcome table lacks columns {missing}", where=str(path))
+    if df.empty:
+        raise FhSimError("the run's outcome table has no rows; run it again", where=str(path))
     out = df[list(OUTCOME_COLUMNS)].copy()
-    out["year"] = out["year"].astype("int64")
-    out["value"] = out["value"].astype("float64")
+    for col, kind in (("year", "int64"), ("value", "float64")):
+        try:
+            out[col] = pd.to_numeric(out[col], errors="raise").astype(kind)
+        except (ValueError, TypeError) as err:
+            raise FhSimError(
+                f"outcome table column '{col}' holds non-numbers ({err})", where=str(path)
+            ) from None
     for col in ("level", "unit", "metric"):
         out[col] = out[col].astype(str)
     return out

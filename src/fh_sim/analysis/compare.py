@@ -9,6 +9,7 @@ Used by ``fh-sim compare`` and by the notebooks::
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ from fh_sim.analysis.aggregate import (
     summarise,
     summary_table,
 )
-from fh_sim.analysis.collect import Collection, collect
+from fh_sim.analysis.collect import Collection, check_comparable, collect
 from fh_sim.analysis.report import Plot, render_html
 from fh_sim.errors import FhSimError
 
@@ -59,6 +60,7 @@ class Comparison:
     summary: pd.DataFrame
     figures: dict[str, tuple[Figure, str, str]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    title: str = "fh_sim scenario comparison"
 
 
 def _check_metrics(table: pd.DataFrame, metrics: Sequence[str] | None) -> list[str] | None:
@@ -151,6 +153,7 @@ def compare_runs(
     baseline: str = "baseline",
     metrics: Sequence[str] | None = None,
     with_map: bool = True,
+    as_rates: bool = False,
 ) -> Comparison:
     """Collect, aggregate and plot the runs under ``paths``; write files to ``out_dir``.
 
@@ -161,11 +164,22 @@ def compare_runs(
         baseline: scenario label the others are compared with.
         metrics: outcomes for the difference chart and the summary (default: all).
         with_map: draw the network maps (needs the region's data).
+        as_rates: runs of different scales or region data are compared on rates,
+            shares and indices only (counts are dropped), under a banner.
 
     Raises:
-        FhSimError: bad paths, no complete runs, unknown baseline or metric.
+        FhSimError: bad paths, no complete runs, an empty outcome table, runs that are
+            not comparable (scale, region data, base year, model version, horizon),
+            unknown baseline or metric.
     """
     coll = collect(paths)
+    bridged = check_comparable(coll.runs, as_rates=as_rates)
+    title = "fh_sim scenario comparison"
+    if bridged:
+        banner = rates_banner(bridged)
+        log.warning(banner)
+        title = f"{title}. {banner}"
+        coll = replace(coll, table=counts_as_rates(coll.table))
     coll = replace(coll, table=add_cumulative(coll.table, labels.CUMULATIVE))
     metrics = _check_metrics(coll.table, metrics)
     pairing = pair_seeds(coll.runs, baseline=baseline)
@@ -179,9 +193,46 @@ def compare_runs(
                       year=year, summary=summary)
     region = _load_region(coll, baseline) if with_map and not diffs.empty else None
     comp.figures = make_figures(comp, metrics=metrics, region=region)
+    comp.title = title
     if out_dir is not None:
         write_outputs(comp, Path(out_dir))
     return comp
+
+
+# Outcomes that count simulated agents (about ``scale`` x the real numbers).
+COUNT_METRICS = frozenset(
+    m for m, (_, unit) in labels.METRICS.items()
+    if unit.split(" per ")[0] in ("persons", "households")
+)
+
+
+def counts_as_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts turned into rates that do not depend on the scale.
+
+    ``population`` becomes an index (1 = the run's first year, per level and unit); every
+    other count is divided by the population of the same run, year, level and unit
+    (per person). Shares, rates and indices are kept as they are.
+    """
+    keys = ["run_dir", "year", "level", "unit"]
+    out = table.copy()
+    pop = out[out["metric"] == "population"].set_index(keys)["value"]
+    first = (out[out["metric"] == "population"].sort_values("year")
+             .groupby(["run_dir", "level", "unit"])["value"].first())
+    is_count = out["metric"].isin(COUNT_METRICS)
+    is_pop = out["metric"] == "population"
+    idx = pd.MultiIndex.from_frame(out[keys])
+    per_person = out["value"].to_numpy() / pop.reindex(idx).to_numpy()
+    base = first.reindex(pd.MultiIndex.from_frame(out[["run_dir", "level", "unit"]])).to_numpy()
+    rate = out["value"].to_numpy() / base
+    out["value"] = out["value"].where(~is_count, per_person).where(~is_pop, rate)
+    return out
+
+
+def rates_banner(bridged: Sequence[str]) -> str:
+    """The warning shown when runs of different scale or data are compared as rates."""
+    what = " and ".join(k.replace("_", " ") for k in bridged)
+    return (f"RATES AND SHARES ONLY: the runs differ in {what}; population is shown as an "
+            "index (first year = 1) and every other count per person, not in its own unit")
 
 
 def write_outputs(comp: Comparison, out_dir: Path) -> Path:
@@ -193,7 +244,11 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise FhSimError(f"cannot create the output folder: {err}", where=str(out_dir)) from err
+        raise FhSimError(f"cannot create the output folder: {err.strerror or err}",
+                         where=str(out_dir)) from err
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise FhSimError("cannot write into the output folder: permission denied",
+                         where=str(out_dir))
     report_plots = []
     for stem, (fig, title, caption) in comp.figures.items():
         path = out_dir / f"{stem}.png"
@@ -205,7 +260,7 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
         comp.files.append(out_dir / name)
     report = out_dir / "report.html"
     html = render_html(coll=comp.collection, pairing=comp.pairing, summary=comp.summary,
-                       plots=report_plots, year=comp.year)
+                       plots=report_plots, year=comp.year, title=comp.title)
     tmp = report.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report)

@@ -34,6 +34,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
                    help="outcomes for the difference chart and summary (default: all)")
     p.add_argument("--no-map", action="store_true",
                    help="skip the network maps (they need the region's data)")
+    p.add_argument("--as-rates", action="store_true",
+                   help="compare runs of different scales or region data on rates, shares "
+                   "and indices only (counts left out; the report says so)")
     return p
 
 
@@ -44,8 +47,11 @@ def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> i
         "%Y-%m-%d_%H-%M-%S")
     started = time.perf_counter()
     comp = compare_runs(args.paths, out_dir=out, baseline=args.baseline,
-                        metrics=args.metrics, with_map=not args.no_map)
+                        metrics=args.metrics, with_map=not args.no_map,
+                        as_rates=args.as_rates)
     log.info("compared %d runs in %.1f s", len(comp.collection.runs),
              time.perf_counter() - started)
+    if comp.title != "fh_sim scenario comparison":
+        print(comp.title)
     print(f"report: {out / 'report.html'}")
     return 0

@@ -83,6 +83,9 @@ def _yaml(err: yaml.MarkedYAMLError) -> str:
     mark = err.problem_mark or err.context_mark
     where = f"{mark.name}, line {mark.line + 1}: " if mark is not None else ""
     what = err.problem or err.context or "unreadable YAML"
+    if isinstance(err, yaml.constructor.ConstructorError) and "duplicate key" in str(what):
+        key = str(what).replace("found duplicate key", "").strip()
+        return f"{where}duplicate key '{key}': each key may appear once in a mapping"
     if isinstance(err, yaml.constructor.ConstructorError):
         return (f"{where}YAML tags that build Python objects are not allowed "
                 f"(config files hold values only): {what}")

@@ -127,6 +127,21 @@ def _failed_runs(sweep_dirs: list[Path]) -> list[Path]:
     return failed
 
 
+def quote_non_ascii(arg: str) -> str:
+    """Quote a non-ASCII override value: ``key=/data/å`` -> ``key='/data/å'``.
+
+    Hydra's override grammar reads unquoted values in ASCII only, so a path with å, ä
+    or ö is quoted for it.
+
+    Values that are already quoted or use the grammar (lists, sweeps, interpolations)
+    are left as they are.
+    """
+    key, sep, value = arg.partition("=")
+    if not sep or key.startswith("-") or value.isascii() or any(c in value for c in "'\"[]{},$"):
+        return arg
+    return f"{key}='{value}'"
+
+
 def main(argv: list[str], *, command: str, debug: bool) -> int:
     """Run ``fh-sim run|sweep ARGS``; return the exit code.
 
@@ -141,7 +156,7 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     from fh_sim.runner import run_task
     from fh_sim.sweep import SweepProgress
 
-    args = list(argv)
+    args = [quote_non_ascii(a) for a in argv]
     inspect = any(a.split("=")[0] in _INSPECT_FLAGS for a in args)
     if command == "sweep" and not inspect and not any(a in ("-m", "--multirun") for a in args):
         args.insert(0, "--multirun")

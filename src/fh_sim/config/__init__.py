@@ -77,6 +77,8 @@ class SimConfig:
             )
         if self.seed < 0:
             raise ConfigError(f"must be >= 0, got {self.seed}", key="seed")
+        if self.replicate < 0:
+            raise ConfigError(f"must be >= 0, got {self.replicate}", key="replicate")
 
 
 def register_configs() -> None:

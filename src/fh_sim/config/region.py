@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Base years the region's data describe (its population and stock columns).
+DATA_BASE_YEARS = (2019,)
+
 
 @dataclass
 class RegionConfig:
@@ -27,9 +30,20 @@ class RegionConfig:
     def __post_init__(self) -> None:
         from fh_sim.errors import ConfigError
 
-        if self.wait_cap_min < 0:
-            raise ConfigError("must be >= 0", key="region.wait_cap_min")
-        if self.transfer_penalty_min < 0:
-            raise ConfigError("must be >= 0", key="region.transfer_penalty_min")
-        if self.access_beta_per_min <= 0:
-            raise ConfigError("must be > 0", key="region.access_beta_per_min")
+        if self.base_year not in DATA_BASE_YEARS:
+            raise ConfigError(
+                f"the region data describe the end of {DATA_BASE_YEARS[0]} (population_2019 "
+                f"in zones.csv); base_year must be {DATA_BASE_YEARS[0]}, got {self.base_year}",
+                key="region.base_year",
+            )
+        # `not x >= 0` also refuses NaN, which every comparison calls false
+        if not self.wait_cap_min >= 0:
+            raise ConfigError(f"must be >= 0, got {self.wait_cap_min}", key="region.wait_cap_min")
+        if not self.transfer_penalty_min >= 0:
+            raise ConfigError(
+                f"must be >= 0, got {self.transfer_penalty_min}", key="region.transfer_penalty_min"
+            )
+        if not self.access_beta_per_min > 0:
+            raise ConfigError(
+                f"must be > 0, got {self.access_beta_per_min}", key="region.access_beta_per_min"
+            )

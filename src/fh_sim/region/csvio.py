@@ -19,8 +19,13 @@ TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
 
 
-def _convert(text: str, col: Column, *, file: str, line: int, name: str) -> object:
-    """Turn one cell into its typed value (``None`` for an allowed empty cell)."""
+def _convert(
+    text: str, col: Column, *, file: str, line: int, name: str, decimal_comma: bool = False
+) -> object:
+    """Turn one cell into its typed value (``None`` for an allowed empty cell).
+
+    ``decimal_comma``: the file is semicolon-separated (Swedish Excel), so ``1,5`` is 1.5.
+    """
     text = text.strip()
     if text == "":
         if col.required:
@@ -28,11 +33,13 @@ def _convert(text: str, col: Column, *, file: str, line: int, name: str) -> obje
         return None
     kind = col.kind
     if kind in ("int", "float"):
+        number = text.replace(",", ".") if decimal_comma else text
         try:
-            value = float(text)
+            value = float(number)
         except ValueError:
+            hint = " (use a decimal point)" if "," in text else ""
             raise DataError(
-                f"expected a number, found {text!r}", file=file, row=line, column=name
+                f"expected a number, found {text!r}{hint}", file=file, row=line, column=name
             ) from None
         if not math.isfinite(value):
             raise DataError(
@@ -71,6 +78,42 @@ def _convert(text: str, col: Column, *, file: str, line: int, name: str) -> obje
     return text
 
 
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without the byte-order mark Excel writes.
+
+    Raises:
+        DataError: the file is not UTF-8 text (names the encoding Excel may have used).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"cannot read the file: {err.strerror or err}", file=str(path)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"not UTF-8 text ({err.reason} at byte {err.start}); save it as "
+            "'CSV UTF-8 (comma delimited)'",
+            file=str(path),
+        ) from None
+
+
+def sniff_delimiter(text: str, spec: TableSpec, *, file: str) -> str:
+    """``,`` as documented, or ``;`` when the header is semicolon-separated.
+
+    Swedish Excel saves "CSV" with semicolons (the comma is the decimal mark there). A
+    semicolon header is read as such; decimal commas in its cells are then named as
+    an error by the number check.
+    """
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if "," in first or ";" not in first:
+        return ","
+    names = [h.strip() for h in first.split(";")]
+    if any(name in spec.columns for name in names):
+        return ";"
+    return ","
+
+
 def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
     """Read and type-check ``folder / spec.file``.
 
@@ -91,11 +134,9 @@ def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
         if spec.optional_file:
             return None
         raise DataError("required data file is missing", file=str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DataError(f"not UTF-8 text ({err.reason})", file=str(path)) from None
-    reader = csv.reader(text.splitlines(), strict=True)
+    text = read_text(path)
+    delimiter = sniff_delimiter(text, spec, file=str(path))
+    reader = csv.reader(text.splitlines(), strict=True, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -129,9 +170,16 @@ def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
         rec: dict[str, object] = {}
         for name, cell in zip(header, cells, strict=True):
             col = spec.columns.get(name)
-            rec[name] = _convert(cell, col, file=str(path), line=line, name=name) if col else cell
+            rec[name] = (
+                _convert(cell, col, file=str(path), line=line, name=name,
+                         decimal_comma=delimiter == ";")
+                if col
+                else cell
+            )
         rec["csv_line"] = line
         records.append(rec)
+    if not records and not spec.optional_file:
+        raise DataError("no data rows, only a header", file=str(path))
     df = pd.DataFrame(records, columns=[*header, "csv_line"])
     if spec.id_column is not None:
         seen: dict[object, int] = {}

@@ -59,6 +59,7 @@ def load_region(data_dir: str | Path | None = None) -> Region:
 
     _check_zones(zones, muni, path)
     wide = _pivot_attributes(attrs, zones, path[sch.ZONE_ATTRIBUTES.file])
+    check_zone_figures(zones, wide, attrs, path[sch.ZONE_ATTRIBUTES.file])
     for name, line in zip(ext.node_id, ext.csv_line, strict=True):
         if name in set(zones.zone_id):
             raise DataError(
@@ -104,6 +105,16 @@ def _check_zones(zones: pd.DataFrame, muni: pd.DataFrame, path: dict[str, str]) 
                 row=int(line),
                 column="municipality",
             )
+    with_zones = set(zones.municipality)
+    for m, line in zip(muni.municipality, muni.csv_line, strict=True):
+        if m not in with_zones:
+            raise DataError(
+                f"municipality {m!r} has no zones in {Path(path[sch.ZONES.file]).name}: "
+                "every municipality needs at least one zone",
+                file=path[sch.MUNICIPALITIES.file],
+                row=int(line),
+                column="municipality",
+            )
     sums = zones.groupby("municipality").population_2019.sum()
     for m, total, line in zip(muni.municipality, muni.population_2019, muni.csv_line, strict=True):
         got = int(sums.get(m, 0))
@@ -115,6 +126,36 @@ def _check_zones(zones: pd.DataFrame, muni: pd.DataFrame, path: dict[str, str]) 
                 row=int(line),
                 column="population_2019",
             )
+
+
+def check_zone_figures(
+    zones: pd.DataFrame, wide: pd.DataFrame, attrs: pd.DataFrame, file: str
+) -> None:
+    """Figures that pass their own ranges but make no region together.
+
+    A populated zone needs dwellings; the region needs jobs.
+
+    Raises:
+        DataError: naming the row of ``zone_attributes.csv`` that holds the bad value.
+    """
+    line_of = {(z, a): int(n) for z, a, n in zip(attrs.zone_id, attrs.attribute, attrs.csv_line,
+                                                 strict=True)}
+    stock = wide[["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]].sum(axis=1)
+    people = zones.set_index("zone_id").population_2019
+    for z in zones.zone_id:
+        if people[z] > 0 and stock[z] <= 0:
+            raise DataError(
+                f"zone {z!r} has {int(people[z])} persons but 0 dwellings "
+                "(dwellings_rental + dwellings_tenant_owned + dwellings_house)",
+                file=file,
+                row=line_of[(z, "dwellings_rental")],
+                column="value",
+            )
+    if float(wide["jobs"].sum()) <= 0:
+        raise DataError(
+            "every zone has 0 jobs: the region needs jobs for workplaces and migration",
+            file=file,
+        )
 
 
 def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -142,10 +183,16 @@ def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd
                 row=r.csv_line,
                 column="unit",
             )
-        if r.value < low or (high is not None and r.value > high):
+        strict = r.attribute in sch.POSITIVE_ATTRIBUTES
+        if (
+            r.value < low
+            or (strict and r.value == low)
+            or (high is not None and r.value > high)
+        ):
             hi = "" if high is None else f" and <= {high:g}"
+            sign = ">" if strict else ">="
             raise DataError(
-                f"{r.attribute} must be >= {low:g}{hi}, found {r.value:g}",
+                f"{r.attribute} must be {sign} {low:g}{hi}, found {r.value:g}",
                 file=file,
                 row=r.csv_line,
                 column="value",

@@ -169,6 +169,9 @@ TRAVEL_TIME_FACTS = TableSpec(
 )
 
 # attribute -> (unit, low, high); ``high`` None = unbounded.
+# Attributes whose lower bound itself is not allowed (an index of 0 means no price or no
+# crime at all, which divides or zeroes the model's terms).
+POSITIVE_ATTRIBUTES = frozenset({"price_index", "crime_index"})
 ZONE_ATTRIBUTE_UNITS: dict[str, tuple[str, float, float | None]] = {
     "dwellings_rental": ("dwellings", 0, None),
     "dwellings_tenant_owned": ("dwellings", 0, None),

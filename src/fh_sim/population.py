@@ -83,8 +83,7 @@ def household_sizes(persons: IntArray, shares: list[float], rng: np.random.Gener
 
 
 AGE_PROFILE_REACH = 0.3  # share of heads redrawn at profile +-1 (assumed, rule A1)
-YOUNG_HEADS = (20, 30)  # years: redraw range of a young-adult profile
-OLD_HEADS = (65, 85)  # years: redraw range of an older profile
+YOUNG_HEADS, OLD_HEADS = (20, 30), (65, 85)  # years: redraw ranges of the profiles
 
 
 def _head_ages(
@@ -93,10 +92,9 @@ def _head_ages(
     rng: np.random.Generator,
     profile: FloatArray | None = None,
 ) -> IntArray:
-    """Age of each household's head; ``profile`` (-1..1 per household) shifts the mix.
+    """Head ages; ``profile`` p (-1..1) redraws 0.3 |p| of the small households' heads.
 
-    A household in a zone of profile p > 0 has its head redrawn in 20-29 with
-    probability 0.3 p (young adults); p < 0 redraws in 65-84 with probability 0.3 |p|.
+    One- and two-person households only: in 20-29 (p > 0) or 65-84 (p < 0).
     """
     n = size.shape[0]
     edges = np.asarray(a.population.age_band_edges, dtype=float)
@@ -110,19 +108,16 @@ def _head_ages(
     if profile is not None and np.any(profile != 0):
         u, v = rng.random(n), rng.random(n)
         redraw = u < AGE_PROFILE_REACH * np.abs(profile)
-        young = YOUNG_HEADS[0] + v * (YOUNG_HEADS[1] - YOUNG_HEADS[0])
-        old = OLD_HEADS[0] + v * (OLD_HEADS[1] - OLD_HEADS[0])
-        single = size <= 2  # a redrawn head keeps a household size that fits the age
-        age = np.where(redraw & single & (profile > 0), np.floor(young), age)
-        age = np.where(redraw & single & (profile < 0), np.floor(old), age)
+        young = np.floor(YOUNG_HEADS[0] + v * (YOUNG_HEADS[1] - YOUNG_HEADS[0]))
+        old = np.floor(OLD_HEADS[0] + v * (OLD_HEADS[1] - OLD_HEADS[0]))
+        redraw &= size <= 2  # a redrawn head keeps a household size that fits the age
+        age = np.where(redraw, np.where(profile > 0, young, old), age)
     return age.astype(np.int16)
 
 
 def _zone_attribute(zdf: pd.DataFrame, name: str, default: float) -> FloatArray:
     """A zone attribute as floats, or ``default`` where the region has none."""
-    if name in zdf.columns:
-        return zdf[name].to_numpy(dtype=float)
-    return np.full(len(zdf), default)
+    return zdf[name].to_numpy(float) if name in zdf else np.full(len(zdf), default)
 
 
 def incomes(

@@ -34,7 +34,8 @@ SHORT, LONG = 2030, 2040
 START = 2022
 SEEDS = tuple(range(1, 9))
 REGION = "Familjen Helsingborg"
-TREATED = ["bjuv", "billesholm", "astorp", "landskrona"]
+TREATED = ["helsingborg_drottninghog", "helsingborg_dalhem", "helsingborg_fredriksdal",
+           "helsingborg_soder", "landskrona_karlslund", "bjuv", "billesholm", "astorp"]
 HIGH_CRIME = ["bjuv", "billesholm"]  # crime index 1.44: where crime drives moving most
 GROUPS = ("link_edits", "safety_programmes", "trust_programmes", "income_uplifts",
           "brand_campaigns", "housing_policies")

@@ -82,15 +82,42 @@ def household_sizes(persons: IntArray, shares: list[float], rng: np.random.Gener
     return np.concatenate(sizes_all), np.concatenate(zones_all)
 
 
-def _head_ages(size: IntArray, a: AssumptionsConfig, rng: np.random.Generator) -> IntArray:
+AGE_PROFILE_REACH = 0.3  # share of heads redrawn at profile +-1 (assumed, rule A1)
+YOUNG_HEADS, OLD_HEADS = (20, 30), (65, 85)  # years: redraw ranges of the profiles
+
+
+def _head_ages(
+    size: IntArray,
+    a: AssumptionsConfig,
+    rng: np.random.Generator,
+    profile: FloatArray | None = None,
+) -> IntArray:
+    """Head ages; ``profile`` p (-1..1) redraws 0.3 |p| of the small households' heads.
+
+    One- and two-person households only: in 20-29 (p > 0) or 65-84 (p < 0).
+    """
+    n = size.shape[0]
     edges = np.asarray(a.population.age_band_edges, dtype=float)
     probs = np.asarray(a.population.head_age_by_size, dtype=float)
     cls = np.minimum(size, 3) - 1
     cdf = np.cumsum(probs, axis=1)
-    band = (rng.random(size.shape[0])[:, None] > cdf[cls]).sum(axis=1)
+    band = (rng.random(n)[:, None] > cdf[cls]).sum(axis=1)
     band = np.minimum(band, len(edges) - 2)
     lo, hi = edges[band], edges[band + 1]
-    return np.floor(lo + rng.random(size.shape[0]) * (hi - lo)).astype(np.int16)
+    age = np.floor(lo + rng.random(n) * (hi - lo))
+    if profile is not None and np.any(profile != 0):
+        u, v = rng.random(n), rng.random(n)
+        redraw = u < AGE_PROFILE_REACH * np.abs(profile)
+        young = np.floor(YOUNG_HEADS[0] + v * (YOUNG_HEADS[1] - YOUNG_HEADS[0]))
+        old = np.floor(OLD_HEADS[0] + v * (OLD_HEADS[1] - OLD_HEADS[0]))
+        redraw &= size <= 2  # a redrawn head keeps a household size that fits the age
+        age = np.where(redraw, np.where(profile > 0, young, old), age)
+    return age.astype(np.int16)
+
+
+def _zone_attribute(zdf: pd.DataFrame, name: str, default: float) -> FloatArray:
+    """A zone attribute as floats, or ``default`` where the region has none."""
+    return zdf[name].to_numpy(float) if name in zdf else np.full(len(zdf), default)
 
 
 def incomes(
@@ -100,6 +127,7 @@ def incomes(
     zone_price: FloatArray,
     a: AssumptionsConfig,
     rng: np.random.Generator,
+    zone_income: FloatArray | None = None,
 ) -> FloatArray:
     """Disposable household income, SEK/year, lognormal around the assumed median.
 
@@ -109,10 +137,14 @@ def incomes(
         zone_price: price index of each household's zone (1 = regional mean).
         a: assumptions.
         rng: the run's generator.
+        zone_income: income level of each household's zone relative to its
+            municipality's mean (``income_index``; None = 1).
     """
     pa = a.population
+    level = np.zeros(size.shape[0]) if zone_income is None else np.log(zone_income)
     log_inc = (
         np.log(pa.income_median_sek)
+        + level
         + pa.income_price_elasticity * np.log(np.maximum(zone_price, 0.05))
         + pa.income_size_elasticity * np.log(size / 2.0)
         - 0.35 * (age < 25)
@@ -282,9 +314,18 @@ def synthesise(
     zdf = region.zones
     persons = zone_persons(zdf["population_2019"], scale)
     size, zone = household_sizes(persons, a.population.size_shares, rng)
-    age = _head_ages(size, a, rng)
+    profile = _zone_attribute(zdf, "age_profile", 0.0)
+    age = _head_ages(size, a, rng, profile[zone])
     zone_price = zdf["price_index"].to_numpy(dtype=float)
-    income = incomes(size=size, age=age, zone_price=zone_price[zone], a=a, rng=rng)
+    zone_income = _zone_attribute(zdf, "income_index", 1.0)
+    income = incomes(
+        size=size,
+        age=age,
+        zone_price=zone_price[zone],
+        a=a,
+        rng=rng,
+        zone_income=zone_income[zone],
+    )
     thresholds = (
         float(np.quantile(income, a.population.low_income_quantile)),
         float(np.quantile(income, a.population.high_income_quantile)),

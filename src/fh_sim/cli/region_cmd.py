@@ -31,6 +31,8 @@ def summary(region: Region, year: int) -> str:
         f"({int(zones.is_rural.sum())} rural)   external nodes: "
         f"{len(region.external_nodes)}   population 2019: {pop:,}"
     )
+    big = zones.population_2019.idxmax()
+    lines.append(f"largest zone: {big} ({int(zones.population_2019[big]):,} persons)")
     links = links_in_year(region, year)
     by_mode = links.groupby("mode").agg(links=("link_id", "size"), lines=("line", "nunique"))
     lines.append(
@@ -45,6 +47,19 @@ def summary(region: Region, year: int) -> str:
     return "\n".join(lines)
 
 
+def zone_table(region: Region) -> str:
+    """One line per zone: id, municipality, persons 2019, police list level, name."""
+    zones = region.zones
+    level = zones["vulnerable_area"] if "vulnerable_area" in zones else 0 * zones.population_2019
+    lines = [f"{'zone':<28}{'municipality':<14}{'persons':>8}{'listed':>7}  name"]
+    for z, r in zones.iterrows():
+        lines.append(
+            f"{z:<28}{r.municipality:<14}{int(r.population_2019):>8,}"
+            f"{int(level[z]):>7}  {r['name']}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str], *, command: str = "region", debug: bool = False) -> int:
     """Print the region summary and write ``region_map.png``."""
     parser = argparse.ArgumentParser(prog=f"fh-sim {command}", description=__doc__)
@@ -55,14 +70,27 @@ def main(argv: list[str], *, command: str = "region", debug: bool = False) -> in
     )
     parser.add_argument("--out", default=".", help="folder for region_map.png (default: .)")
     parser.add_argument("--year", type=int, default=2019, help="network year (default 2019)")
+    parser.add_argument(
+        "--labels",
+        type=float,
+        default=5000,
+        help="label zones of at least this many persons on the map; 0 = every zone "
+        "(default 5000; Helsingborg's inset from 2500)",
+    )
+    parser.add_argument(
+        "--zones", action="store_true", help="also list every zone (police list: 1 risk, 2 severe)"
+    )
     args = parser.parse_args(argv)
     region = load_region(args.data_dir)
     print(summary(region, args.year))
+    if args.zones:
+        print()
+        print(zone_table(region))
     from fh_sim.region.mapplot import draw_network
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fig = draw_network(region, args.year)
+    fig = draw_network(region, args.year, label_min_population=args.labels)
     path = out / "region_map.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"network map written to {path}")

@@ -14,13 +14,16 @@ import numpy as np
 import pandas as pd
 
 from fh_sim.data import familjen_helsingborg_facts as facts
+from fh_sim.data import familjen_helsingborg_neighbourhood_facts as nfacts
 from fh_sim.data.familjen_helsingborg_lines import FOUND_TIMES, LINES
+from fh_sim.data.familjen_helsingborg_split import split_localities
 from fh_sim.data.familjen_helsingborg_zones import zone_attributes
 from fh_sim.region.rules import apportion, haversine_km, segment_minutes
 
 OUT = Path(__file__).parent / "familjen_helsingborg"
 RURAL_OFFSET_KM = 4.0
 FEEDER_DPH = 1.0
+CITY_BUS_KMH = 20.0  # assumed mean city-bus speed including stops (rule F2)
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
@@ -63,6 +66,8 @@ def build_municipalities() -> pd.DataFrame:
 def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
     """Rules P1-P3 and R1: zone populations that sum to the 2019 municipal totals."""
     loc = dict(facts.LOCALITY_ZONES)
+    for zid, (name, m, lat, lon, csrc, pop, year, psrc) in nfacts.SMALL_LOCALITIES.items():
+        loc[zid] = (name, m, lat, lon, csrc, pop, year, psrc, False)
     denom = sum(facts.BJUV_2005_PARTS.values())
     for zid, part in facts.BJUV_2005_PARTS.items():
         name, m, lat, lon, csrc, _, year, psrc, st = loc[zid]
@@ -123,7 +128,7 @@ def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
                 "source": f"population: S01 total minus the localities (rule P2); coords {where}",
             }
         )
-    return pd.DataFrame(rows)
+    return split_localities(pd.DataFrame(rows), largest_remainder)
 
 
 def build_external() -> pd.DataFrame:
@@ -216,10 +221,56 @@ def _line_rows(line, xy) -> list[dict]:
     return rows
 
 
+def city_bus_rows(
+    zones: pd.DataFrame, xy: dict[str, tuple[float, float]], served: set[str]
+) -> list[dict]:
+    """Rule F2: a city bus from each neighbourhood no rail line serves to its centre zone.
+
+    Minutes: straight km x 1.3 at CITY_BUS_KMH + one dwell (assumed). Frequency:
+    Helsingborg 6/h (N05: most of Norra staden has a bus at least every 10 minutes;
+    assumed for the other parts), the other towns 2/h (assumed).
+    """
+    rows = []
+    for z in zones.itertuples():
+        centre = next((c for c, hoods in nfacts.SPLITS.items() if z.zone_id in
+                       {h.zone_id for h in hoods}), None)
+        if centre is None or z.zone_id == centre or z.zone_id in served:
+            continue
+        km = haversine_km(*xy[z.zone_id], *xy[centre])
+        minutes = 60.0 * km * 1.3 / CITY_BUS_KMH + 2.0
+        dph = 6.0 if centre == "helsingborg" else 2.0
+        rows.append(
+            {
+                "link_id": f"citybus_{z.zone_id}:{z.zone_id}-{centre}",
+                "from_node": z.zone_id,
+                "to_node": centre,
+                "mode": "bus",
+                "line": f"citybus_{z.zone_id}",
+                "minutes": round(minutes, 2),
+                "departures_per_hour": dph,
+                "first_year": 1990,
+                "last_year": None,
+                "km": round(km, 2),
+                "km_basis": "straight",
+                "via_stops": 0,
+                "rule_minutes": round(minutes, 2),
+                "status": "derived",
+                "frequency_status": "derived" if centre == "helsingborg" else "assumed",
+                "source": "rule F2 (city bus to the centre zone); minutes: straight km x 1.3 at "
+                f"{CITY_BUS_KMH:g} km/h + 2 min (assumed); frequency: "
+                + ("N05 (Norra staden: buses at least every 10 min)" if dph == 6.0
+                   else "assumed 2/h"),
+            }
+        )
+    return rows
+
+
 def build_links(zones: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
     """Lines from the facts plus rule F1 feeders for zones no line serves in 2019."""
     xy = _coords(zones, ext)
     rows = [r for line in LINES for r in _line_rows(line, xy)]
+    rail_2019 = {r[k] for r in rows if r["first_year"] <= 2019 for k in ("from_node", "to_node")}
+    rows += city_bus_rows(zones, xy, served=rail_2019)
     served_2019 = {r[k] for r in rows if r["first_year"] <= 2019 for k in ("from_node", "to_node")}
     hubs = [z for z in zones["zone_id"] if z in served_2019]
     for z in zones["zone_id"]:

@@ -47,13 +47,13 @@ class Line:
 LINES: tuple[Line, ...] = (
     Line(
         line="pagatag_5_skanebanan", mode="rail",
-        stops=("helsingborg", "paarp", "morarp", "bjuv", "astorp", "astorp_rural", "klippan",
-               "perstorp", "hassleholm", "kristianstad"),
+        stops=("helsingborg", "helsingborg_ramlosa", "paarp", "morarp", "bjuv", "astorp",
+               "astorp_rural", "klippan", "perstorp", "hassleholm", "kristianstad"),
         anchors={"helsingborg": 0, "astorp": 25, "hassleholm": 60, "kristianstad": 95},
         anchor_source="S14 (Helsingborg-Åstorp 25, Åstorp-Kristianstad 70); S37 "
                       "(Helsingborg-Hässleholm ~60)",
         track_km={("perstorp", "hassleholm"): 24.9, ("hassleholm", "kristianstad"): 30.0},
-        via={("helsingborg", "paarp"): 1, ("perstorp", "hassleholm"): 1,
+        via={("perstorp", "hassleholm"): 1,
              ("hassleholm", "kristianstad"): 2},
         services=(
             Service("helsingborg", "klippan", 2, "observed",
@@ -61,13 +61,14 @@ LINES: tuple[Line, ...] = (
             Service("klippan", "kristianstad", 1, "observed", "S37 (hourly, c.2014)"),
         ),
         source="S34; S35 (stop list, Pågatåg line 5)",
-        note="astorp_rural is served at Kvidinge station; Ramlösa (in helsingborg), "
-             "Tyringe, Vinslöv and Önnestad are stops between listed nodes",
+        note="astorp_rural is served at Kvidinge station; Ramlösa is the zone "
+             "helsingborg_ramlosa; Tyringe, Vinslöv and Önnestad are stops between listed nodes",
     ),
     Line(
         line="pagatag_2_north", mode="rail",
-        stops=("helsingborg", "odakra", "kattarp", "angelholm", "forslov"),
-        via={("helsingborg", "odakra"): 1, ("angelholm", "forslov"): 1},
+        stops=("helsingborg", "helsingborg_mariastaden", "odakra", "kattarp", "angelholm",
+               "forslov"),
+        via={("angelholm", "forslov"): 1},
         services=(
             Service("helsingborg", "forslov", 1, "observed",
                     "S36 (1/h to Förslöv planned at opening Dec 2015)", 1990, 2023),
@@ -75,7 +76,8 @@ LINES: tuple[Line, ...] = (
                     "S48 (half-hourly in rush hours from 5 Feb 2024)", 2024),
         ),
         source="S35; S36; S48 (stop list West Coast Line)",
-        note="Maria (in helsingborg) and Barkåkra are stops between listed nodes",
+        note="Maria station is the zone helsingborg_mariastaden; Barkåkra is a stop between "
+             "listed nodes",
     ),
     Line(
         line="oresundstag", mode="rail",
@@ -101,11 +103,11 @@ LINES: tuple[Line, ...] = (
     ),
     Line(
         line="pagatag_2_9_south", mode="rail",
-        stops=("helsingborg", "rydeback", "glumslov", "landskrona", "kavlinge", "lund", "malmo"),
+        stops=("helsingborg", "helsingborg_ramlosa", "rydeback", "glumslov", "landskrona",
+               "kavlinge", "lund", "malmo"),
         anchors={"helsingborg": 0, "landskrona": 20, "lund": 45, "malmo": 60},
         anchor_source="S38; S37 (Helsingborg-Malmö ~60 and Landskrona-Malmö 40 by Pågatåg; "
                       "Malmö-Lund 15)",
-        via={("helsingborg", "rydeback"): 1},
         services=(
             Service("helsingborg", "malmo", 2, "assumed",
                     "two Pågatåg lines (2 and 9, S35) at an assumed 1/h each"),
@@ -115,11 +117,10 @@ LINES: tuple[Line, ...] = (
     ),
     Line(
         line="pagatag_3_raabanan", mode="rail",
-        stops=("helsingborg", "gantofta", "vallakra", "tagarp", "billeberga", "teckomatorp",
-               "eslov", "lund", "malmo"),
+        stops=("helsingborg", "helsingborg_ramlosa", "gantofta", "vallakra", "tagarp",
+               "billeberga", "teckomatorp", "eslov", "lund", "malmo"),
         anchors={"lund": 0, "malmo": 15},
         anchor_source="S38 (Malmö-Lund 15 by Pågatåg)",
-        via={("helsingborg", "gantofta"): 1},
         services=(Service("helsingborg", "malmo", 1, "assumed", "assumed hourly (not found)"),),
         source="S35; sv.wikipedia Rååbanan; helsingborg.se stationsorter",
         note="Marieholm is an unverified stop and left out",

@@ -9,12 +9,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fh_sim.data.familjen_helsingborg_hood_attributes import hood_attributes
+
 HOUSEHOLD_SIZE = 2.19  # persons; observed for Helsingborg (2016, S31), assumed elsewhere
 VACANCY = 0.02  # share of dwellings vacant (assumed)
 HBG_MIX = np.array([0.40, 0.23, 0.33])  # rental, tenant-owned, house (S32, c.2015)
 DEFAULT_MIX = np.array([0.25, 0.15, 0.60])  # assumed for municipalities without a figure
-ZONE_MIX = {"rural": np.array([0.10, 0.05, 0.85]), "locality": np.array([0.22, 0.13, 0.65])}
-JOB_WEIGHT = {"main": 1.5, "locality": 1.0, "rural": 0.5}
+ZONE_MIX = {
+    "rural": np.array([0.10, 0.05, 0.85]),
+    "locality": np.array([0.22, 0.13, 0.65]),
+    # rule H5 (assumed): neighbourhoods by the building type their source describes
+    "estate": np.array([0.80, 0.12, 0.08]),
+    "multi": np.array([0.55, 0.40, 0.05]),
+    "mixed": np.array([0.35, 0.25, 0.40]),
+    "villa": np.array([0.08, 0.07, 0.85]),
+}
+HOOD_KINDS = ("estate", "multi", "mixed", "villa")
+JOB_WEIGHT = {"main": 1.5, "locality": 1.0, "rural": 0.5, **dict.fromkeys(HOOD_KINDS, 1.0)}
+# rule E6 (assumed): crime index of police-listed areas relative to their municipality
+VULNERABLE_CRIME_FACTOR = {0: 1.0, 1: 1.5, 2: 2.0}
+# rule I2 (assumed): income level of a neighbourhood without an area figure, by kind
+KIND_INCOME = {"estate": 0.75, "multi": 0.95, "mixed": 1.0, "villa": 1.15}
 JOBS_PER_RESIDENT_LANDSKRONA_2017 = (6578 + 10096) / 45286
 CAPACITY_FACTOR = {"station": 0.25, "no_station": 0.10, "rural": 0.15}
 PLANNED_SHARE_PER_YEAR = 0.01
@@ -36,6 +51,30 @@ COAST = {
     "haljarp": 0.5,
     "helsingborg_rural": 0.5,
     "kattarp": 0.5,
+    # neighbourhoods: on the shore (sources' descriptions) 1, within about 1.5 km 0.5
+    "helsingborg_norr": 1.0,
+    "helsingborg_raa": 1.0,
+    "helsingborg_planteringen": 1.0,
+    "helsingborg_hogasten": 1.0,
+    "helsingborg_miatorp": 0.5,
+    "helsingborg_soder": 0.5,
+    "helsingborg_tagaborg_norra": 0.5,
+    "helsingborg_tagaborg_sodra": 0.5,
+    "helsingborg_slottshojden": 0.5,
+    "helsingborg_olympia": 0.5,
+    "helsingborg_stattena": 0.5,
+    "helsingborg_eneborg": 0.5,
+    "helsingborg_mariastaden": 0.5,
+    "landskrona_borstahusen": 1.0,
+    "landskrona_karlslund": 0.5,
+    "landskrona_ostra": 0.5,
+    "angelholm_vejbystrand": 1.0,
+    "angelholm_skalderviken": 1.0,
+    "angelholm_soder": 0.5,
+    "hoganas_lerberget": 1.0,
+    "hoganas_nyhamnslage": 1.0,
+    "domsten": 1.0,
+    "arild": 1.0,
 }
 NATURE = {
     "hoganas_rural": 1.0,
@@ -45,7 +84,7 @@ NATURE = {
     "forslov": 0.7,
     "helsingborg": 0.2,
 }
-NATURE_BY_KIND = {"main": 0.3, "locality": 0.5, "rural": 0.7}
+NATURE_BY_KIND = {"main": 0.3, "locality": 0.5, "rural": 0.7, **dict.fromkeys(HOOD_KINDS, 0.3)}
 PRICE_NEIGHBOURS = {
     "Ängelholm": ["Helsingborg", "Höganäs", "Båstad", "Klippan"],
     "Åstorp": ["Bjuv", "Klippan", "Helsingborg"],
@@ -58,7 +97,16 @@ CRIME_UNLISTED_FACTOR = 0.7
 def _kind(z: pd.Series, main_ids: set[str]) -> str:
     if z.is_rural:
         return "rural"
+    hood = _hoods().get(z.zone_id)
+    if hood is not None:
+        return hood.kind
     return "main" if z.zone_id in main_ids else "locality"
+
+
+def _hoods() -> dict:
+    from fh_sim.data.familjen_helsingborg_neighbourhood_facts import SPLITS
+
+    return {h.zone_id: h for hoods in SPLITS.values() for h in hoods}
 
 
 def _lr(total: int, weights: np.ndarray) -> np.ndarray:
@@ -115,7 +163,13 @@ def _jobs(zones: pd.DataFrame, kinds: pd.Series) -> tuple[pd.Series, dict]:
         else:
             total = round(pop * JOBS_PER_RESIDENT_LANDSKRONA_2017)
             st, src = "assumed", "rule J1 (jobs per resident as Landskrona 2017)"
-        w = np.array([grp.population_2019[i] * JOB_WEIGHT[kinds[i]] for i in grp.index])
+        w = np.array(
+            [
+                grp.population_2019[i]
+                * JOB_WEIGHT["main" if grp.zone_id[i] in set(_main_ids()) else kinds[i]]
+                for i in grp.index
+            ]
+        )
         jobs[grp.index] = _lr(total, w)
         for i in grp.index:
             status[i] = (st, f"{src}; rule J2 within the municipality")
@@ -144,8 +198,12 @@ def zone_attributes(zones: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
     crime_idx = _index(
         muni, "reported_crimes_per_100k", {m: low for m in crime.index[crime.isna()]}
     )
-    logp = np.log(zones.population_2019.to_numpy(float))
+    # rule E3: a neighbourhood takes the services of its whole locality
+    loc_pop = zones.groupby("locality").population_2019.transform("sum")
+    logp = np.log(loc_pop.to_numpy(float))
     services = (logp - logp.min()) / (logp.max() - logp.min())
+    hood = hood_attributes(zones, kinds, zones.municipality.map(crime_idx))
+    listed = set(zones.municipality[np.array([v[0] for v in hood["vulnerable_area"]]) > 0])
     rows: list[dict] = []
 
     def add(i: int, attr: str, value: float, unit: str, status: str, source: str) -> None:
@@ -195,16 +253,26 @@ def zone_attributes(zones: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
             else "rule E4: mean brf price of neighbours " + ", ".join(PRICE_NEIGHBOURS[m]),
         )
         observed_crime = not np.isnan(crime[m])
+        value, st_crime, src_crime = hood["crime_index"][i]
         add(
             i,
             "crime_index",
-            round(float(crime_idx[m]), 4),
+            value,
             "index_region_mean_1",
-            "derived" if observed_crime else "assumed",
-            "S30 reported crimes per 100k over the regional mean (rule E5)"
-            if observed_crime
-            else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)",
+            st_crime if m in listed and st_crime == "assumed" else (
+                "derived" if observed_crime else "assumed"
+            ),
+            ("S30 reported crimes per 100k over the regional mean (rule E5)"
+             if observed_crime
+             else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)")
+            + (f"; {src_crime}" if m in listed else ""),
         )
+        for attr, unit in (
+            ("income_index", "index_municipal_mean_1"),
+            ("age_profile", "index_minus1_1"),
+            ("vulnerable_area", "police_list_level"),
+        ):
+            add(i, attr, hood[attr][i][0], unit, hood[attr][i][1], hood[attr][i][2])
         stock = int(dw.loc[i].sum())
         kind = "rural" if z.is_rural else ("station" if z.has_station else "no_station")
         add(

@@ -206,11 +206,15 @@ def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd
                 column="attribute",
             )
         seen.add(key)
+    present = {a for _, a in seen}
     for z in zones.zone_id:
         for a in sch.ZONE_ATTRIBUTE_UNITS:
-            if (z, a) not in seen:
+            if (z, a) not in seen and (a in present or a not in sch.OPTIONAL_ZONE_ATTRIBUTES):
                 raise DataError(f"zone {z!r} has no value for attribute {a!r}", file=file)
     wide = attrs.pivot(index="zone_id", columns="attribute", values="value")
+    for a, default in sch.OPTIONAL_ZONE_ATTRIBUTES.items():
+        if a not in wide.columns:
+            wide[a] = default
     return wide[list(sch.ZONE_ATTRIBUTE_UNITS)]
 
 

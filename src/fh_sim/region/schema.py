@@ -184,6 +184,15 @@ ZONE_ATTRIBUTE_UNITS: dict[str, tuple[str, float, float | None]] = {
     "crime_index": ("index_region_mean_1", 0, None),
     "land_capacity_dwellings": ("dwellings", 0, None),
     "planned_dwellings_per_year": ("dwellings_per_year", 0, None),
+    "income_index": ("index_municipal_mean_1", 0, None),
+    "age_profile": ("index_minus1_1", -1, 1),
+    "vulnerable_area": ("police_list_level", 0, 2),
+}
+# Neighbourhood attributes a user's data copy may leave out: value used when absent.
+OPTIONAL_ZONE_ATTRIBUTES: dict[str, float] = {
+    "income_index": 1.0,
+    "age_profile": 0.0,
+    "vulnerable_area": 0.0,
 }
 
 ALL_TABLES = (

@@ -80,6 +80,9 @@ def toy_region(
             "crime_index": 1.0,
             "land_capacity_dwellings": (dw * 1.2).round(),
             "planned_dwellings_per_year": (dw * 0.01).round(1),
+            "income_index": 1.0,
+            "age_profile": 0.0,
+            "vulnerable_area": 0.0,
         },
         index=pd.Index(ids, name="zone_id"),
     )

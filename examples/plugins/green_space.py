@@ -31,8 +31,6 @@ from fh_sim.rules.utility import TermParams, segment_coef
 from fh_sim.state import Pairs, StepContext
 from fh_sim.types import FloatArray
 
-NATURE = 1
-"""Column of the nature amenity in ``ctx.zones.amenities`` (coast, nature, services)."""
 FAMILY = 2
 """Life-stage code of families (see ``fh_sim.state.LIFE_STAGES``)."""
 
@@ -69,7 +67,7 @@ def green_space(ctx: StepContext, pairs: Pairs, p: GreenSpaceParams) -> FloatArr
     """
     if ctx.year < p.from_year:
         return np.zeros(pairs.n)
-    return segment_coef(pairs, p) * ctx.zones.amenities[pairs.zone, NATURE]
+    return segment_coef(pairs, p) * ctx.zones["amenity_nature"][pairs.zone]
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,6 @@ def green_deficit(ctx: StepContext, p: GreenDeficitParams) -> FloatArray:
     Semantics: pure; no rng.
     """
     hh = ctx.households
-    lack = np.maximum(p.threshold - ctx.zones.amenities[:, NATURE], 0.0)
+    lack = np.maximum(p.threshold - ctx.zones["amenity_nature"], 0.0)
     is_family = hh.life_stage() == FAMILY
     return np.where(is_family, p.coef * lack[hh.zone], 0.0)

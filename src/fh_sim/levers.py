@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -38,6 +38,8 @@ class YearLevers:
             as a multiple of the low/mid income limit (1 = low-income households).
         transit_oriented: build near stations first.
         queue_priority: base-year residents are admitted first in allocation.
+        custom: plugin lever kind -> float[n_zones] (``scenario.levers``; see
+            :func:`fh_sim.plugins.lever`); ``levers[kind]`` reads one.
     """
 
     year: int
@@ -52,6 +54,16 @@ class YearLevers:
     affordable_income_limit: FloatArray
     transit_oriented: BoolArray
     queue_priority: BoolArray
+    custom: dict[str, FloatArray] = field(default_factory=dict)
+
+    def __getitem__(self, kind: str) -> FloatArray:
+        """float[n_zones] the value of plugin lever kind ``kind`` this year."""
+        try:
+            return self.custom[kind]
+        except KeyError:
+            raise KeyError(
+                f"unknown lever kind '{kind}'; loaded kinds: {sorted(self.custom)}"
+            ) from None
 
 
 def no_levers(n_zones: int, year: int = 0) -> YearLevers:

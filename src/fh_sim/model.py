@@ -8,6 +8,7 @@ from ``SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from time import perf_counter
 
@@ -18,6 +19,7 @@ import pandas as pd
 from fh_sim import invariants, transitions
 from fh_sim.calibration import alternative_constants
 from fh_sim.config import SimConfig
+from fh_sim.extensions import Extensions
 from fh_sim.levers import (
     idle_levers,
     levers_for_year,
@@ -34,6 +36,7 @@ from fh_sim.rules.affordability import let_affordable, new_tenancies
 from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
+from fh_sim.rules.zone_table import zone_info
 from fh_sim.state import StepContext
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,10 @@ class HousingModel(mesa.Model):
         validate_scenario(cfg.scenario, self.region, base_year=base)
         for line in idle_levers(cfg.scenario, cfg.end_year):
             log.warning(line)
+        if registry is None:
+            from fh_sim.rules import REGISTRY
+
+            registry = REGISTRY
         self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
         self.timings: dict[str, float] = {}
         self.year = base
@@ -83,9 +90,11 @@ class HousingModel(mesa.Model):
             rng=self.rng,
         )
         self.zones.accessibility = self._accessibility
+        self.zones.info = zone_info(self.region, self.zones, registry)
+        self.extensions = Extensions(registry, cfg.scenario.levers, self.zones.info)
         self._base = self._regional_indicators()
         self._now = self._base
-        self.levers = levers_for_year(cfg.scenario, self.region, base)
+        self.levers = self._levers(base)
         if any(r.name == "alternative_constant" for r, _ in self.pipeline["utility"]):
             self.zones.alt_constant = alternative_constants(
                 self._context(base),
@@ -109,6 +118,13 @@ class HousingModel(mesa.Model):
             dtype=float,
         )[: self.region.n_zones]
         log.debug("network of %d recomputed", year)
+
+    def _levers(self, year: int):
+        """The scenario's levers in ``year``, with the plugin lever kinds."""
+        levers = levers_for_year(self.cfg.scenario, self.region, year)
+        if not self.extensions.kinds:
+            return levers
+        return dataclasses.replace(levers, custom=self.extensions.levers(year))
 
     def _regional_indicators(self, pop: np.ndarray | None = None) -> dict[str, float]:
         """Population-weighted accessibility and reputation, stock-weighted price.
@@ -164,7 +180,7 @@ class HousingModel(mesa.Model):
         hh = self.households
         start_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
         start_h = np.bincount(hh.zone, minlength=nz)
-        self.levers = levers_for_year(self.cfg.scenario, self.region, year)
+        self.levers = self._levers(year)
         if year in self._change_years:
             self._set_network(year)
             self.zones.accessibility = self._accessibility
@@ -322,6 +338,10 @@ class HousingModel(mesa.Model):
             burden=housing_burden(ctx, self.households),
             commute_min=commute_minutes(ctx, self.households),
         )
+        if self.extensions.metrics:
+            hh = self.households
+            persons = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
+            self.extensions.record(ctx, self.recorder, persons=persons)
 
     def run(self, progress: bool = False) -> pd.DataFrame:
         """Run to ``cfg.end_year`` and return the tidy outcome table.

@@ -200,6 +200,10 @@ class Recorder:
         idx = np.arange(len(values))
         self._rows.append((year, level, idx, metric, np.asarray(values, dtype=float)))
 
+    def add_metric(self, year: int, level: str, metric: str, values: FloatArray) -> None:
+        """Add one metric of ``year`` at ``level`` (one value per unit, in unit order)."""
+        self._add(year, level, metric, values)
+
     def record(
         self,
         *,

@@ -22,6 +22,11 @@ it on. Marked rules are registered into whichever registry loads the module, so 
 use a fresh :class:`~fh_sim.rules.registry.Registry`. A module may instead register into
 :data:`fh_sim.rules.REGISTRY` directly with its decorators.
 
+Besides rules, a plugin may mark three hooks (all active once the module is loaded):
+:func:`zone_attribute` (a named zone attribute rules read as ``ctx.zones[name]``),
+:func:`metric` (an outcome metric recorded every year) and :func:`lever` (a kind of
+scenario lever, ``scenario.levers.<kind>.<name>``, read as ``ctx.levers[kind]``).
+
 :func:`build_pipeline` is what the model calls: load the plugins, resolve the config's
 rule names (unknown names list the valid ones), check every rule against the contract
 (:mod:`fh_sim.rules.contract`) and wrap it for the first-call checks.
@@ -41,12 +46,90 @@ from typing import Any
 
 from fh_sim.errors import ConfigError, PluginError
 from fh_sim.rules.contract import check_at_load, checked_pipeline
-from fh_sim.rules.registry import FAMILIES, Registry, Rule
+from fh_sim.rules.registry import FAMILIES, LeverKind, Metric, Registry, Rule, ZoneAttribute
 
 log = logging.getLogger(__name__)
 
 MARK = "__fh_sim_rule__"
 """Attribute :func:`rule` sets on a function: ``(family, name, params)``."""
+HOOK_MARK = "__fh_sim_hook__"
+"""Attribute :func:`zone_attribute`, :func:`metric` and :func:`lever` set on a function."""
+
+
+def zone_attribute(name: str, *, unit: str) -> Callable[[Callable], Callable]:
+    """Mark ``f(info) -> float[n_zones]`` as zone attribute ``name``, computed once.
+
+    ``info`` is a :class:`fh_sim.rules.zone_table.ZoneInfo` (ids, names, municipality
+    names, coordinates, coast flag and the other fixed attributes by name). Rules then
+    read ``ctx.zones[name]``.
+
+    Args:
+        name: the attribute's name (must not be taken).
+        unit: its unit, e.g. ``km`` or ``dB``.
+    """
+
+    def deco(func: Callable) -> Callable:
+        setattr(func, HOOK_MARK, ZoneAttribute(name=name, unit=unit, func=func))
+        return func
+
+    return deco
+
+
+def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
+           ) -> Callable[[Callable], Callable]:
+    """Mark ``f(ctx) -> float[...]`` as outcome metric ``name``, recorded every year.
+
+    The model calls it with the end-of-year state (``ctx.year`` = the year recorded,
+    the base year included) and writes it to ``outcomes.parquet`` at every level.
+
+    Args:
+        name: the metric's name (must not be a built-in metric).
+        unit: its unit, e.g. ``households`` or ``km``.
+        per: ``zone`` (returns float[n_zones]; levels zone, municipality, region) or
+            ``household`` (float[n_households]; also the segment level).
+        how: ``sum`` over a unit's zones or households, or ``mean`` (per zone:
+            weighted by persons; per household: over households).
+
+    Raises:
+        PluginError: an unknown ``per`` or ``how``.
+    """
+    if per not in ("zone", "household") or how not in ("sum", "mean"):
+        raise PluginError(
+            f"metric '{name}': per must be 'zone' or 'household' and how 'sum' or 'mean', "
+            f"got per={per!r}, how={how!r}"
+        )
+
+    def deco(func: Callable) -> Callable:
+        setattr(func, HOOK_MARK, Metric(name=name, unit=unit, func=func, per=per, how=how))
+        return func
+
+    return deco
+
+
+def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
+          ) -> Callable[[Callable], Callable]:
+    """Mark ``f(info, p, year) -> float[n_zones]`` as lever kind ``name``.
+
+    Scenario YAML names interventions of the kind under ``scenario.levers.<name>``, each
+    with the fields of ``params`` (typed, checked when the model is built; a ``places``
+    field is checked against the zone ids and municipality names). Each year the model
+    calls ``f`` for every intervention and gives rules ``ctx.levers[name]``:
+    float[n_zones] = ``neutral`` + the sum of each intervention's ``f(...) - neutral``.
+
+    Args:
+        name: the lever kind's name.
+        params: frozen dataclass with a default for every field.
+        neutral: the value where no intervention is in force (0 for a charge, 1 for a
+            factor).
+        unit: the value's unit.
+    """
+
+    def deco(func: Callable) -> Callable:
+        setattr(func, HOOK_MARK,
+                LeverKind(name=name, params=params, func=func, neutral=neutral, unit=unit))
+        return func
+
+    return deco
 
 
 def rule(family: str, name: str, *, params: type) -> Callable[[Callable], Callable]:
@@ -177,6 +260,15 @@ def register_module(module: ModuleType, registry: Registry, *, spec: str) -> lis
         PluginError: a rule breaks the load-time contract, or its name is taken by
             another function in that family.
     """
+    for value in vars(module).values():
+        hook = getattr(value, HOOK_MARK, None)
+        if callable(value) and isinstance(hook, ZoneAttribute | Metric | LeverKind):
+            if isinstance(hook, LeverKind):
+                _check_params(hook.params, f"lever '{hook.name}'", spec)
+            try:
+                registry.add_hook(hook)
+            except ValueError as err:
+                raise PluginError(str(err), where=f"plugin '{spec}'") from err
     added = []
     for r in marked_rules(module):
         check_at_load(r)
@@ -195,6 +287,30 @@ def register_module(module: ModuleType, registry: Registry, *, spec: str) -> lis
             raise PluginError(str(err), where=f"plugin '{spec}'") from err
         added.append(r)
     return added
+
+
+def _check_params(params: type, what: str, spec: str) -> None:
+    import dataclasses
+
+    if not dataclasses.is_dataclass(params) or not params.__dataclass_params__.frozen:
+        raise PluginError(f"{what}: params must be a frozen dataclass", where=f"plugin '{spec}'")
+    try:
+        params()
+    except TypeError as err:
+        raise PluginError(f"{what}: every field of {params.__name__} needs a default ({err})",
+                          where=f"plugin '{spec}'") from err
+
+
+def module_summary(module: ModuleType) -> str:
+    """``rules [..], zone attributes [..], metrics [..], levers [..]`` a module marks."""
+    hooks: dict[str, list[str]] = {"zone attributes": [], "metrics": [], "levers": []}
+    kind = {ZoneAttribute: "zone attributes", Metric: "metrics", LeverKind: "levers"}
+    for value in vars(module).values():
+        hook = getattr(value, HOOK_MARK, None)
+        if callable(value) and type(hook) in kind:
+            hooks[kind[type(hook)]].append(hook.name)
+    rules = [f"{r.family}.{r.name}" for r in marked_rules(module)]
+    return f"rules {rules}" + "".join(f", {k} {v}" for k, v in hooks.items() if v)
 
 
 def load_plugins(specs: Iterable[str], registry: Registry | None = None) -> list[ModuleType]:
@@ -216,8 +332,8 @@ def load_plugins(specs: Iterable[str], registry: Registry | None = None) -> list
         if not isinstance(spec, str) or not spec.strip():
             raise ConfigError(f"expected a module name or .py path, got {spec!r}", key="plugins")
         module = import_plugin(spec.strip())
-        added = register_module(module, registry, spec=spec)
-        log.info("plugin %s: %d rule(s) %s", spec, len(added), [r.name for r in added])
+        register_module(module, registry, spec=spec)
+        log.info("plugin %s: %s", spec, module_summary(module))
         modules.append(module)
     return modules
 
@@ -271,4 +387,7 @@ def build_pipeline(cfg: Any, registry: Registry | None = None) -> dict[str, list
                 f"{err.args[0]} (a plugin rule needs its module under `plugins:`)"
             ) from err
         raise
-    return checked_pipeline(pipeline)
+    log.info("active rules: %s", "; ".join(
+        f"{fam} {[r.name for r, _ in pairs]}" for fam, pairs in pipeline.items()))
+    region = getattr(cfg, "region", None)
+    return checked_pipeline(pipeline, base_year=getattr(region, "base_year", None))

@@ -101,6 +101,9 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
         ConfigError: a missing mandatory value, a wrong type, NaN or infinity, or an
             out-of-range value, naming the key.
     """
+    from fh_sim.config.strict import known_keys_check
+
+    known_keys_check(cfg)  # `+scal=0.1` would otherwise be dropped silently
     check_finite(cfg)
     try:
         sim_cfg = OmegaConf.to_object(cfg)

@@ -218,6 +218,12 @@ class Zones:
         alt_constant: float[5, n_zones, 3] calibrated utility constant of each
             (zone, type) for residents by life stage (0-3) and in-migrants (4)
             (:mod:`fh_sim.calibration`).
+        info: zone ids, names, municipality names, coordinates, coast flag and every
+            fixed attribute by name with its unit
+            (:class:`fh_sim.rules.zone_table.ZoneInfo`; None outside a model).
+
+    ``zones["name"]`` reads any attribute by name (state or fixed), float[n_zones]; see
+    :mod:`fh_sim.rules.zone_table` for the names and units.
     """
 
     municipality: IntArray
@@ -233,11 +239,18 @@ class Zones:
     planned_per_year: FloatArray
     low_share_base: FloatArray
     alt_constant: FloatArray
+    info: Any = None
 
     @property
     def n(self) -> int:
         """Number of zones."""
         return int(self.municipality.shape[0])
+
+    def __getitem__(self, name: str) -> FloatArray:
+        """float[n_zones] the attribute ``name`` (KeyError lists the nearest names)."""
+        from fh_sim.rules.zone_table import read_zone
+
+        return read_zone(self, name)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ region.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -152,3 +153,5 @@ class ScenarioConfig:
     income_uplifts: dict[str, IncomeUplift] = field(default_factory=dict)
     brand_campaigns: dict[str, BrandCampaign] = field(default_factory=dict)
     housing_policies: dict[str, HousingPolicy] = field(default_factory=dict)
+    levers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Plugin lever kinds: kind -> {intervention name -> params} (fh_sim.plugins.lever)."""

@@ -7,14 +7,19 @@ Every rule, built in or from a plugin, promises:
    Return new arrays.
 2. **Output shape and dtype** follow the family (see :data:`OUTPUTS`); a wrong shape
    names the rule and the expected shape.
-3. **Randomness only from ``ctx.rng``.** At the first call the rule runs twice from the
-   same generator state and must return the same result; numpy's global state
-   (``np.random.*``) and Python's ``random`` module must be left untouched.
+3. **Randomness only from ``ctx.rng``.** Every call must leave numpy's global state
+   (``np.random.*``) and Python's ``random`` module untouched. At its first call in a
+   simulated year (``ctx.year > base_year``; the base-year calibration calls do not
+   count) the rule runs twice from the same generator state and must return the same
+   result: in the first simulated year for built-in rules, in every simulated year for
+   plugin rules (a rule gated by year is caught in the year it starts).
 4. **Its call signature and params** fit the family (checked at load).
+5. **It does not fail.** An exception raised inside a plugin rule becomes a
+   :class:`~fh_sim.errors.PluginError` naming the rule, the year and the message.
 
 :func:`checked` wraps a :class:`~fh_sim.rules.registry.Rule` so that these checks run;
-the wrapped rule gives the same results as the bare one (the first call's rerun leaves
-the generator where a single call would).
+the wrapped rule gives the same results as the bare one (the rerun leaves the generator
+where a single call would).
 """
 
 from __future__ import annotations
@@ -144,7 +149,7 @@ def _array(rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str)
         raise PluginError(
             f"{_where(rule)} returned {what} of shape {arr.shape}; expected {expected}"
         )
-    ok = {"f": "fiub", "i": "iu", "b": "b"}[kind]
+    ok = {"f": "f", "i": "iu", "b": "b"}[kind]
     if arr.dtype.kind not in ok:
         raise PluginError(
             f"{_where(rule)} returned {what} of dtype {arr.dtype}; expected {expected}"
@@ -227,30 +232,45 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _first_call(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
-    """Call the rule twice from the same generator state and check it used only ``ctx.rng``."""
+def is_plugin(rule: Rule) -> bool:
+    """True when the rule's function comes from outside fh_sim (a user's module)."""
+    func = rule.func.rule.func if isinstance(rule.func, CheckedRule) else rule.func
+    module = getattr(func, "__module__", "") or ""
+    return not (module == "fh_sim" or module.startswith("fh_sim."))
+
+
+def _call_watching_globals(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
+    """Call the rule and check it left numpy's and Python's global random state alone."""
     np_state = np.random.get_state()  # noqa: NPY002  (checking the legacy global state)
     py_state = random.getstate()
-    bitgen = ctx.rng.bit_generator
-    start = bitgen.state
     out = rule.func(ctx, *args, p)
-    after = bitgen.state
     if not _same_state(np_state, np.random.get_state()):  # noqa: NPY002
         raise PluginError(
-            f"{_where(rule)} drew from numpy's global random state (np.random.*); "
-            "draw from ctx.rng instead"
+            f"{_where(rule)} drew from numpy's global random state (np.random.*) in "
+            f"{ctx.year}; draw from ctx.rng instead"
         )
     if random.getstate() != py_state:
         raise PluginError(
-            f"{_where(rule)} drew from Python's random module; draw from ctx.rng instead"
+            f"{_where(rule)} drew from Python's random module in {ctx.year}; draw from "
+            "ctx.rng instead"
         )
+    return out
+
+
+def _rerun_check(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
+    """Call the rule twice from the same generator state; both results must agree."""
+    bitgen = ctx.rng.bit_generator
+    start = bitgen.state
+    out = _call_watching_globals(rule, ctx, args, p)
+    after = bitgen.state
     bitgen.state = start
-    again = rule.func(ctx, *args, p)
+    again = _call_watching_globals(rule, ctx, args, p)
     if not _same(out, again) or bitgen.state != after:
         bitgen.state = after
         raise PluginError(
-            f"{_where(rule)} gave different results from the same ctx.rng state: it draws "
-            "randomness from elsewhere (an unseeded generator?) or keeps state between calls"
+            f"{_where(rule)} gave different results from the same ctx.rng state in "
+            f"{ctx.year}: it draws randomness from elsewhere (an unseeded generator?) or "
+            "keeps state between calls"
         )
     return again
 
@@ -259,20 +279,58 @@ def _same_state(a: tuple, b: tuple) -> bool:
     return a[0] == b[0] and np.array_equal(a[1], b[1]) and tuple(a[2:]) == tuple(b[2:])
 
 
+def failure(what: str, year: int | None, err: BaseException) -> PluginError:
+    """A :class:`PluginError` for an exception raised inside user code.
+
+    Args:
+        what: the failing rule or hook, e.g. ``rule 'coast' (utility)``.
+        year: the simulated year (None: at model build).
+        err: the exception raised.
+    """
+    detail = " ".join(str(err).split()) or "no message"
+    when = f" in {year}" if year is not None else ""
+    return PluginError(f"{what} failed{when}: {type(err).__name__}: {detail}")
+
+
 class CheckedRule:
     """A rule function that enforces the contract (see the module docstring).
 
     Args:
         rule: the registered rule.
-        check_randomness: rerun the first call to check that randomness comes only from
-            ``ctx.rng``.
+        check_randomness: rerun the rule at its first call in a simulated year to check
+            that randomness comes only from ``ctx.rng``.
+        base_year: calls with ``ctx.year <= base_year`` (the base-year calibration) do
+            not count as first calls; None counts every call.
+        every_year: rerun at the first call of every simulated year, not just the first
+            one (default: for plugin rules).
     """
 
-    def __init__(self, rule: Rule, *, check_randomness: bool = True) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        *,
+        check_randomness: bool = True,
+        base_year: int | None = None,
+        every_year: bool | None = None,
+    ) -> None:
         self.rule = rule
-        self._first = check_randomness
+        self.check_randomness = check_randomness
+        self.base_year = base_year
+        self.plugin = is_plugin(rule)
+        self.every_year = self.plugin if every_year is None else every_year
+        self._checked_years: set[int] = set()
         self.__doc__ = rule.func.__doc__
         self.__name__ = getattr(rule.func, "__name__", rule.name)
+
+    def _rerun_due(self, year: int) -> bool:
+        if not self.check_randomness or year in self._checked_years:
+            return False
+        if self.base_year is not None and year <= self.base_year:
+            return False
+        if self._checked_years and not self.every_year:
+            return False
+        self._checked_years.add(year)
+        return True
 
     def __call__(self, ctx: StepContext, *rest: Any) -> Any:
         """Call the rule with read-only inputs and check its output."""
@@ -280,36 +338,53 @@ class CheckedRule:
         ro_ctx = read_only_context(ctx)
         ro_args = tuple(read_only(a) for a in args)
         try:
-            if self._first:
-                self._first = False
-                out = _first_call(self.rule, ro_ctx, ro_args, p)
+            if self._rerun_due(ctx.year):
+                out = _rerun_check(self.rule, ro_ctx, ro_args, p)
             else:
-                out = self.rule.func(ro_ctx, *ro_args, p)
+                out = _call_watching_globals(self.rule, ro_ctx, ro_args, p)
+        except PluginError:
+            raise
         except ValueError as err:
             if "read-only" in str(err):
                 raise PluginError(
-                    f"{_where(self.rule)} wrote into one of its inputs ({err}); inputs are "
-                    "read-only, return new arrays instead"
+                    f"{_where(self.rule)} wrote into one of its inputs in {ctx.year} ({err}); "
+                    "inputs are read-only, return new arrays instead"
                 ) from err
-            raise
+            if not self.plugin:
+                raise
+            raise failure(_where(self.rule), ctx.year, err) from err
+        except Exception as err:  # an error in the user's rule is that rule's failure
+            if not self.plugin:
+                raise
+            raise failure(_where(self.rule), ctx.year, err) from err
         check_output(self.rule, out, ctx, args)
         return out
 
 
-def checked(rule: Rule, *, check_randomness: bool = True) -> Rule:
+def checked(
+    rule: Rule, *, check_randomness: bool = True, base_year: int | None = None
+) -> Rule:
     """The same rule with its function wrapped in a :class:`CheckedRule`."""
     if isinstance(rule.func, CheckedRule):
         return rule
     check_at_load(rule)
-    func: Callable[..., Any] = CheckedRule(rule, check_randomness=check_randomness)
+    func: Callable[..., Any] = CheckedRule(
+        rule, check_randomness=check_randomness, base_year=base_year
+    )
     return dataclasses.replace(rule, func=func)
 
 
 def checked_pipeline(
-    pipeline: dict[str, list[tuple[Rule, Any]]], *, check_randomness: bool = True
+    pipeline: dict[str, list[tuple[Rule, Any]]],
+    *,
+    check_randomness: bool = True,
+    base_year: int | None = None,
 ) -> dict[str, list[tuple[Rule, Any]]]:
     """Every (rule, params) of a resolved pipeline with the rule wrapped by :func:`checked`."""
     return {
-        fam: [(checked(r, check_randomness=check_randomness), p) for r, p in pairs]
+        fam: [
+            (checked(r, check_randomness=check_randomness, base_year=base_year), p)
+            for r, p in pairs
+        ]
         for fam, pairs in pipeline.items()
     }

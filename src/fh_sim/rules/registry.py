@@ -29,9 +29,10 @@ outside, naming the config key, for built-in rules and plugins alike.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,25 +79,54 @@ class Rule:
         Raises:
             ConfigError: unknown parameter name, wrong type, or a range check failing.
         """
-        values = dict(values or {})
-        fields = {f.name: f for f in dataclasses.fields(self.params)}
-        unknown = sorted(set(values) - set(fields))
-        if unknown:
-            raise ConfigError(
-                f"unknown parameter(s) {unknown} for rule '{self.name}'; valid: {sorted(fields)}",
-                key=key,
-            )
-        hints = typing.get_type_hints(self.params)
-        coerced: dict[str, Any] = {}
-        for name, value in values.items():
-            coerced[name] = _coerce(value, hints[name], key=f"{key}.{name}")
-        try:
-            made = self.params(**coerced)
-        except (TypeError, ValueError) as err:
-            raise ConfigError(str(err), key=key) from err
-        for name in fields:
-            check_range(name, getattr(made, name), key=f"{key}.{name}")
-        return made
+        return make_params(self.params, values, key=key, owner=f"rule '{self.name}'")
+
+
+def nearest(name: str, valid: Iterable[str], n: int = 3) -> str:
+    """``nearest: a, b`` (close spellings of ``name`` among ``valid``) or all valid names."""
+    valid = sorted(str(v) for v in valid)
+    close = difflib.get_close_matches(str(name), valid, n=n, cutoff=0.6)
+    if close:
+        return "nearest valid: " + ", ".join(close)
+    return "valid: " + (", ".join(valid) if valid else "(none)")
+
+
+def make_params(
+    params: type, values: Mapping[str, Any] | None, *, key: str, owner: str
+) -> Any:
+    """An instance of the frozen dataclass ``params`` from config values, checked.
+
+    Args:
+        params: the dataclass type (every field has a default).
+        values: parameter name -> value (None = all defaults).
+        key: config key, for error messages.
+        owner: what the params belong to, e.g. ``rule 'coast'``.
+
+    Raises:
+        ConfigError: unknown parameter name (with the nearest valid names), wrong type,
+            or a range check failing.
+    """
+    values = dict(values or {})
+    fields = {f.name: f for f in dataclasses.fields(params)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        close = nearest(unknown[0], fields)
+        hint = f"{close}; " if close.startswith("nearest") else ""
+        raise ConfigError(
+            f"unknown parameter(s) {unknown} for {owner}; {hint}valid: {sorted(fields)}",
+            key=f"{key}.{unknown[0]}" if len(unknown) == 1 else key,
+        )
+    hints = typing.get_type_hints(params)
+    coerced: dict[str, Any] = {}
+    for name, value in values.items():
+        coerced[name] = _coerce(value, hints[name], key=f"{key}.{name}")
+    try:
+        made = params(**coerced)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(str(err), key=key) from err
+    for name in fields:
+        check_range(name, getattr(made, name), key=f"{key}.{name}")
+    return made
 
 
 _UNIT_INTERVAL = re.compile(r"^(prob|hazard)$|_(prob|share|shares|rate)$")
@@ -163,6 +193,23 @@ class Registry:
 
     def __init__(self) -> None:
         self._rules: dict[str, dict[str, Rule]] = {f: {} for f in FAMILIES}
+        self._hooks: dict[str, dict[str, Any]] = {h: {} for h in HOOKS}
+
+    def add_hook(self, hook: ZoneAttribute | Metric | LeverKind) -> None:
+        """Register a zone attribute, outcome metric or lever kind under its name.
+
+        Raises:
+            ValueError: the name is taken by another function of that kind.
+        """
+        kind = HOOK_KINDS[type(hook)]
+        taken = self._hooks[kind].get(hook.name)
+        if taken is not None and taken.func is not hook.func:
+            raise ValueError(f"{kind} '{hook.name}' is already registered; choose another name")
+        self._hooks[kind][hook.name] = hook
+
+    def hooks(self, kind: str) -> dict[str, Any]:
+        """Registered hooks of ``kind`` (one of :data:`HOOKS`) by name, in order."""
+        return dict(self._hooks[kind])
 
     def register(self, family: str, name: str, *, params: type) -> Callable[[Callable], Callable]:
         """Decorator registering ``func`` as rule ``name`` of ``family``.
@@ -228,13 +275,15 @@ class Registry:
         """
         if family not in self._rules:
             raise ConfigError(
-                f"unknown rule family; valid: {list(FAMILIES)}", key=f"rules.{family}"
+                f"unknown rule family; {nearest(family, FAMILIES)}", key=f"rules.{family}"
             )
         try:
             return self._rules[family][name]
         except KeyError:
+            close = nearest(name, self._rules[family])
+            hint = f" ({close})" if close.startswith("nearest") else ""
             raise ConfigError(
-                f"unknown rule '{name}'; valid: {sorted(self._rules[family])}",
+                f"unknown rule '{name}'{hint}; valid: {sorted(self._rules[family])}",
                 key=f"rules.{family}.{name}",
             ) from None
 
@@ -263,6 +312,69 @@ class Registry:
             out.append((rule, rule.make_params(values, key=f"rules.{family}.{name}")))
         return out
 
+
+@dataclass(frozen=True)
+class ZoneAttribute:
+    """A zone attribute computed by a plugin once, when the model is built.
+
+    Attributes:
+        name: the name rules read it by (``ctx.zones[name]``).
+        unit: its unit (e.g. ``km``, ``dB``, ``index_0_1``).
+        func: ``f(info) -> float[n_zones]`` with ``info`` a
+            :class:`fh_sim.rules.zone_table.ZoneInfo` (ids, coordinates, attributes).
+    """
+
+    name: str
+    unit: str
+    func: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """An outcome metric computed by a plugin from every year's end state.
+
+    Attributes:
+        name: the metric's name in ``outcomes.parquet``.
+        unit: its unit (for the docs and the reader).
+        func: ``f(ctx) -> float[n_zones]`` (``per="zone"``) or ``float[n_households]``
+            (``per="household"``).
+        per: ``zone`` (levels zone, municipality, region) or ``household`` (also segment).
+        how: ``sum`` over the unit's zones or households, or ``mean`` (weighted by
+            persons for ``per="zone"``, over households for ``per="household"``).
+    """
+
+    name: str
+    unit: str
+    func: Callable[..., Any]
+    per: str = "zone"
+    how: str = "sum"
+
+
+@dataclass(frozen=True)
+class LeverKind:
+    """A kind of scenario lever defined by a plugin (``scenario.levers.<kind>.<name>``).
+
+    Attributes:
+        name: the kind's name in scenario YAML.
+        params: frozen dataclass of one intervention's parameters (typed, with defaults;
+            a field ``places`` is checked against the zone ids and municipality names).
+        func: ``f(info, p, year) -> float[n_zones]`` the lever's value in each zone that
+            year (``neutral`` where it is not in force).
+        neutral: the value where no intervention of the kind is in force.
+        unit: the value's unit.
+    """
+
+    name: str
+    params: type
+    func: Callable[..., Any]
+    neutral: float = 0.0
+    unit: str = ""
+
+
+HOOKS: tuple[str, ...] = ("zone_attribute", "metric", "lever")
+"""Kinds of plugin hooks besides rules."""
+HOOK_KINDS: dict[type, str] = {ZoneAttribute: "zone_attribute", Metric: "metric",
+                               LeverKind: "lever"}
 
 REGISTRY = Registry()
 """The default registry that the built-in rule modules fill."""

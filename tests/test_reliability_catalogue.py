@@ -219,8 +219,9 @@ def message_lines(stderr: str) -> list[str]:
 
 def documented_messages() -> dict[str, str]:
     """case id -> the message docs/errors.md gives for it (``<ws>`` for the folder)."""
+    text = DOC.read_text(encoding="utf-8").split("## The catalogue", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `([a-z0-9-]+)` \|.*\| `(fh-sim run: error: [^`]+)` \|",
-                      DOC.read_text(encoding="utf-8"), flags=re.M)
+                      text, flags=re.M)
     return dict(rows)
 
 

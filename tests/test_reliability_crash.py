@@ -57,7 +57,7 @@ def test_killed_run_never_reads_as_complete_and_is_redone(tmp_path: Path) -> Non
         assert "finished" not in manifest
         assert not rundir.is_complete(run_dir)
         assert not (run_dir / rundir.OUTCOMES).exists()
-        assert all(p.name in {".hydra", rundir.MANIFEST, "fh_sim.log"}
+        assert all(p.name in {".hydra", rundir.MANIFEST, "fh_sim.log", rundir.LOCK}
                    or p.name.endswith(".tmp") for p in run_dir.iterdir()), list(run_dir.iterdir())
 
     run_dir = tmp_path / "killed_after_0.0s"

@@ -88,8 +88,8 @@ def check_scenario_file(cfg: DictConfig, choice: str | None) -> None:
     if choice and choice not in ("baseline", "base") and name == "baseline":
         raise ConfigError(
             f"scenario file 'scenario/{choice}.yaml' sets no name and no interventions of "
-            "its own (is it empty?); start it with `defaults: [base, _self_]` and "
-            f"`name: {choice}`",
+            "its own (is it empty?); start it with 'defaults: [base, _self_]' and "
+            f"'name: {choice}'",
             key="scenario.name",
         )
 
@@ -175,7 +175,8 @@ def _why_rerun(run_dir: Path, ident: dict[str, Any]) -> str | None:
         return None
     changed = [k for k in ident if k != "identity" and old.get(k) != ident[k]]
     if changed:
-        return "its " + ", ".join(changed) + " differ from this run's"
+        verb = "differs" if len(changed) == 1 else "differ"
+        return f"its {', '.join(changed)} {verb} from this run's"
     bad = rundir.failed_checksums(run_dir, old)
     if bad:
         return f"its files failed their recorded checksums ({', '.join(bad)})"

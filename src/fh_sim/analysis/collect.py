@@ -167,7 +167,9 @@ def comparability(cfg: dict[str, Any], manifest: dict[str, Any]) -> dict[str, st
     """
     region = cfg.get("region") if isinstance(cfg.get("region"), dict) else {}
     versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
-    data = manifest.get("data_hash") or f"folder {region.get('data_dir', 'embedded')}"
+    data_hash = manifest.get("data_hash")
+    data = f"hash {str(data_hash)[:12]}" if data_hash else (
+        f"folder {region.get('data_dir', 'embedded')}")
     model = versions.get("fh_sim") or manifest.get("package_version") or "?"
     if manifest.get("code_hash"):
         model = f"{model} (code {str(manifest['code_hash'])[:12]})"
@@ -212,10 +214,10 @@ def check_comparable(runs: pd.DataFrame, *, as_rates: bool = False) -> list[str]
         first = runs[runs[key] == values[0]].iloc[0]
         other = runs[runs[key] == values[1]].iloc[0]
         hint = (
-            "; compare runs of one " + key.replace("_", " ") + ", or pass --as-rates to "
-            "compare rates and shares only"
+            f"; compare runs made with the same {key.replace('_', ' ')}, or pass "
+            "--as-rates to compare rates and shares only"
             if key in RATE_COMPARABLE
-            else "; rerun them alike to compare them"
+            else f"; rerun them with the same {key.replace('_', ' ')} to compare them"
         )
         raise FhSimError(
             f"runs are not comparable: {key.replace('_', ' ')} {values[0]} in "

@@ -26,7 +26,8 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from scipy import stats
 
-TREATED = ["bjuv", "billesholm", "astorp", "landskrona"]
+TREATED = ["helsingborg_drottninghog", "helsingborg_dalhem", "helsingborg_fredriksdal",
+           "helsingborg_soder", "landskrona_karlslund", "bjuv", "billesholm", "astorp"]
 HIGH_CRIME = ("bjuv", "billesholm")
 SEED = 2025
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from fh_sim.data import familjen_helsingborg_facts as facts
 from fh_sim.data import familjen_helsingborg_neighbourhood_facts as nfacts
+from fh_sim.data.familjen_helsingborg_citybus import city_bus_rows
 from fh_sim.data.familjen_helsingborg_lines import FOUND_TIMES, LINES
 from fh_sim.data.familjen_helsingborg_split import split_localities
 from fh_sim.data.familjen_helsingborg_zones import zone_attributes
@@ -23,7 +24,6 @@ from fh_sim.region.rules import apportion, haversine_km, segment_minutes
 OUT = Path(__file__).parent / "familjen_helsingborg"
 RURAL_OFFSET_KM = 4.0
 FEEDER_DPH = 1.0
-CITY_BUS_KMH = 20.0  # assumed mean city-bus speed including stops (rule F2)
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
@@ -218,50 +218,6 @@ def _line_rows(line, xy) -> list[dict]:
                     "source": f"line: {line.source}; minutes: {rule}; frequency: {svc.source}",
                 }
             )
-    return rows
-
-
-def city_bus_rows(
-    zones: pd.DataFrame, xy: dict[str, tuple[float, float]], served: set[str]
-) -> list[dict]:
-    """Rule F2: a city bus from each neighbourhood no rail line serves to its centre zone.
-
-    Minutes: straight km x 1.3 at CITY_BUS_KMH + one dwell (assumed). Frequency:
-    Helsingborg 6/h (N05: most of Norra staden has a bus at least every 10 minutes;
-    assumed for the other parts), the other towns 2/h (assumed).
-    """
-    rows = []
-    for z in zones.itertuples():
-        centre = next((c for c, hoods in nfacts.SPLITS.items() if z.zone_id in
-                       {h.zone_id for h in hoods}), None)
-        if centre is None or z.zone_id == centre or z.zone_id in served:
-            continue
-        km = haversine_km(*xy[z.zone_id], *xy[centre])
-        minutes = 60.0 * km * 1.3 / CITY_BUS_KMH + 2.0
-        dph = 6.0 if centre == "helsingborg" else 2.0
-        rows.append(
-            {
-                "link_id": f"citybus_{z.zone_id}:{z.zone_id}-{centre}",
-                "from_node": z.zone_id,
-                "to_node": centre,
-                "mode": "bus",
-                "line": f"citybus_{z.zone_id}",
-                "minutes": round(minutes, 2),
-                "departures_per_hour": dph,
-                "first_year": 1990,
-                "last_year": None,
-                "km": round(km, 2),
-                "km_basis": "straight",
-                "via_stops": 0,
-                "rule_minutes": round(minutes, 2),
-                "status": "derived",
-                "frequency_status": "derived" if centre == "helsingborg" else "assumed",
-                "source": "rule F2 (city bus to the centre zone); minutes: straight km x 1.3 at "
-                f"{CITY_BUS_KMH:g} km/h + 2 min (assumed); frequency: "
-                + ("N05 (Norra staden: buses at least every 10 min)" if dph == 6.0
-                   else "assumed 2/h"),
-            }
-        )
     return rows
 
 

@@ -38,6 +38,10 @@ Source keys used below:
   villa areas); gustavslundsgard.se (Gustavslund: houses and terraces); helsingborgshem.se
   (Närlunda, Drottninghög, Fredriksdal: rental estates under renewal).
 - N10 hoganas.sd.se Lerberget (the southern part of the Höganäs tätort).
+- N11 skane.se HelsingborgsExpressen (line 1 Råå-Dalhem, from 16 June 2019); mynewsdesk.com
+  Skånetrafiken 2017-01-09 (line 1 through Råå) and 2024 ("I juni 2025 startar Helsingborgs
+  nya stadstrafik": HelsingborgsExpressen 2 Kungshult-Maria station-Helsingborg C-Östra
+  Ramlösa).
 """
 
 from __future__ import annotations
@@ -212,6 +216,17 @@ SMALL_LOCALITIES: dict[str, tuple[str, str, float, float, str, int, int, str]] =
                  "S19 (31 Dec 2005)"),
     "vastra_karup": ("Västra Karup", "Båstad", 56.411539, 12.743405, "svenska-stader", 552,
                      2015, "hd.se 2017-03-21 (2015)"),
+}
+
+# City bus lines found (rule F2): line -> (stops in order, departures per hour, its status,
+#   first year, source). Unverified stops between the listed ones are left out.
+CITY_LINES: dict[str, tuple[tuple[str, ...], float, str, int, str]] = {
+    "citybus_1": (("helsingborg_raa", "helsingborg", "helsingborg_dalhem"), 6.0, "assumed",
+                  1990, "N11 (line 1 Råå-Dalhem, Helsingborg's largest city line, "
+                  "HelsingborgsExpressen from June 2019; frequency not found, 6/h assumed)"),
+    "citybus_hx2": (("helsingborg_mariastaden", "helsingborg", "helsingborg_ramlosa"), 6.0,
+                    "assumed", 2025, "N11 (HelsingborgsExpressen 2 Kungshult-Maria "
+                    "station-Helsingborg C-Östra Ramlösa from June 2025; 6/h assumed)"),
 }
 
 # Police lists (N06, N07): 2 = "särskilt utsatt", 1 = "riskområde"; with year and source.

@@ -173,3 +173,29 @@ def test_coefficient_table_matches_the_built_in_defaults():
             assert "coef" not in fields
         else:
             assert float(coef) == params.coef, name
+
+
+def test_every_context_field_is_in_the_guide():
+    from fh_sim.levers import YearLevers
+    from fh_sim.rules.zone_table import AMENITIES, SHIPPED, STATE
+    from fh_sim.state import Dwellings, Households, Pairs, StepContext
+
+    named = {
+        "ctx": [f.name for f in dataclasses.fields(StepContext)],
+        "households": [f.name for f in dataclasses.fields(Households)],
+        "dwellings": [f.name for f in dataclasses.fields(Dwellings)],
+        "pairs": [f.name for f in dataclasses.fields(Pairs) if f.name != "cell"],
+        "levers": [f.name for f in dataclasses.fields(YearLevers) if f.name != "year"],
+        "zones": [*STATE, *SHIPPED, *AMENITIES],
+    }
+    forms = ("`{}`", "ctx.{}`", ".{}`", "`ctx.{}.", "`ctx.{}[")
+    missing = {k: [n for n in v if not any(f.format(n) in GUIDE for f in forms)]
+               for k, v in named.items()}
+    assert not any(missing.values()), missing
+
+
+def test_seed_and_replicate_are_explained_as_the_model_uses_them():
+    model_src = (ROOT / "src" / "fh_sim" / "model.py").read_text(encoding="utf-8")
+    assert "SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))" in model_src
+    assert "SeedSequence(seed, spawn_key=(replicate,))" in GUIDE
+    assert "**`seed` and `replicate`.**" in GUIDE

@@ -216,3 +216,30 @@ def test_sweep_and_compare_show_the_plugin_metric(tmp_path):
     assert len(row) == 1
     diff = [c for c in summary.columns if "diff" in c and "mean" in c]
     assert diff and float(row[diff[0]].iloc[0]) < 0, summary.columns.tolist()
+
+
+def test_a_metric_drawing_global_randomness_is_caught(tmp_path):
+    src = Path(EXAMPLE).read_text(encoding="utf-8")
+    noisy = tmp_path / "noisy_metric.py"
+    noisy.write_text(src.replace(
+        "return effective_km(ctx)[ctx.households.zone]",
+        "return effective_km(ctx)[ctx.households.zone] + np.random.random()"), encoding="utf-8")
+    with pytest.raises(PluginError, match=r"metric 'km_to_station' drew from numpy's global"):
+        HousingModel(replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(noisy)]),
+                     registry=plugins.registry_with_builtins())
+
+
+def test_a_lever_value_sweeps_like_any_key():
+    """`scenario.levers.<kind>.<name>.<field>=...` from the command line, as in a sweep."""
+    from fh_sim.runner import to_sim_config
+    from test_docs_extending import _compose  # the guide's own composition of a command
+
+    conf = str(ROOT / "examples" / "plugins" / "conf")
+    cfg = to_sim_config(_compose([
+        "--config-dir", conf, "experiment=station_access", f"plugins=[{EXAMPLE}]",
+        "scenario=station_shuttle", "scale=0.01", "end_year=2025",
+        "scenario.levers.station_shuttle.hoganas_orkelljunga.cut_share=0.25"]))
+    m = HousingModel(cfg, registry=plugins.registry_with_builtins())
+    m.run()
+    served = np.isin(np.asarray(m.zones.info.municipality), ["Höganäs", "Örkelljunga"])
+    np.testing.assert_allclose(m.levers["station_shuttle"], np.where(served, 0.75, 1.0))

@@ -58,6 +58,23 @@ def test_zone_context_names_zones_and_reads_attributes_by_name():
         z["station_kms"]
 
 
+def test_every_shipped_zone_attribute_is_readable_by_name_with_its_unit():
+    from fh_sim.region.schema import ZONE_ATTRIBUTE_UNITS
+    from fh_sim.rules.zone_table import RENAMED
+
+    m = _model()
+    zt = m.region.zones
+    for column, (unit, _, _) in ZONE_ATTRIBUTE_UNITS.items():
+        if column not in zt.columns:
+            continue
+        name = RENAMED.get(column, column)
+        values = m.zones.info[name] if name != "crime_base" else m.zones["crime_base"]
+        if name not in ("amenity_coast", "amenity_nature", "amenity_services", "jobs",
+                        "crime_base"):
+            np.testing.assert_array_equal(values, zt[column].to_numpy(float))
+            assert m.zones.info.units[name] == unit, name
+
+
 def test_station_km_is_the_great_circle_distance_to_the_nearest_station():
     m = _model()
     zt = m.region.zones

@@ -76,7 +76,11 @@ SHIPPED: dict[str, str] = {
     "land_capacity_dwellings": "dwellings",
     "planned_dwellings_per_year": "dwellings_per_year",
 }
-"""Fixed attributes from the region's files, name -> unit (unscaled counts)."""
+"""Fixed attributes from the region's files, name -> unit (unscaled counts). Every other
+attribute of ``zone_attributes.csv`` (:data:`fh_sim.region.schema.ZONE_ATTRIBUTE_UNITS`)
+is readable under its own name and unit too."""
+RENAMED: dict[str, str] = {"crime_index": "crime_base", "price_index": "price_index_2019"}
+"""Shipped attributes whose name is taken by the state: region column -> name to read."""
 
 
 @dataclass(frozen=True)
@@ -264,8 +268,12 @@ def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
         column = columns.get(name, name)
         if name not in attrs and column in zt.columns:  # a region without it: no name
             attrs[name] = np.asarray(zt[column], dtype=float)
-    attrs = {k: _read_only(v) for k, v in attrs.items()}
     units = {**STATE, **{k: u for k, u in SHIPPED.items() if k in attrs}}
+    for name, (unit, _, _) in sch.ZONE_ATTRIBUTE_UNITS.items():  # every other attribute
+        if name not in units and name not in RENAMED and name in zt.columns:
+            attrs[name] = np.asarray(zt[name], dtype=float)
+            units[name] = unit
+    attrs = {k: _read_only(v) for k, v in attrs.items()}
     lat = attrs.get("lat", _read_only(np.full(len(ids), np.nan)))
     lon = attrs.get("lon", _read_only(np.full(len(ids), np.nan)))
     extra, extra_units = user_attributes(

@@ -16,7 +16,7 @@ import numpy as np
 
 from fh_sim.errors import ConfigError, PluginError
 from fh_sim.outcomes import COMMON_METRICS, REGION_ONLY, SEGMENT_METRICS, SEGREGATION_METRICS
-from fh_sim.rules.contract import failure
+from fh_sim.rules.contract import failure, watch_globals
 from fh_sim.rules.registry import LeverKind, Metric, make_params, nearest
 from fh_sim.rules.zone_table import ZoneInfo
 from fh_sim.state import N_SEGMENTS
@@ -103,7 +103,9 @@ class Extensions:
         for iv in self.interventions:
             what = f"lever '{iv.kind.name}' ('{iv.name}')"
             try:
-                value = iv.kind.func(self.info, iv.params, year)
+                value = watch_globals(what, year, iv.kind.func, self.info, iv.params, year)
+            except PluginError:
+                raise
             except Exception as err:  # the user's lever function failed
                 raise failure(what, year, err) from err
             out[iv.kind.name] += _finite_zones(what, value, n, year) - iv.kind.neutral
@@ -131,7 +133,9 @@ class Extensions:
         for m in self.metrics.values():
             what = f"metric '{m.name}'"
             try:
-                values = m.func(ro)
+                values = watch_globals(what, ctx.year, m.func, ro)
+            except PluginError:
+                raise
             except Exception as err:  # the user's metric failed
                 raise failure(what, ctx.year, err) from err
             if m.per == "zone":

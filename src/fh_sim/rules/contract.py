@@ -239,22 +239,31 @@ def is_plugin(rule: Rule) -> bool:
     return not (module == "fh_sim" or module.startswith("fh_sim."))
 
 
-def _call_watching_globals(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
-    """Call the rule and check it left numpy's and Python's global random state alone."""
+def watch_globals(what: str, year: int | None, func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)``, checking it left numpy's and Python's global random state alone.
+
+    Raises:
+        PluginError: naming ``what``, the year and the source of randomness.
+    """
     np_state = np.random.get_state()  # noqa: NPY002  (checking the legacy global state)
     py_state = random.getstate()
-    out = rule.func(ctx, *args, p)
+    out = func(*args)
+    when = f" in {year}" if year is not None else ""
     if not _same_state(np_state, np.random.get_state()):  # noqa: NPY002
         raise PluginError(
-            f"{_where(rule)} drew from numpy's global random state (np.random.*) in "
-            f"{ctx.year}; draw from ctx.rng instead"
+            f"{what} drew from numpy's global random state (np.random.*){when}; draw from "
+            "ctx.rng instead"
         )
     if random.getstate() != py_state:
         raise PluginError(
-            f"{_where(rule)} drew from Python's random module in {ctx.year}; draw from "
-            "ctx.rng instead"
+            f"{what} drew from Python's random module{when}; draw from ctx.rng instead"
         )
     return out
+
+
+def _call_watching_globals(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:
+    """Call the rule and check it left numpy's and Python's global random state alone."""
+    return watch_globals(_where(rule), ctx.year, rule.func, ctx, *args, p)
 
 
 def _rerun_check(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) -> Any:

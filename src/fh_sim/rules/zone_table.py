@@ -76,7 +76,11 @@ SHIPPED: dict[str, str] = {
     "land_capacity_dwellings": "dwellings",
     "planned_dwellings_per_year": "dwellings_per_year",
 }
-"""Fixed attributes from the region's files, name -> unit (unscaled counts)."""
+"""Fixed attributes from the region's files, name -> unit (unscaled counts). Every other
+attribute of ``zone_attributes.csv`` (:data:`fh_sim.region.schema.ZONE_ATTRIBUTE_UNITS`)
+is readable under its own name and unit too."""
+RENAMED: dict[str, str] = {"crime_index": "crime_base", "price_index": "price_index_2019"}
+"""Shipped attributes whose name is taken by the state: region column -> name to read."""
 
 
 @dataclass(frozen=True)
@@ -236,12 +240,6 @@ def user_attributes(folder: Path, zone_ids: list[str], *, taken: Iterable[str]) 
     return {k: _read_only(v) for k, v in values.items()}, units
 
 
-def _column(table: Any, name: str, default: float = np.nan) -> FloatArray:
-    if name in table.columns:
-        return np.asarray(table[name], dtype=float)
-    return np.full(len(table), default)
-
-
 def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
     """The :class:`ZoneInfo` of a region: shipped, user-file and plugin attributes.
 
@@ -263,20 +261,21 @@ def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
         **{a: amen[:, k] for k, a in enumerate(AMENITIES)},
         "has_station": np.asarray(zones.has_station, dtype=float),
         "jobs": np.asarray(zones.jobs[: len(ids)], dtype=float),
-        "lat": _column(zt, "lat"),
-        "lon": _column(zt, "lon"),
-        "population_2019": _column(zt, "population_2019"),
-        "is_rural": _column(zt, "is_rural", 0.0),
         "coast": (amen[:, 0] >= 1.0).astype(float),
-        "dwellings_rental": _column(zt, "dwellings_rental"),
-        "dwellings_tenant_owned": _column(zt, "dwellings_tenant_owned"),
-        "dwellings_house": _column(zt, "dwellings_house"),
-        "price_index_2019": _column(zt, "price_index"),
-        "land_capacity_dwellings": _column(zt, "land_capacity_dwellings"),
-        "planned_dwellings_per_year": _column(zt, "planned_dwellings_per_year"),
     }
+    columns = {"price_index_2019": "price_index"}  # attribute -> region column
+    for name in SHIPPED:
+        column = columns.get(name, name)
+        if name not in attrs and column in zt.columns:  # a region without it: no name
+            attrs[name] = np.asarray(zt[column], dtype=float)
+    units = {**STATE, **{k: u for k, u in SHIPPED.items() if k in attrs}}
+    for name, (unit, _, _) in sch.ZONE_ATTRIBUTE_UNITS.items():  # every other attribute
+        if name not in units and name not in RENAMED and name in zt.columns:
+            attrs[name] = np.asarray(zt[name], dtype=float)
+            units[name] = unit
     attrs = {k: _read_only(v) for k, v in attrs.items()}
-    units = {**STATE, **SHIPPED}
+    lat = attrs.get("lat", _read_only(np.full(len(ids), np.nan)))
+    lon = attrs.get("lon", _read_only(np.full(len(ids), np.nan)))
     extra, extra_units = user_attributes(
         Path(region.data_dir), ids, taken=units
     ) if getattr(region, "data_dir", None) is not None else ({}, {})
@@ -287,8 +286,8 @@ def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
         names=tuple(str(n) for n in _names(zt, ids)),
         municipality=tuple(str(m) for m in zt["municipality"]),
         municipalities=muni_names,
-        lat=attrs["lat"],
-        lon=attrs["lon"],
+        lat=lat,
+        lon=lon,
         coast=np.asarray(attrs["coast"] > 0),
         attributes=attrs,
         units=units,

@@ -44,10 +44,15 @@ def config_error(err: OmegaConfBaseException) -> ConfigError:
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Build the typed :class:`SimConfig` from a composed config, running every range check.
 
+    With ``params_draw`` set, that draw of the declared uncertain inputs is applied first.
+
     Raises:
         ConfigError: a missing mandatory value, a wrong type or an out-of-range value,
             naming the key.
     """
+    from fh_sim.config.uncertainty import apply_params_draw
+
+    cfg = apply_params_draw(cfg)
     try:
         sim_cfg = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:

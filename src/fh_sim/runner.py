@@ -97,13 +97,17 @@ def check_scenario_file(cfg: DictConfig, choice: str | None) -> None:
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Build the typed :class:`SimConfig` from a composed config, running every range check.
 
+    With ``params_draw`` set, that draw of the declared uncertain inputs is applied first.
+
     Raises:
         ConfigError: a missing mandatory value, a wrong type, NaN or infinity, or an
             out-of-range value, naming the key.
     """
     from fh_sim.config.strict import known_keys_check
+    from fh_sim.config.uncertainty import apply_params_draw
 
     known_keys_check(cfg)  # `+scal=0.1` would otherwise be dropped silently
+    cfg = apply_params_draw(cfg)
     check_finite(cfg)
     try:
         sim_cfg = OmegaConf.to_object(cfg)

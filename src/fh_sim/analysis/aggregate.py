@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 
 KEYS = ["year", "level", "unit", "metric"]
 DRAW = ["seed", "replicate"]
+PARAMS_DRAW = "params_draw"  # parameter draw (-1 = configured values), when collected
+
+
+def draw_columns(df: pd.DataFrame) -> list[str]:
+    """What identifies a run's draw: seed and replicate, plus the parameter draw if known."""
+    return [*DRAW, PARAMS_DRAW] if PARAMS_DRAW in df.columns else list(DRAW)
 LOW_Q, HIGH_Q = 0.05, 0.95
 
 
@@ -100,8 +106,9 @@ def pair_seeds(runs: pd.DataFrame, *, baseline: str) -> Pairing:
             + ", ".join(names)
             + " (choose one with --baseline)"
         )
+    cols = draw_columns(runs)
     draws = {
-        name: set(map(tuple, grp[DRAW].astype(int).to_numpy().tolist()))
+        name: set(map(tuple, grp[cols].astype(int).to_numpy().tolist()))
         for name, grp in runs.groupby("scenario", sort=False)
     }
     base = draws[baseline]
@@ -134,18 +141,19 @@ def paired_differences(table: pd.DataFrame, pairing: Pairing) -> pd.DataFrame:
         Tidy rows ``scenario, seed, replicate, year, level, unit, metric, value`` where
         ``value`` is the scenario's outcome minus the baseline's on the same seed.
     """
-    base = table[table["scenario"] == pairing.baseline][[*DRAW, *KEYS, "value"]]
+    cols = draw_columns(table)
+    base = table[table["scenario"] == pairing.baseline][[*cols, *KEYS, "value"]]
     parts = []
     for name, draws in pairing.common.items():
         if not draws:
             continue
         scen = table[table["scenario"] == name]
-        keep = pd.MultiIndex.from_frame(scen[DRAW]).isin(draws)
-        merged = scen[keep].merge(base, on=[*DRAW, *KEYS], suffixes=("", "_base"))
+        keep = pd.MultiIndex.from_frame(scen[cols]).isin(draws)
+        merged = scen[keep].merge(base, on=[*cols, *KEYS], suffixes=("", "_base"))
         merged["value"] = merged["value"] - merged["value_base"]
-        parts.append(merged[["scenario", *DRAW, *KEYS, "value"]])
+        parts.append(merged[["scenario", *cols, *KEYS, "value"]])
     if not parts:
-        return pd.DataFrame(columns=["scenario", *DRAW, *KEYS, "value"])
+        return pd.DataFrame(columns=["scenario", *cols, *KEYS, "value"])
     return pd.concat(parts, ignore_index=True)
 
 

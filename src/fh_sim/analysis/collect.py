@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 OUTCOME_COLUMNS = ("year", "level", "unit", "metric", "value")
 RUN_COLUMNS = ("scenario", "seed", "replicate", "run_dir")
 # Keys that vary between runs of one scenario without making it another variant.
-_RUN_KEYS = ("seed", "replicate", "hydra", "plugins", "check_invariants", "allow_slow")
+_RUN_KEYS = ("seed", "replicate", "hydra", "plugins", "check_invariants", "allow_slow",
+             "params_draw")
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ def _read_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         "scenario": str(name),
         "seed": int(seed),
         "replicate": int(replicate or 0),
+        # parameter draw of the uncertain inputs (-1: the configured values)
+        "params_draw": -1 if cfg.get("params_draw") is None else int(cfg["params_draw"]),
         "run_dir": str(run_dir),
         "description": str(scen.get("description", "")),
         **comparability(cfg, manifest),
@@ -291,13 +294,14 @@ def collect(paths: Sequence[str | Path]) -> Collection:
         )
     runs = pd.DataFrame(metas)
     runs["scenario"] = _label_variants(runs, configs)
-    dup = runs[runs.duplicated(["scenario", "seed", "replicate"], keep=False)]
+    dup = runs[runs.duplicated(["scenario", "seed", "replicate", "params_draw"], keep=False)]
     if not dup.empty:
         first = dup.iloc[0]
         clash = dup[
             (dup["scenario"] == first["scenario"])
             & (dup["seed"] == first["seed"])
             & (dup["replicate"] == first["replicate"])
+            & (dup["params_draw"] == first["params_draw"])
         ]
         raise FhSimError(
             f"two runs of scenario '{first['scenario']}' with seed {first['seed']} and "
@@ -309,6 +313,7 @@ def collect(paths: Sequence[str | Path]) -> Collection:
         df["scenario"] = row.scenario
         df["seed"] = row.seed
         df["replicate"] = row.replicate
+        df["params_draw"] = row.params_draw
         df["run_dir"] = row.run_dir
         tables.append(df)
     table = pd.concat(tables, ignore_index=True)

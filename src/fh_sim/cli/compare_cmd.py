@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 from fh_sim.analysis.compare import compare_runs
+from fh_sim.analysis.uncertainty import write_uncertainty
+from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +34,31 @@ def _parser(command: str) -> argparse.ArgumentParser:
                    help="output folder (default: outputs/compare/<date_time>)")
     p.add_argument("--metrics", nargs="+", default=None, metavar="METRIC",
                    help="outcomes for the difference chart and summary (default: all)")
+    p.add_argument("--robust", nargs="+", default=None, metavar="METRIC[:higher|lower]",
+                   help="outcomes of the robustness table when the runs carry parameter "
+                   "draws (params_draw); default: population rent_burden "
+                   "base_residents_in_region displaced_cumulative")
     p.add_argument("--no-map", action="store_true",
                    help="skip the network maps (they need the region's data)")
     p.add_argument("--as-rates", action="store_true",
                    help="compare runs of different scales or region data on rates, shares "
                    "and indices only (counts left out; the report says so)")
     return p
+
+
+def robust_metrics(items: list[str] | None) -> dict[str, object]:
+    """``--robust`` items -> keyword arguments of :func:`write_uncertainty`."""
+    if not items:
+        return {}
+    metrics, direction = [], {}
+    for item in items:
+        metric, _, word = item.partition(":")
+        if word and word not in ("higher", "lower"):
+            raise FhSimError(f"--robust {item}: say metric:higher or metric:lower")
+        metrics.append(metric)
+        if word:
+            direction[metric] = word == "higher"
+    return {"metrics": metrics, "higher_is_better": direction}
 
 
 def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> int:
@@ -49,6 +70,8 @@ def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> i
     comp = compare_runs(args.paths, out_dir=out, baseline=args.baseline,
                         metrics=args.metrics, with_map=not args.no_map,
                         as_rates=args.as_rates)
+    write_uncertainty(comp.collection.table, comp.pairing, year=comp.year, out_dir=out,
+                      **robust_metrics(args.robust))
     log.info("compared %d runs in %.1f s", len(comp.collection.runs),
              time.perf_counter() - started)
     if comp.title != "fh_sim scenario comparison":

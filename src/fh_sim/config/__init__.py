@@ -23,6 +23,7 @@ from fh_sim.config.scenario import (
     ScenarioConfig,
     TrustProgramme,
 )
+from fh_sim.config.uncertainty import UncertaintyConfig
 from fh_sim.errors import ConfigError
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ScenarioConfig",
     "SimConfig",
     "TrustProgramme",
+    "UncertaintyConfig",
     "register_configs",
 ]
 
@@ -53,6 +55,9 @@ class SimConfig:
         check_invariants: check accounting identities every step.
         plugins: user modules or ``.py`` files that register extra rules.
         allow_slow: allow per-household prototype rules above 20,000 households.
+        params_draw: apply draw K of the declared uncertain inputs (None: the configured
+            values); the same K gives the same values in every scenario and seed.
+        uncertainty: the declared uncertain inputs (``conf/uncertainty``).
     """
 
     seed: int = 0
@@ -62,10 +67,12 @@ class SimConfig:
     check_invariants: bool = True
     plugins: list[str] = field(default_factory=list)
     allow_slow: bool = False
+    params_draw: int | None = None
     region: RegionConfig = field(default_factory=RegionConfig)
     assumptions: AssumptionsConfig = field(default_factory=AssumptionsConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    uncertainty: UncertaintyConfig = field(default_factory=UncertaintyConfig)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.scale <= 1.0:
@@ -75,6 +82,8 @@ class SimConfig:
                 f"must be after the base year {self.region.base_year}, got {self.end_year}",
                 key="end_year",
             )
+        if self.params_draw is not None and self.params_draw < 0:
+            raise ConfigError(f"must be >= 0, got {self.params_draw}", key="params_draw")
         if self.seed < 0:
             raise ConfigError(f"must be >= 0, got {self.seed}", key="seed")
         if self.replicate < 0:
@@ -89,3 +98,4 @@ def register_configs() -> None:
     cs.store(group="assumptions", name="base", node=AssumptionsConfig)
     cs.store(group="rules", name="base", node=RulesConfig)
     cs.store(group="scenario", name="base", node=ScenarioConfig)
+    cs.store(group="uncertainty", name="base", node=UncertaintyConfig)

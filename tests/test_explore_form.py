@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import fh_sim
 
+from cli_helpers import fh_sim
 from fh_sim.cli.errfmt import describe
 from fh_sim.errors import FhSimError
 from fh_sim.explore import scenario_form as sf

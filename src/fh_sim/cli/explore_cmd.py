@@ -40,15 +40,18 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
                         help="address to bind (default 127.0.0.1: this machine only)")
     args = parser.parse_args(argv)
     _check_port(args.host, args.port)
+    from click.exceptions import Abort
     from solara.__main__ import run
 
     from fh_sim.explore.shared import shared
 
     print(f"fh-sim explore: serving on http://{args.host}:{args.port} (Ctrl-C stops)",
           flush=True)
-    shared()  # region, worker processes and the default baseline start now
-    with contextlib.suppress(KeyboardInterrupt):
+    state = shared()  # region, worker processes and the default baseline start now
+    with contextlib.suppress(KeyboardInterrupt, Abort):  # Ctrl-C
         run.main([APP, "--host", args.host, "--port", str(args.port), "--production",
                   "--no-open", "--log-level-uvicorn", "warning"], standalone_mode=False)
+    if state.runner is not None:
+        state.runner.close()
     print("fh-sim explore: stopped", flush=True)
     return 0

@@ -71,8 +71,13 @@ def spec() -> RunSpec:
 def run_task() -> Any:
     """Run the composed scenario against the cached baseline (progress in percent)."""
     run_task.progress = 0
-    outcome = run_comparison(shared().runner, composed(), spec(), shared().region,
-                             progress=lambda d, n: setattr(run_task, "progress", 100 * d / n))
+    try:
+        outcome = run_comparison(shared().runner, composed(), spec(), shared().region,
+                                 progress=lambda d, n: setattr(run_task, "progress",
+                                                               100 * d / n))
+    except FhSimError as err:  # a user error: the CLI's line, no traceback
+        message.set(error_text(err))
+        return None
     outcome.seconds = time.perf_counter() - clicked_at.value
     return outcome
 
@@ -201,7 +206,7 @@ def Page():  # noqa: N802
                                on_value=lambda v: view.set(
                                    next(k for k, n in names.items() if n == v)))
     if view.value == "results":
-        outcome = run_task.value
+        outcome = run_task.value if run_task.finished else run_task.latest
         if outcome is None:
             solara.Info(t("no_result", lg))
         else:

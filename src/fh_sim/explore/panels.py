@@ -69,12 +69,21 @@ def ResultsView(outcome: Any, region: Any, lang: str, scenario: str | None = Non
                     label=f"{t('map', lang)}: {t('export_png', lang)}", mime_type="image/png")
                 solara.FileDownload(svg.encode("utf-8"), filename=f"map_{scen}_{metric}_{year}.svg",
                                     label=f"{t('map', lang)}: SVG", mime_type="image/svg+xml")
-    series = solara.use_memo(
-        lambda: views.series_figure(outcome, scenario=scen, metric=metric, lang=lang),
-        dependencies=[id(outcome), scen, metric, lang])
-    trade = solara.use_memo(
-        lambda: views.tradeoff_figure(outcome, scenario=scen, year=year),
-        dependencies=[id(outcome), scen, year])
+    Charts(outcome, scen, metric, year, lang)
+
+
+@solara.component
+def Charts(outcome: Any, scen: str, metric: str, year: int, lang: str):  # noqa: N802
+    """Time series per municipality and the trade-off chart, drawn in a thread."""
+    def draw() -> tuple[Any, Any]:
+        return (views.series_figure(outcome, scenario=scen, metric=metric, lang=lang),
+                views.tradeoff_figure(outcome, scenario=scen, year=year))
+
+    result = solara.use_thread(draw, dependencies=[id(outcome), scen, metric, year, lang])
+    if result.value is None:
+        solara.ProgressLinear(True)
+        return
+    series, trade = result.value
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         with solara.Column():
             solara.FigureMatplotlib(series, format="png")

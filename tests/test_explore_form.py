@@ -101,7 +101,12 @@ def test_saved_scenario_loads_back_and_runs_from_the_cli(region, tmp_path: Path)
     scen = sf.apply_levers(sf.load_scenario("higher_trust"), lev, region, name="saved_one")
     path = sf.save_scenario(scen, tmp_path / "conf")
     assert path == tmp_path / "conf" / "scenario" / "saved_one.yaml"
-    assert sf.load_scenario_file(path) == scen
+    back = sf.load_scenario_file(path)
+    assert back == scen
+    rest, lev_back = sf.split_levers(back)  # the form reopens with the same levers
+    assert lev_back.tenure_mix == (0.5, 0.3, 0.2) and lev_back.link_to == "hoganas"
+    assert sf.apply_levers(rest, lev_back, region, name="saved_one",
+                           description=scen["description"]) == scen
     done = fh_sim("run", "--config-dir", str(tmp_path / "conf"), "scenario=saved_one",
                   "scale=0.01", "end_year=2021", outputs=tmp_path / "outputs")
     assert done.returncode == 0, done.stderr

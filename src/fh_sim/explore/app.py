@@ -109,8 +109,9 @@ def on_load() -> None:
     except FhSimError as err:
         message.set(error_text(err))
         return
-    loaded.set(scen)
-    levers.set(sf.FormLevers())
+    rest, lev = sf.split_levers(scen)
+    loaded.set(rest)
+    levers.set(lev)
     scen_name.set(scen["name"])
     message.set(f"{t('load', lang.value)}: {scen['name']} — {scen.get('description', '')}")
 

@@ -196,7 +196,10 @@ def apply_levers(scenario: dict[str, Any], lev: FormLevers, region: Any, *,
             "house_share": None if mix is None else float(mix[2]),
             "affordable_share": float(lev.affordable_share),
             "queue_priority_base_residents": bool(lev.queue_priority), "start_year": y}
-        added.append(f"construction x{lev.construction_multiplier:g}")
+        added.append(f"construction x{lev.construction_multiplier:g}"
+                     + ("" if mix is None else " mix " + "/".join(f"{m:g}" for m in mix))
+                     + (f" affordable {lev.affordable_share:.0%}" if lev.affordable_share else "")
+                     + (" queue priority" if lev.queue_priority else ""))
     if lev.link_from or lev.link_to:
         out["link_edits"][PREFIX + "link"] = {
             "op": "add", "from_node": lev.link_from, "to_node": lev.link_to,
@@ -233,6 +236,46 @@ def normalise(scenario: dict[str, Any]) -> dict[str, Any]:
     except OmegaConfBaseException as err:
         raise config_error(err) from err
     return OmegaConf.to_container(node, resolve=True)  # type: ignore[return-value]
+
+
+def split_levers(scenario: dict[str, Any]) -> tuple[dict[str, Any], FormLevers]:
+    """Inverse of :func:`apply_levers`: the scenario without the form's levers, and the levers.
+
+    A saved scenario reopens in the form with its levers set as they were saved.
+    """
+    g = {group: scenario.get(group) or {} for group in GROUPS}
+    lev = FormLevers()
+    years = []
+    if (x := g["safety_programmes"].get(PREFIX + "safety")) is not None:
+        lev.safety_reduction, lev.safety_places = x["crime_reduction"], list(x["places"])
+        lev.safety_years = x["years"]
+        years.append(x["start_year"])
+    if (x := g["trust_programmes"].get(PREFIX + "trust")) is not None:
+        lev.trust_increase, lev.trust_places = x["trust_increase"], list(x["places"])
+        years.append(x["start_year"])
+    if (x := g["income_uplifts"].get(PREFIX + "income")) is not None:
+        lev.income_increase, lev.income_places = x["income_increase"], list(x["places"])
+        lev.income_reach = x["reach_per_year"]
+        years.append(x["start_year"])
+    if (x := g["housing_policies"].get(PREFIX + "housing")) is not None:
+        lev.construction_multiplier = x["construction_multiplier"]
+        mix = (x.get("rental_share"), x.get("tenant_owned_share"), x.get("house_share"))
+        lev.tenure_mix = None if mix[0] is None else tuple(mix)  # type: ignore[assignment]
+        lev.affordable_share = x["affordable_share"]
+        lev.queue_priority = x["queue_priority_base_residents"]
+        lev.housing_places = list(x["places"])
+        years.append(x["start_year"])
+    if (x := g["link_edits"].get(PREFIX + "link")) is not None:
+        lev.link_from, lev.link_to, lev.link_mode = x["from_node"], x["to_node"], x["mode"]
+        lev.link_minutes, lev.link_departures = x["minutes"], x["departures_per_hour"]
+        lev.link_year = x["start_year"]
+    freq = [v for k, v in g["link_edits"].items() if k.startswith(PREFIX + "frequency_")]
+    if freq:
+        lev.freq_line, lev.freq_departures = freq[0]["line"], freq[0]["departures_per_hour"]
+        lev.freq_year = freq[0]["start_year"]
+    if years:
+        lev.start_year = years[0]
+    return _without_explorer(scenario), lev
 
 
 def scenario_yaml(scenario: dict[str, Any], *, source: str = "") -> str:

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean explorer-assets
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +22,18 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 ## Format, lint and type checks (also part of `make test`).
+## Solara's browser files for `fh-sim explore` on a machine without internet access
+## (with internet, Solara fetches and caches them itself on first use).
+SOLARA_CDN = $(shell $(PY) -c "import solara.server.settings as s; print(s.assets.proxy_cache_dir)")
+explorer-assets: $(STAMP)
+	mkdir -p "$(SOLARA_CDN)/@widgetti/solara-vuetify3-app@5.2.0" "$(SOLARA_CDN)/requirejs@2.3.6" \
+	  "$(SOLARA_CDN)/font-awesome@4.5.0"
+	cd "$(SOLARA_CDN)" && npm pack --silent @widgetti/solara-vuetify3-app@5.2.0 requirejs@2.3.6 \
+	  font-awesome@4.5.0 && \
+	  tar xzf widgetti-solara-vuetify3-app-5.2.0.tgz --strip-components=1 -C "@widgetti/solara-vuetify3-app@5.2.0" && \
+	  tar xzf requirejs-2.3.6.tgz --strip-components=1 -C requirejs@2.3.6 && \
+	  tar xzf font-awesome-4.5.0.tgz --strip-components=1 -C font-awesome@4.5.0 && rm -f *.tgz
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks examples
 	$(VENV)/bin/ruff check src tests benchmarks examples

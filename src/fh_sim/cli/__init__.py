@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("fh_sim.cli.compare_cmd", "compare run folders: plots, HTML report, summary"),
     "sensitivity": ("fh_sim.cli.sensitivity_cmd",
                     "which uncertain assumptions drive outcomes and effects (SALib)"),
+    "explore": ("fh_sim.cli.explore_cmd", "compose, run and compare scenarios in the browser"),
 }
 
 USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(

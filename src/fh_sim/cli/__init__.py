@@ -19,6 +19,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "scenarios": ("fh_sim.cli.scenarios_cmd", "list the ready-made scenarios with descriptions"),
     "region": ("fh_sim.cli.region_cmd", "summarise the region's data and draw its network map"),
     "compare": ("fh_sim.cli.compare_cmd", "compare run folders: plots, HTML report, summary"),
+    "calibrate": ("fh_sim.cli.calibrate_cmd", "fit free parameters to the record up to 2019"),
+    "validate": ("fh_sim.cli.validate_cmd", "the calibrated baseline against post-2019 figures"),
 }
 
 USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(

@@ -69,6 +69,8 @@ class _Map:
         self.xs += xs
         self.losses += [float(v) for v in out]
         self.generation += [self._gen] * len(xs)
+        log.info("generation %d: %d candidates, best loss so far %.4g", self._gen, len(xs),
+                 min(self.losses))
         self._gen += 1
         return out
 

@@ -150,7 +150,7 @@ def load_spec(path: Path, history: pd.DataFrame, municipalities: list[str]) -> C
             years = tuple(int(y) for y in t["years"])
             targets.append(Target(
                 name="theil_drift region", statistic=stat, level="region",
-                unit=str(t.get("unit", "region")), observed_from="", observed_to="",
+                unit=str(t.get("unit", "Theil drift (region)")), observed_from="", observed_to="",
                 years=(years[0], years[1]), weight=float(t.get("weight", 1.0)),
                 observed=float(t.get("value", 0.0)), source=str(t.get("source", "assumption")),
             ))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location(
     "scenario_effects", HERE.parent / "2026-11_scenario_effects" / "measure.py")
 effects = importlib.util.module_from_spec(_spec)
+sys.modules["scenario_effects"] = effects  # dataclasses and worker processes look it up
 _spec.loader.exec_module(effects)
 
 

@@ -55,6 +55,11 @@ def test_observed_table_lists_the_sourced_figures(observed):
         ("Helsingborg", 2024): (152_091, "S03"),
         ("Landskrona", 2023): (47_134, "S08"),
         ("Svalöv", 2024): (14_543, "S03"),
+        ("Höganäs", 2020): (27_168, "S23"),
+        ("Höganäs", 2021): (27_589, "S23"),
+        ("Åstorp", 2024): (16_449, "S03"),
+        ("Klippan", 2024): (17_714, "S03"),
+        ("Bjuv", 2023): (15_968, "S13"),
     }
 
 

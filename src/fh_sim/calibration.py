@@ -55,6 +55,8 @@ from fh_sim.types import FloatArray, IntArray
 log = logging.getLogger(__name__)
 
 N_STAGES = len(LIFE_STAGES)
+N_INCOME = 3
+"""Income groups (low, mid, high) of the constants split by income."""
 MAX_CONSTANT = 20.0
 """Bound on a constant's absolute value (a group that cannot reach a cell's target)."""
 PERSONS_DAMPING = 0.7
@@ -160,6 +162,20 @@ def _cells(hh: Households) -> IntArray:
     return hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type
 
 
+def constant_groups(by_income: bool) -> int:
+    """Number of constant groups: 5 (life stages, in-migrants) or 15 (each by income group)."""
+    return (N_STAGES + 1) * (N_INCOME if by_income else 1)
+
+
+def _group_of(hh: Households, by_income: bool, incomer: bool = False) -> IntArray:
+    """int[n] constant group of each household (see :func:`alternative_constants`)."""
+    stage = np.full(hh.n, N_STAGES, dtype=np.int64) if incomer else hh.life_stage().astype(
+        np.int64)
+    if not by_income:
+        return stage
+    return stage * N_INCOME + hh.income_group.astype(np.int64)
+
+
 def alternative_constants(
     ctx: StepContext,
     pipeline: dict,
@@ -170,8 +186,17 @@ def alternative_constants(
     n_arrivals: int = 2000,
     replicates: int = 4,
     iterations: int = 40,
+    by_income: bool = False,
 ) -> FloatArray:
-    """Constants c[group, zone, type]: groups 0-3 are residents by life stage, 4 in-migrants.
+    """Constants c[group, zone, type] for residents by life stage and for in-migrants.
+
+    Without ``by_income`` the groups are the four life stages (0-3) and in-migrants (4).
+    With ``by_income`` each of these is split by income group (low, mid, high): group
+    ``stage x 3 + income``, in-migrants ``12 + income``. Each group's shape is then where
+    movers (out-migrants) *of its income group* leave from, so that the base year's
+    income composition of every zone is what the choice reproduces: the income-dependent
+    terms (housing cost over income, the credit rule, social composition) no longer sort
+    an unsorted start (docs/calibration.md).
 
     Args:
         ctx: base-year context.
@@ -182,10 +207,13 @@ def alternative_constants(
         n_arrivals: representative in-migrants at most.
         replicates: sampled choice sets per representative seeker.
         iterations: iterations of each of the two steps.
+        by_income: one constant per (life stage or in-migrant, income group).
 
     Returns:
-        float[5, n_zones, 3]; 0 where a cell has no stock.
+        float[n_groups, n_zones, 3] (:func:`constant_groups`); 0 where a cell has no stock.
     """
+    n_groups = constant_groups(by_income)
+    n_res = n_groups - (N_INCOME if by_income else 1)  # resident groups
     trial = trial_year(ctx, pipeline)
     stock = ctx.dwellings.stock.astype(float).reshape(-1)
     has = stock > 0
@@ -193,26 +221,31 @@ def alternative_constants(
     moving = moving_weights(ctx.with_(households=trial.households), pipeline)
     pool = trial.households.concat(trial.formed)
     w_pool = np.concatenate([moving, np.full(trial.formed.n, 1.0 / trial.repeats)])
-    stage_pool = pool.life_stage()
+    group_pool = _group_of(pool, by_income)
     rows = ctx.rng.choice(pool.n, size=n_residents, replace=True, p=w_pool / w_pool.sum())
     residents = pool.take(rows)
     came = trial.arrivals.take(np.arange(min(n_arrivals, trial.arrivals.n)))
-    n_group = np.append(np.bincount(stage_pool, weights=w_pool, minlength=N_STAGES),
-                        trial.arrivals.n / trial.repeats)
-    # shapes: where movers of each stage leave from; where out-migrants leave from
+    group_arr = _group_of(trial.arrivals, by_income, incomer=True)
+    n_group = np.bincount(group_pool, weights=w_pool, minlength=n_groups)
+    n_group = n_group + np.bincount(group_arr, minlength=n_groups) / trial.repeats
+    # shapes: where movers of each group leave from; where out-migrants leave from
     cell = _cells(trial.households)
-    stage_hh = trial.households.life_stage()
-    shapes = [np.bincount(cell, weights=moving * (stage_hh == s), minlength=stock.size)
-              for s in range(N_STAGES)]
-    shapes.append(np.bincount(_cells(ctx.households),
-                              weights=out_migration_weights(ctx, pipeline), minlength=stock.size))
-    stage_res = residents.life_stage()
-    groups = [residents.take(stage_res == s) for s in range(N_STAGES)] + [came]
+    group_hh = _group_of(trial.households, by_income)
+    shapes = [np.bincount(cell, weights=moving * (group_hh == g), minlength=stock.size)
+              for g in range(n_res)]
+    out_w = out_migration_weights(ctx, pipeline)
+    group_out = _group_of(ctx.households, by_income, incomer=True)
+    shapes += [np.bincount(_cells(ctx.households), weights=out_w * (group_out == g),
+                           minlength=stock.size) for g in range(n_res, n_groups)]
+    group_res = _group_of(residents, by_income)
+    group_came = _group_of(came, by_income, incomer=True)
+    groups = [residents.take(group_res == g) for g in range(n_res)]
+    groups += [came.take(group_came == g) for g in range(n_res, n_groups)]
     sets = [
         _choice_sets(ctx, pipeline, g, n_sampled, n_home, replicates) if g.n else None
         for g in groups
     ]
-    c = np.zeros((N_STAGES + 1, stock.size))
+    c = np.zeros((n_groups, stock.size))
     for g, shape in enumerate(shapes):
         if sets[g] is None or shape.sum() <= 0:
             continue
@@ -224,24 +257,31 @@ def alternative_constants(
             c[g] += np.where(has, np.log(ratio), 0.0)
             np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
     # every seeker together against every departure, in dwellings and in persons
+    persons_pool = np.bincount(group_pool, weights=w_pool * pool.size, minlength=n_groups)
+    persons_arr = np.bincount(group_arr, weights=trial.arrivals.size, minlength=n_groups)
     need = Balance(
         households=np.bincount(cell, weights=moving, minlength=stock.size) + trial.vacated,
         persons=np.bincount(cell, weights=moving * trial.households.size, minlength=stock.size)
         + trial.persons_lost,
         n_households=n_group,
-        n_persons=np.append(
-            np.bincount(stage_pool, weights=w_pool * pool.size, minlength=N_STAGES),
-            trial.arrivals.size.sum() / trial.repeats,
-        ),
+        n_persons=persons_pool + persons_arr / trial.repeats,
     )
-    live = [g for g in range(N_STAGES + 1) if sets[g] is not None and n_group[g] > 0]
+    live = [g for g in range(n_groups) if sets[g] is not None and n_group[g] > 0]
+    family = LIFE_STAGES.index("family")
+    family_groups = (
+        [family * N_INCOME + i for i in range(N_INCOME)] if by_income else [family]
+    )
     if need.households[has].sum() > 0 and live:
-        c = _balance(c, sets, live, need, has, iterations)
-    for g in range(N_STAGES + 1):
-        if sets[g] is None:
-            c[g] = c[1]  # a group without representatives borrows the adults' constants
+        c = _balance(c, sets, live, need, has, iterations, family_groups)
+    per_stage = N_INCOME if by_income else 1
+    adults = LIFE_STAGES.index("adult") * per_stage + (1 if by_income else 0)
+    for g in range(n_groups):
+        if sets[g] is None:  # no representatives: the stage's other income groups, or adults
+            same = [h for h in range(g - g % per_stage, g - g % per_stage + per_stage)
+                    if sets[h] is not None]
+            c[g] = c[same[0]] if same else c[adults]
     c[:, ~has] = 0.0
-    return c.reshape(N_STAGES + 1, -1, N_TYPES)
+    return c.reshape(n_groups, -1, N_TYPES)
 
 
 @dataclass(frozen=True)
@@ -253,8 +293,8 @@ class Balance:
             dissolution).
         persons: float[n_cells] persons the cell loses (moves, out-migration, deaths,
             young adults leaving home, net of births).
-        n_households: float[5] seekers per group and year.
-        n_persons: float[5] persons among them.
+        n_households: float[n_groups] seekers per group and year.
+        n_persons: float[n_groups] persons among them.
     """
 
     households: FloatArray
@@ -264,7 +304,8 @@ class Balance:
 
 
 def _balance(
-    c: FloatArray, sets: list, live: list[int], need: Balance, has: np.ndarray, iterations: int
+    c: FloatArray, sets: list, live: list[int], need: Balance, has: np.ndarray, iterations: int,
+    family_groups: list[int],
 ) -> FloatArray:
     """Shift the constants so that all seekers together replace all departures.
 
@@ -280,20 +321,21 @@ def _balance(
     persons = np.where(has, np.maximum(need.persons, 1e-9 * need.persons.sum()), 0.0)
     persons *= need.n_persons[live].sum() / persons.sum()
     n_cells = total.shape[0]
-    family = LIFE_STAGES.index("family")
+    families = [g for g in family_groups if g in live]
     tilt = np.zeros(n_cells)  # the family constants' shift for the persons balance
     for _ in range(iterations):
         pred = sum(need.n_households[g] * sets[g].shares(c[g], n_cells) for g in live)
         c += np.where(has, np.log(np.maximum(total, 1e-300) / np.maximum(pred, 1e-300)), 0.0)
         np.clip(c, -MAX_CONSTANT, MAX_CONSTANT, out=c)
-        if family not in live:
+        if not families:
             continue
         got = {g: need.n_persons[g] * sets[g].shares(c[g], n_cells, persons=True) for g in live}
-        fam = got[family]
+        fam = sum(got[g] for g in families)
         want = np.maximum(fam + persons - sum(got.values()), PERSONS_FLOOR * fam)
         ratio = np.log(np.maximum(want, 1e-300) / np.maximum(fam, 1e-300))
         new = np.clip(tilt + np.where(has, PERSONS_DAMPING * ratio, 0.0), -MAX_TILT, MAX_TILT)
-        c[family] = np.clip(c[family] + new - tilt, -MAX_CONSTANT, MAX_CONSTANT)
+        for g in families:
+            c[g] = np.clip(c[g] + new - tilt, -MAX_CONSTANT, MAX_CONSTANT)
         tilt = new
     pred = sum(need.n_households[g] * sets[g].shares(c[g], n_cells) for g in live)
     got = sum(need.n_persons[g] * sets[g].shares(c[g], n_cells, persons=True) for g in live)

@@ -95,12 +95,14 @@ class HousingModel(mesa.Model):
         self._base = self._regional_indicators()
         self._now = self._base
         self.levers = self._levers(base)
-        if any(r.name == "alternative_constant" for r, _ in self.pipeline["utility"]):
+        const = [p for r, p in self.pipeline["utility"] if r.name == "alternative_constant"]
+        if const:
             self.zones.alt_constant = alternative_constants(
                 self._context(base),
                 self.pipeline,
                 n_sampled=cfg.rules.choice.n_sampled,
                 n_home=cfg.rules.choice.n_home,
+                by_income=bool(getattr(const[0], "by_income", False)),
             )
         self.recorder = Recorder(
             region_name=REGION_NAME,

@@ -326,14 +326,17 @@ def synthesise(
         rng=rng,
         zone_income=zone_income[zone],
     )
-    thresholds = (
-        float(np.quantile(income, a.population.low_income_quantile)),
-        float(np.quantile(income, a.population.high_income_quantile)),
-    )
     n_hh = np.bincount(zone, minlength=len(zdf))
     stock, quotas = stock_and_quotas(zdf, n_hh, a.population.initial_vacancy, scale)
     dtype = assign_dwelling_types(
         zone=zone, size=size, age=age, income=income, quotas=quotas, rng=rng
+    )
+    shift = np.asarray(a.population.income_tenure_shift, dtype=float)
+    if shift.any():
+        income = income * np.exp(shift.take(dtype))
+    thresholds = (
+        float(np.quantile(income, a.population.low_income_quantile)),
+        float(np.quantile(income, a.population.high_income_quantile)),
     )
     jobs = node_jobs(region)
     employed = (age < 65) & (rng.random(size.shape[0]) < a.population.employment_rate)

@@ -22,6 +22,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sensitivity": ("fh_sim.cli.sensitivity_cmd",
                     "which uncertain assumptions drive outcomes and effects (SALib)"),
     "explore": ("fh_sim.cli.explore_cmd", "compose, run and compare scenarios in the browser"),
+    "calibrate": ("fh_sim.cli.calibrate_cmd", "fit free parameters to the record up to 2019"),
+    "validate": ("fh_sim.cli.validate_cmd", "the calibrated baseline against post-2019 figures"),
 }
 
 USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(

@@ -41,6 +41,10 @@ class PopulationAssumptions:
             the region's 2019 employment rate).
         workplace_beta_per_min: gravity decay of workplace choice, 1/minute.
         initial_vacancy: vacant share of each zone's stock at the end of 2019.
+        income_tenure_shift: log-income shift of households in rental flats, tenant-owned
+            flats and houses, applied after the dwelling types are assigned, so the
+            base year's incomes by tenure are those the credit rule and the flows keep
+            (docs/calibration.md; calibrated, see conf/calibrated/).
     """
 
     size_shares: list[float] = field(default_factory=lambda: [0.38, 0.31, 0.13, 0.13, 0.04, 0.01])
@@ -61,6 +65,7 @@ class PopulationAssumptions:
     employment_rate: float = 0.78
     workplace_beta_per_min: float = 0.06
     initial_vacancy: float = 0.02
+    income_tenure_shift: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
     def __post_init__(self) -> None:
         _check_shares(self.size_shares, "assumptions.population.size_shares", 6)
@@ -71,6 +76,12 @@ class PopulationAssumptions:
             raise ConfigError("needs 3 rows (sizes 1, 2, 3+)", key="assumptions.population")
         if not 0 < self.low_income_quantile < self.high_income_quantile < 1:
             raise ConfigError("need 0 < low < high < 1", key="assumptions.population")
+        if len(self.income_tenure_shift) != 3 or any(
+            abs(v) > 2.0 for v in self.income_tenure_shift
+        ):
+            raise ConfigError(
+                "needs 3 values in [-2, 2]", key="assumptions.population.income_tenure_shift"
+            )
         if not 0 <= self.initial_vacancy < 0.5:
             raise ConfigError("must be in [0, 0.5)", key="assumptions.population.initial_vacancy")
         if not 0 <= self.employment_rate <= 1:

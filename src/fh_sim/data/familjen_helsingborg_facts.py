@@ -197,5 +197,14 @@ POPULATION_OBSERVED: list[tuple[str, int, int, str]] = [
     ("Helsingborg", 2024, 152091, "S03"),
     ("Landskrona", 2023, 47134, "S08"),
     ("Svalöv", 2024, 14543, "S03"),
+    # Höganäs 27,168 (2020) and 27,589 (2021), SCB as quoted by the municipality (S23);
+    # Åstorp 16,449 (S03, 2024); Klippan 17,714 (S03 family: sverigestatistik.se
+    # klippan-vs-simrishamn, same "latest year" 2024); Bjuv 15,968 at 31 Dec 2023 (S13,
+    # en.wikipedia infobox copy).
+    ("Höganäs", 2020, 27168, "S23"),
+    ("Höganäs", 2021, 27589, "S23"),
+    ("Åstorp", 2024, 16449, "S03"),
+    ("Klippan", 2024, 17714, "S03"),
+    ("Bjuv", 2023, 15968, "S13"),
 ]
 # fmt: on

@@ -140,6 +140,9 @@ def u_alternative_constant(hh: HouseholdAgent, zone: int, dtype: int, p: Any) ->
     the constants are not split by life stage).
     """
     table = hh.model.zones.alt_constant
+    if table.shape[0] == 15:  # split by income group
+        stage = 4 if hh.home_municipality < 0 else hh.life_stage()
+        return p.coef * table[stage * 3 + hh.income_group, zone, dtype]
     last = table.shape[0] - 1
     group = last if hh.home_municipality < 0 else min(hh.life_stage(), max(last - 1, 0))
     return p.coef * table[group, zone, dtype]

@@ -279,9 +279,13 @@ class AlternativeConstantParams:
 
     Attributes:
         coef: 1 uses the constants, 0 ignores them.
+        by_income: one constant per (life stage or in-migrant, income group) instead of
+            per life stage only, so that the income-dependent terms do not sort the base
+            year's composition (docs/calibration.md).
     """
 
     coef: float = 1.0
+    by_income: bool = True
 
 
 @REGISTRY.utility("alternative_constant", params=AlternativeConstantParams)
@@ -291,11 +295,16 @@ def alternative_constant(
     """``coef x alt_constant[group, zone, type]``.
 
     The group is the life stage of a resident or newly formed household (0-3), or 4 for
-    an in-migrant (no home municipality).
+    an in-migrant (no home municipality); with constants split by income (15 groups)
+    it is ``stage x 3 + income group`` (in-migrants ``12 + income group``).
 
     Semantics: pure; no rng.
     """
     incomer = (ctx.seekers.home_municipality < 0).take(pairs.seeker)
-    group = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
+    if ctx.zones.alt_constant.shape[0] == 15:
+        stage = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
+        group = stage * 3 + pairs.income_group
+    else:
+        group = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
     flat = ctx.zones.alt_constant.reshape(-1)
     return p.coef * flat.take(group * ctx.zones.alt_constant[0].size + pairs.alternative)

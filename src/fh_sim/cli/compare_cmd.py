@@ -1,8 +1,9 @@
-"""``fh-sim compare PATH... [--baseline NAME] [--out DIR] [--metrics M ...]``.
+"""``fh-sim compare PATH... [--baseline NAME] [--out DIR] [--metrics M ...] [--lang sv]``.
 
 Reads complete run folders (sweep folders are searched recursively), compares every
 scenario with the baseline on common seeds, and writes PNGs, ``summary.csv``,
-``summary.parquet`` and a self-contained ``report.html``.
+``summary.parquet``, ``summary.xlsx`` and a self-contained ``report.html`` that opens with
+the answer: each scenario's largest effects per municipality, with intervals.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def _parser(command: str) -> argparse.ArgumentParser:
                    help="outcomes for the difference chart and summary (default: all)")
     p.add_argument("--no-map", action="store_true",
                    help="skip the network maps (they need the region's data)")
+    p.add_argument("--lang", choices=("en", "sv"), default="en",
+                   help="language of every label, title, table header and text "
+                   "(default: en)")
+    p.add_argument("--label-zones", action="store_true",
+                   help="name every zone on the maps (default: the largest ones)")
     return p
 
 
@@ -44,7 +50,8 @@ def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> i
         "%Y-%m-%d_%H-%M-%S")
     started = time.perf_counter()
     comp = compare_runs(args.paths, out_dir=out, baseline=args.baseline,
-                        metrics=args.metrics, with_map=not args.no_map)
+                        metrics=args.metrics, with_map=not args.no_map, lang=args.lang,
+                        label_zones=args.label_zones)
     log.info("compared %d runs in %.1f s", len(comp.collection.runs),
              time.perf_counter() - started)
     print(f"report: {out / 'report.html'}")

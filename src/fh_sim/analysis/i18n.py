@@ -64,7 +64,8 @@ TEXT: dict[str, dict[str, str]] = {
               "{k} parade seeds och intervallet utesluter noll). Pris och tillgänglighet i "
               "procent av jämförelsescenariot; boendekostnadsandel i procentenheter; "
               "segregation (Duncans olikhetsindex, 0-100) i indexpoäng. Finns även i "
-              "<code>summary.csv</code>, <code>summary.parquet</code> och <code>summary.xlsx</code> (ett blad per "
+              "<code>summary.csv</code>, <code>summary.parquet</code> och "
+              "<code>summary.xlsx</code> (ett blad per "
               "nivå)."},
     "place": {"en": "Place", "sv": "Plats"},
     "scenario": {"en": "Scenario", "sv": "Scenario"},

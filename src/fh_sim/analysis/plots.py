@@ -9,7 +9,6 @@ from any thread or shown in a notebook.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import textwrap
 from collections.abc import Sequence
@@ -21,99 +20,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from fh_sim.analysis import labels
+from fh_sim.analysis.palette import (  # noqa: F401 (re-exported)
+    BASELINE_COLOR,
+    CATALOGUE_ORDER,
+    PALETTE,
+    scenario_colors,
+)
+from fh_sim.analysis.plot_words import FIRM_MIN_SEEDS, WORDS, word
 
-BASELINE_COLOR = "#222222"
-# Okabe & Ito (2008), the colour-blind-safe qualitative palette, without its black (the
-# baseline's); yellow last, it is the weakest on white.
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442"]
-# The catalogue's scenarios keep these places in the palette in every report; a scenario
-# of one family (the transit measures and their package) never shares a colour.
-CATALOGUE_ORDER = [
-    "transit_hoganas_rail", "transit_skanebanan_half_hourly",
-    "transit_orkelljunga_express_bus", "transit_soderasbanan_frequency", "package_transit",
-    "safety_programme", "higher_trust", "income_uplift", "brand_campaign", "growth_first",
-    "current_residents_first", "package_growth", "package_residents_first",
-    "package_safe_and_inclusive",
-]
 MANY = 6  # above this many scenarios, time series show the baseline's band only
-WORDS: dict[str, dict[str, str]] = {
-    "band": {"en": "lines: mean across seeds; bands: 5-95 % across seeds",
-             "sv": "linjer: medel över seeds; band: 5-95 % över seeds"},
-    "base_band": {"en": "lines: mean across seeds; band: baseline's 5-95 % across seeds "
-                        "(other scenarios' intervals: difference chart)",
-                  "sv": "linjer: medel över seeds; band: jämförelsescenariots 5-95 % "
-                        "(övrigas intervall: skillnadsdiagrammet)"},
-    "year": {"en": "year", "sv": "år"},
-    "over_time": {"en": "{name} per {level} over time", "sv": "{name} per {level} över tid"},
-    "minus": {"en": "Scenario minus {base} in {year}", "sv": "Scenario minus {base} år {year}"},
-    "seeds": {"en": "{n} common seeds", "sv": "{n} gemensamma seeds"},
-    "seeds_by": {"en": "common seeds: ", "sv": "gemensamma seeds: "},
-    "dots": {"en": "dots: mean across {n}; bars: 5-95 %",
-             "sv": "punkter: medel över {n}; streck: 5-95 %"},
-    "no_pair": {"en": "No scenario shares a seed with the baseline.",
-                "sv": "Inget scenario har en seed gemensam med jämförelsescenariot."},
-    "none": {"en": "None of the chosen outcomes are in these runs.",
-             "sv": "Inget av de valda utfallen finns i körningarna."},
-    "indicators": {"en": "Segregation and housing cost share over time",
-                   "sv": "Segregation och boendekostnadsandel över tid"},
-    "tradeoff": {"en": "Growth vs current residents' welfare in {year}, scenario minus {base}",
-                 "sv": "Tillväxt mot nuvarande invånares välfärd år {year}, scenario minus "
-                       "{base}"},
-    "points": {"en": "points: mean across {n}; bars: 5-95 %; square: {base}",
-               "sv": "punkter: medel över {n}; streck: 5-95 %; kvadrat: {base}"},
-    "segments": {"en": "Outcomes per household segment in {year}, {what}",
-                 "sv": "Utfall per hushållsgrupp år {year}, {what}"},
-    "seg_axis": {"en": "household segment (life stage, income)",
-                 "sv": "hushållsgrupp (livsskede, inkomst)"},
-    "seg_change": {"en": "colour and number: mean across common seeds; bold: firm "
-                         "(>= {k} seeds, 5-95 % interval excludes 0)",
-                   "sv": "färg och tal: medel över gemensamma seeds; fetstil: säker "
-                         "(>= {k} seeds, 5-95 %-intervallet utesluter 0)"},
-    "seg_level": {"en": "colour and number: mean across seeds",
-                  "sv": "färg och tal: medel över seeds"},
-    "level": {"en": "level", "sv": "nivå"},
-    "municipality": {"en": "municipality", "sv": "kommun"},
-    "region": {"en": "region", "sv": "region"},
-    "zone": {"en": "zone", "sv": "zon"},
-    "segment": {"en": "segment", "sv": "hushållsgrupp"},
-}
-FIRM_MIN_SEEDS = 5  # fh_sim.analysis.effects.MIN_SEEDS_FIRM (no import cycle)
-
-
-def _w(key: str, lang: str, **fields: object) -> str:
-    entry = WORDS[key]
-    return entry.get(lang, entry["en"]).format(**fields)
-
-
-def _preferred(name: str) -> int:
-    if name in CATALOGUE_ORDER:
-        return CATALOGUE_ORDER.index(name) % len(PALETTE)
-    digest = hashlib.sha1(name.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % len(PALETTE)
-
-
-def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) -> dict[str, str]:
-    """One colour per scenario, the same in every plot and report; the baseline dark grey.
-
-    A scenario's colour depends on its name only (its place in the catalogue, or a hash
-    of the name), unless two scenarios of one report want the same colour: then the one
-    later in the catalogue, or later by name, takes the next free colour.
-    """
-    colors: dict[str, str] = {}
-    if baseline is not None:
-        colors[baseline] = BASELINE_COLOR
-    others = [s for s in scenarios if s != baseline and s not in colors]
-    others.sort(key=lambda s: (s not in CATALOGUE_ORDER,
-                               CATALOGUE_ORDER.index(s) if s in CATALOGUE_ORDER else 0, s))
-    taken: set[int] = set()
-    for name in others:
-        k = _preferred(name)
-        if len(taken) < len(PALETTE):
-            while k in taken:
-                k = (k + 1) % len(PALETTE)
-        taken.add(k)
-        colors[name] = PALETTE[k]
-    return colors
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -177,7 +92,7 @@ def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
 
 def _band_note(scenarios: Sequence[str], baseline: str | None, lang: str = "en") -> str:
     many = len(scenarios) > MANY and baseline in scenarios
-    return _w("base_band" if many else "band", lang)
+    return word("base_band" if many else "band", lang)
 
 
 def time_series(
@@ -206,8 +121,8 @@ def time_series(
         colors: scenario -> colour (default: :func:`scenario_colors`).
     """
     sel = levels[(levels["metric"] == metric) & (levels["level"] == level)]
-    title = title or _w("over_time", lang, name=labels.name(metric, lang),
-                        level=_w(level, lang) if level in WORDS else level)
+    title = title or word("over_time", lang, name=labels.name(metric, lang),
+                        level=word(level, lang) if level in WORDS else level)
     if sel.empty:
         return _empty(title, f"No {level}-level '{metric}' in these runs.")
     if units is None:
@@ -224,7 +139,7 @@ def time_series(
         ax.grid(alpha=0.3)
         _number_format(ax)
     for ax in axes[-ncols:]:
-        ax.set_xlabel(_w("year", lang), fontsize=8)
+        ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
     _legend(fig, axes[0], scenarios)
     fig.suptitle(f"{title}\n({_band_note(scenarios, baseline, lang)})", fontweight="bold",
@@ -243,7 +158,7 @@ def indicators_over_time(
     colors: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per metric (region level), one line per scenario with its band."""
-    title = title or _w("indicators", lang)
+    title = title or word("indicators", lang)
     sel = levels[levels["level"] == level]
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
@@ -255,12 +170,12 @@ def indicators_over_time(
         _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors, baseline)
         ax.set_title(_wrap(labels.name(metric, lang), 44), fontsize=10)
         ax.set_ylabel(labels.unit(metric, lang) or metric, fontsize=8)
-        ax.set_xlabel(_w("year", lang), fontsize=8)
+        ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
         ax.grid(alpha=0.3)
         _number_format(ax)
     _legend(fig, axes[0], scenarios)
-    fig.suptitle(f"{title} ({_w(level, lang) if level in WORDS else level})\n"
+    fig.suptitle(f"{title} ({word(level, lang) if level in WORDS else level})\n"
                  f"({_band_note(scenarios, baseline, lang)})",
                  fontweight="bold", fontsize=11)
     return fig
@@ -271,8 +186,8 @@ def _n_note(diffs: pd.DataFrame, lang: str = "en") -> str:
     if n.empty:
         return ""
     if n.nunique() == 1:
-        return _w("seeds", lang, n=int(n.iloc[0]))
-    return _w("seeds_by", lang) + ", ".join(f"{s} {int(v)}" for s, v in n.items())
+        return word("seeds", lang, n=int(n.iloc[0]))
+    return word("seeds_by", lang) + ", ".join(f"{s} {int(v)}" for s, v in n.items())
 
 
 def difference_at_horizon(
@@ -303,13 +218,13 @@ def difference_at_horizon(
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == level)]
     if unit is not None:
         sel = sel[sel["unit"] == unit]
-    title = _w("minus", lang, base=baseline, year=year)
+    title = word("minus", lang, base=baseline, year=year)
     if sel.empty:
-        return _empty(title, _w("no_pair", lang))
+        return _empty(title, word("no_pair", lang))
     wanted = metrics if metrics is not None else labels.KEY_METRICS
     present = [m for m in wanted if (sel["metric"] == m).any()]
     if not present:
-        return _empty(title, _w("none", lang))
+        return _empty(title, word("none", lang))
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = colors or scenario_colors(scenarios)
     fig, axes = _grid(len(present), ncols=ncols, width=3.3,
@@ -335,7 +250,7 @@ def difference_at_horizon(
         ax.grid(axis="x", alpha=0.3)
         _number_format(ax, "x")
     where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
-    fig.suptitle(f"{title}, {where}\n({_w('dots', lang, n=_n_note(sel, lang))})",
+    fig.suptitle(f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
                  fontweight="bold", fontsize=11)
     return fig
 
@@ -357,7 +272,7 @@ def tradeoff(
     scenario with 90% intervals on both axes.
     """
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == "region")]
-    title = _w("tradeoff", lang, year=year, base=baseline)
+    title = word("tradeoff", lang, year=year, base=baseline)
     present = [m for m in welfare if (sel["metric"] == m).any()]
     if sel.empty or not (sel["metric"] == growth).any() or not present:
         return _empty(title, "Needs region-level population and welfare outcomes "
@@ -392,7 +307,7 @@ def tradeoff(
         _number_format(ax, "x")
         _number_format(ax, "y")
     _legend(fig, axes[0], [*names.values(), baseline])
-    fig.suptitle(f"{title}\n({_w('points', lang, n=_n_note(sel, lang), base=baseline)})",
+    fig.suptitle(f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
                  fontweight="bold", fontsize=11)
     return fig
 
@@ -434,8 +349,8 @@ def segments(
         lang: ``en`` or ``sv``.
     """
     sel = table[(table["year"] == year) & (table["level"] == "segment")]
-    what = f"scenario minus {baseline}" if change else _w("level", lang)
-    title = _w("segments", lang, year=year, what=what)
+    what = f"scenario minus {baseline}" if change else word("level", lang)
+    title = word("segments", lang, year=year, what=what)
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
         return _empty(title, "No segment-level outcomes in these runs.")
@@ -469,10 +384,10 @@ def segments(
         ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],
                       rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(scenarios)), scenarios if k % 2 == 0 else [], fontsize=8)
-        ax.set_xlabel(_w("seg_axis", lang), fontsize=8)
+        ax.set_xlabel(word("seg_axis", lang), fontsize=8)
         ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.85).set_label(
             labels.axis_label(metric, change=change, wrap=32, lang=lang), fontsize=8)
-    note = (_w("seg_change", lang, k=FIRM_MIN_SEEDS) if change else _w("seg_level", lang))
+    note = (word("seg_change", lang, k=FIRM_MIN_SEEDS) if change else word("seg_level", lang))
     fig.suptitle(f"{title}\n({note})", fontweight="bold", fontsize=11)
     return fig

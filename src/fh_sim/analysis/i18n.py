@@ -157,6 +157,6 @@ def number(x: float, lang: str = "en", *, signed: bool = False, digits: int | No
     if float(text.replace(",", "")) == 0:
         return "0"
     if lang == "sv":
-        text = text.replace(",", "\u2009").replace(".", ",")
+        text = text.replace(",", "\u202f").replace(".", ",")  # narrow no-break space
     sign = "\u2212" if x < 0 else ("+" if signed else "")
     return sign + text

@@ -7,7 +7,10 @@ here describe the real region (persons, households), not simulated agents.
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
+from pathlib import PurePath
+from typing import Any
 
 LANGS = ("en", "sv")
 
@@ -115,3 +118,37 @@ def axis_label(metric: str, *, change: bool = False, wrap: int = 44, lang: str =
     u = unit(metric, lang)
     text = f"{readable} ({u})" if u else readable
     return textwrap.fill(text, width=wrap) if wrap else text
+
+
+# A variant's label longer than this is replaced by its name and a short hash.
+MAX_LABEL = 48
+
+
+def short_value(value: Any) -> str:
+    """A value as a label shows it: a path by its file stem, a list item by item."""
+    if isinstance(value, list | tuple):
+        return "+".join(short_value(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    if "/" in text or "\\" in text:
+        return PurePath(text.replace("\\", "/")).stem
+    return text
+
+
+def variant_label(name: str, settings: dict[str, Any]) -> str:
+    """``name [key=value, ...]`` with each key's last part, or ``name [#hash]`` if long.
+
+    Args:
+        name: the scenario's name.
+        settings: the dotted config keys (and values) in which this variant differs
+            from the other runs of ``name``; shown in full in the report's appendix.
+    """
+    items = sorted(settings.items())
+    keys = [k.rsplit(".", 1)[-1] for k, _ in items]
+    text = f"{name} [" + ", ".join(
+        f"{k}={short_value(v)}" for k, (_, v) in zip(keys, items, strict=True)) + "]"
+    if len(text) <= MAX_LABEL and len(set(keys)) == len(keys):
+        return text
+    digest = hashlib.sha1(repr(items).encode("utf-8")).hexdigest()[:6]
+    return f"{name} [#{digest}]"

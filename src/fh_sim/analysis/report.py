@@ -277,8 +277,8 @@ def _scale_note(r: ReportInput) -> str:
         return f"<p>{escape(t('scale_mixed', r.lang))}</p>"
     if r.scale == 1.0:
         return f"<p>{escape(t('scale_one', r.lang))}</p>"
-    scale = number(r.scale, r.lang)
-    pct = number(100 * r.scale, r.lang) + " %"
+    scale = f"{r.scale:g}".replace(".", "," if r.lang == "sv" else ".")
+    pct = f"{100 * r.scale:g}".replace(".", "," if r.lang == "sv" else ".") + " %"
     return f"<p>{escape(t('scale', r.lang, pct=pct, scale=scale))}</p>"
 
 

@@ -33,6 +33,7 @@ from fh_sim.analysis.collect import Collection, collect
 from fh_sim.analysis.effects import effect_table, real_counts
 from fh_sim.analysis.figures import make_figures
 from fh_sim.analysis.i18n import check_lang
+from fh_sim.analysis.palette import CATALOGUE_ORDER
 from fh_sim.analysis.report import Plot, ReportInput, render_html
 from fh_sim.analysis.summary_text import ScenarioSummary, summarise_scenarios
 from fh_sim.analysis.tables import write_tables
@@ -108,6 +109,13 @@ def _load_region(coll: Collection, baseline: str) -> Any | None:
         return None
 
 
+def _catalogue_rank(name: str) -> tuple[int, int, str]:
+    """Catalogue scenarios in catalogue order (single measures before packages), then others."""
+    base = name.split(" [", 1)[0]
+    known = base in CATALOGUE_ORDER
+    return (0 if known else 1, CATALOGUE_ORDER.index(base) if known else 0, name)
+
+
 def _scales(coll: Collection) -> dict[str, float]:
     """Run folder -> the run's scale (1.0 where the config has none)."""
     by_label = {s: float(c.get("scale") or 1.0) for s, c in coll.configs.items()}
@@ -177,9 +185,12 @@ def compare_runs(
     effects = effect_table(coll.table, pairing, year=year, metrics=metrics)
     timing = {s: timing_warnings(coll.configs.get(s, {}), horizon=year, lang=lang)
               for s in pairing.common}
+    order = sorted(pairing.common, key=_catalogue_rank)
     summaries = summarise_scenarios(
-        effects, descriptions={s: coll.description(s) for s in pairing.common},
-        pairs={s: len(c) for s, c in pairing.common.items()}, warnings=timing, lang=lang)
+        effects, descriptions={s: coll.description(s) for s in order},
+        pairs={s: len(pairing.common[s]) for s in order}, warnings=timing, lang=lang)
+    effects = effects.sort_values("scenario", key=lambda c: c.map(
+        {s: i for i, s in enumerate(order)}), kind="stable").reset_index(drop=True)
     scales = sorted(set(scale_by_run.values()))
     if len(scales) > 1:
         log.warning("runs of different scales (%s): each run's counts are divided by its own",

@@ -169,7 +169,8 @@ def real_counts(table: pd.DataFrame, scale_by_run: dict[str, float]) -> pd.DataF
 
     Shares, indices and minutes are left as they are.
     """
-    counts = table["metric"].map(labels.is_count).to_numpy(bool)
+    metrics = table["metric"].unique()
+    counts = table["metric"].isin([m for m in metrics if labels.is_count(m)]).to_numpy()
     scale = table["run_dir"].map(scale_by_run).fillna(1.0).to_numpy(float)
     out = table.copy()
     out.loc[counts, "value"] = out.loc[counts, "value"].to_numpy(float) / scale[counts]

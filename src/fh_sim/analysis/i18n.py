@@ -142,11 +142,14 @@ def number(x: float, lang: str = "en", *, signed: bool = False, digits: int | No
         x: the value.
         lang: ``sv`` writes ``1 234,5``; ``en`` writes ``1,234.5``.
         signed: write ``+`` before positive values (``−`` is always written).
-        digits: decimals to show (default: chosen from the size of ``x``).
+        digits: decimals to show, negative to round to tens, hundreds... (default: chosen
+            from the size of ``x``).
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
     x = float(x)
+    if digits is not None and digits < 0:
+        x, digits = float(round(x, digits)), 0
     if digits is None:
         ax = abs(x)
         magnitude = int(math.floor(math.log10(ax))) if ax > 0 else 0
@@ -160,3 +163,21 @@ def number(x: float, lang: str = "en", *, signed: bool = False, digits: int | No
         text = text.replace(",", "\u202f").replace(".", ",")  # narrow no-break space
     sign = "\u2212" if x < 0 else ("+" if signed else "")
     return sign + text
+
+
+def _decimals(x: float, significant: int) -> int:
+    x = abs(float(x))
+    return significant - 1 - int(math.floor(math.log10(x))) if x > 0 else 0
+
+
+def interval_digits(mean: float, lo: float, hi: float) -> int | None:
+    """Decimals for a value and its interval: as precise as the interval allows.
+
+    Two significant digits of the mean, but not finer than two significant digits of the
+    interval's width, nor coarser than one (``141 (138 to 144)``, ``1,600 (1,300 to 1,900)``).
+    None for an interval of zero width (the value's own precision is used).
+    """
+    width = float(hi) - float(lo)
+    if not math.isfinite(width) or width <= 0 or not math.isfinite(float(mean)):
+        return None
+    return min(max(_decimals(mean, 2), _decimals(width, 1)), _decimals(width, 2), 4)

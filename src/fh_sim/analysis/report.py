@@ -25,7 +25,7 @@ from fh_sim.analysis import labels
 from fh_sim.analysis.aggregate import Pairing
 from fh_sim.analysis.collect import Collection, flatten_config
 from fh_sim.analysis.effects import MIN_SEEDS_FIRM, display_unit, short_name
-from fh_sim.analysis.i18n import number, t
+from fh_sim.analysis.i18n import interval_digits, number, t
 from fh_sim.analysis.report_text import how_to_read
 from fh_sim.analysis.summary_text import ScenarioSummary, format_effect, header_text
 
@@ -193,9 +193,10 @@ def _effects_tables(r: ReportInput) -> str:
                     cells.append("")
                     continue
                 row = by_metric.loc[m]
-                text = escape(f"{number(row['mean'], r.lang, signed=True)} "
-                              f"[{number(row['q05'], r.lang, signed=True)}, "
-                              f"{number(row['q95'], r.lang, signed=True)}]")
+                d = interval_digits(row["mean"], row["q05"], row["q95"])
+                text = escape(f"{number(row['mean'], r.lang, signed=True, digits=d)} "
+                              f"[{number(row['q05'], r.lang, signed=True, digits=d)}, "
+                              f"{number(row['q95'], r.lang, signed=True, digits=d)}]")
                 cells.append(f"<b>{text}</b>" if bool(row["firm"]) else text)
             rows.append(cells)
         parts.append(f"<h3>{_swatch(r.colors.get(scen))}{escape(scen)} "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from fh_sim.analysis.effects import MIN_SEEDS_FIRM, display_unit, short_name
-from fh_sim.analysis.i18n import number, t
+from fh_sim.analysis.i18n import interval_digits, number, t
 
 MAX_LINES = 5
 # A planner's first questions: always answered, even when the answer is "no clear change".
@@ -93,8 +93,10 @@ def format_effect(e: Effect, metric: str, lang: str) -> str:
     u = display_unit(metric, lang)
     to = "till" if lang == "sv" else "to"
     unit_text = f"\u202f{u}" if u == "%" else f" {u}"
-    return (f"{e.place} {number(e.mean, lang, signed=True)}{unit_text} "
-            f"({number(e.q05, lang, signed=True)} {to} {number(e.q95, lang, signed=True)})")
+    d = interval_digits(e.mean, e.q05, e.q95)
+    return (f"{e.place} {number(e.mean, lang, signed=True, digits=d)}{unit_text} "
+            f"({number(e.q05, lang, signed=True, digits=d)} {to} "
+            f"{number(e.q95, lang, signed=True, digits=d)})")
 
 
 def line_text(line: Line, lang: str) -> str:

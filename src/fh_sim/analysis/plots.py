@@ -35,11 +35,10 @@ def _wrap(text: str, width: int = 34) -> str:
     return textwrap.fill(text, width=width)
 
 
-def _number_format(ax: Axes, axis: str = "y") -> None:
+def _number_format(ax: Axes, axis: str = "y", lang: str = "en") -> None:
     def fmt(x: float, _pos: int) -> str:
-        if abs(x) >= 1000:
-            return f"{x:,.0f}".replace(",", "\u2009")
-        return f"{x:.3g}"
+        text = f"{x:,.0f}".replace(",", "\u2009") if abs(x) >= 1000 else f"{x:.3g}"
+        return text.replace(".", ",") if lang == "sv" else text
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
@@ -137,7 +136,7 @@ def time_series(
         ax.set_ylabel(labels.unit(metric, lang) or metric, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-        _number_format(ax)
+        _number_format(ax, lang=lang)
     for ax in axes[-ncols:]:
         ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
@@ -173,7 +172,7 @@ def indicators_over_time(
         ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
         ax.grid(alpha=0.3)
-        _number_format(ax)
+        _number_format(ax, lang=lang)
     _legend(fig, axes[0], scenarios)
     fig.suptitle(f"{title} ({word(level, lang) if level in WORDS else level})\n"
                  f"({_band_note(scenarios, baseline, lang)})",
@@ -248,7 +247,7 @@ def difference_at_horizon(
         ax.set_xlabel(labels.axis_label(metric, change=True, lang=lang), fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
-        _number_format(ax, "x")
+        _number_format(ax, "x", lang=lang)
     where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
     fig.suptitle(f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
                  fontweight="bold", fontsize=11)
@@ -304,8 +303,8 @@ def tradeoff(
         ax.set_ylabel(labels.axis_label(metric, change=True, lang=lang), fontsize=8)
         ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         ax.grid(alpha=0.3)
-        _number_format(ax, "x")
-        _number_format(ax, "y")
+        _number_format(ax, "x", lang=lang)
+        _number_format(ax, "y", lang=lang)
     _legend(fig, axes[0], [*names.values(), baseline])
     fig.suptitle(f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
                  fontweight="bold", fontsize=11)
@@ -378,7 +377,9 @@ def segments(
             if np.isnan(v):
                 continue
             dark = change and abs(v) > 0.6 * lim
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=6.5,
+            cell = fmt.format(v)
+            cell = cell.replace(".", ",") if lang == "sv" else cell
+            ax.text(j, i, cell, ha="center", va="center", fontsize=6.5,
                     color="white" if dark else "black",
                     fontweight="bold" if change and sure[i, j] else "normal")
         ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],

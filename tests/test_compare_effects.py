@@ -15,7 +15,7 @@ from fh_sim.analysis.timing import lever_timings, timing_warnings
 
 
 def _table(values: dict[tuple[str, int], dict[str, float]]) -> pd.DataFrame:
-    rows = [("%s/%d" % (scen, seed), scen, seed, 0, 2030, "municipality", "Höganäs", m, v)
+    rows = [(f"{scen}/{seed}", scen, seed, 0, 2030, "municipality", "Höganäs", m, v)
             for (scen, seed), metrics in values.items() for m, v in metrics.items()]
     return pd.DataFrame(rows, columns=["run_dir", "scenario", "seed", "replicate", "year",
                                        "level", "unit", "metric", "value"])

@@ -35,7 +35,7 @@ from fh_sim.analysis.figures import make_figures
 from fh_sim.analysis.i18n import check_lang
 from fh_sim.analysis.palette import CATALOGUE_ORDER
 from fh_sim.analysis.report import Plot, ReportInput, render_html
-from fh_sim.analysis.summary_text import ScenarioSummary, summarise_scenarios
+from fh_sim.analysis.summary_text import ScenarioSummary, plain_text, summarise_scenarios
 from fh_sim.analysis.tables import write_tables
 from fh_sim.analysis.timing import timing_warnings
 from fh_sim.errors import FhSimError
@@ -209,7 +209,7 @@ def compare_runs(
 
 
 def write_outputs(comp: Comparison, out_dir: Path) -> Path:
-    """Write the PNGs, the summary tables (CSV, Parquet, Excel) and ``report.html``.
+    """Write the PNGs, the tables, ``summary.txt`` (the answer) and ``report.html``.
 
     Returns:
         The report's path.
@@ -225,6 +225,10 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
         report_plots.append(Plot(path=path, title=title, caption=caption))
         comp.files.append(path)
     comp.files += write_tables(comp.effects, comp.summary, out_dir, lang=comp.lang)
+    answer = out_dir / "summary.txt"
+    answer.write_text(plain_text(comp.summaries, year=comp.year, baseline=comp.pairing.baseline,
+                                 lang=comp.lang) + "\n", encoding="utf-8")
+    comp.files.append(answer)
     report = out_dir / "report.html"
     base_cfg = comp.collection.configs.get(comp.pairing.baseline, {})
     html = render_html(ReportInput(

@@ -355,7 +355,8 @@ def segments(
         return _empty(title, "No segment-level outcomes in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
     segs = sorted(sel["unit"].unique(), key=_segment_key)
-    fig, axes = _grid(len(present), ncols=2, width=0.5 * len(segs) + 3.6,
+    ncols = 1 if len(segs) > 6 else 2  # the figure stays under ~1000 px wide
+    fig, axes = _grid(len(present), ncols=ncols, width=0.5 * len(segs) + 3.6,
                       height=0.3 * len(scenarios) + 2.0)
     for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         d = sel[sel["metric"] == metric]
@@ -384,7 +385,7 @@ def segments(
                     fontweight="bold" if change and sure[i, j] else "normal")
         ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],
                       rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(scenarios)), scenarios if k % 2 == 0 else [], fontsize=8)
+        ax.set_yticks(range(len(scenarios)), scenarios if k % ncols == 0 else [], fontsize=8)
         ax.set_xlabel(word("seg_axis", lang), fontsize=8)
         ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.85).set_label(

@@ -21,7 +21,8 @@ def test_compare_writes_outputs(sweep: Path, tmp_path: Path, capsys) -> None:
     assert main(["compare", str(sweep), "--out", str(out), "--no-map"]) == 0
     assert f"report: {out / 'report.html'}" in capsys.readouterr().out
     names = {p.name for p in out.iterdir()}
-    assert {"report.html", "summary.csv", "summary.parquet", "population_municipality.png",
+    assert {"report.html", "summary.csv", "summary.parquet", "summary.xlsx", "summary.txt",
+            "details.csv", "population_municipality.png",
             "difference_horizon.png", "tradeoff.png", "segregation_rent_burden.png",
             "segments.png"} <= names
     assert not any(n.endswith(".tmp") for n in names)

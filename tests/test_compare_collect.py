@@ -79,7 +79,22 @@ def test_parameter_variants_get_their_own_label(tmp_path: Path) -> None:
                       extra_config={"rules": {"utility": {"beta": beta}}})
     coll = collect([tmp_path])
     assert sorted(coll.runs["scenario"].unique()) == [
-        "baseline [rules.utility.beta=-1.0]", "baseline [rules.utility.beta=-2.0]"]
+        "baseline [beta=-1]", "baseline [beta=-2]"]
+
+
+def test_long_variants_get_short_labels(tmp_path: Path) -> None:
+    """A lever's year, a plugin given by path: short labels, full keys in the config."""
+    plugin = "/home/someone/" + "deep/" * 30 + "my_rule.py"
+    edit = "hoganas_rail_helsingborg_hittarp_with_a_very_long_name_indeed"
+    for i, year in enumerate((2027, 2035)):
+        write_run(tmp_path / f"y{i}", scenario="rail", seed=3, extra_config={
+            "scenario": {"name": "rail", "link_edits": {edit: {"start_year": year}}}})
+    for i, path in enumerate((plugin, "plugins/other.py")):
+        write_run(tmp_path / f"p{i}", scenario="base", seed=3,
+                  extra_config={"plugin_file": path})
+    labels = sorted(collect([tmp_path]).runs["scenario"].unique())
+    assert labels == ["base [plugin_file=my_rule]", "base [plugin_file=other]",
+                      "rail [start_year=2027]", "rail [start_year=2035]"]
 
 
 def test_find_run_dirs_recurses(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_tradeoff_segments_and_indicators_are_labelled(tables) -> None:
     trade = [a for a in figs[0].axes if a.get_visible()]
     assert [a.get_title().replace("\n", " ") for a in trade] == [
         "Base-year resident households still in the region",
-        "Displaced households since the base year", "Rent burden"]
+        "Displaced households since the base year", "Housing cost share of income"]
     assert trade[0].get_xlabel() == "Change in population (persons)"
     seg_ax = figs[1].axes[0]
     assert [t.get_text() for t in seg_ax.get_xticklabels()] == ["young low", "family high"]
@@ -126,3 +126,50 @@ def test_change_maps_on_the_embedded_region() -> None:
     assert len(coloured) == 1
     assert coloured[0].get_clim() == (-2.0, 2.0)  # centred on zero
     assert change_maps(region, diffs, metric="population", year=2030) is None
+
+
+def test_change_maps_share_one_scale_and_draw_the_new_links() -> None:
+    import pandas as pd
+
+    from fh_sim.analysis.maps import NEW_COLOR, change_maps
+    from fh_sim.region import load_region
+
+    region = load_region()
+    zones = list(region.zones.index)
+    rows = [("rail", z, 1.0 if z == "hoganas" else 0.0) for z in zones]
+    rows += [("bus", z, -8.0 if z == "orkelljunga" else 0.5) for z in zones]
+    diffs = pd.DataFrame(rows, columns=["scenario", "unit", "mean"]).assign(
+        year=2040, level="zone", metric="population", n=5)
+    edit = {"op": "add", "from_node": "viken", "to_node": "hoganas", "start_year": 2035}
+    fig = change_maps(region, diffs, metric="population", year=2040,
+                      edits={"rail": {"e": edit}}, lang="sv")
+    maps = [a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"]
+    clims = {c.get_clim() for a in maps for c in a.collections
+             if c.get_array() is not None and c.get_array().shape == (len(zones),)}
+    assert clims == {(-8.0, 8.0)}  # one scale across the panels
+    thick = [ln for ln in maps[0].get_lines() if ln.get_linewidth() > 3]
+    assert len(thick) == 1 and thick[0].get_color() == NEW_COLOR
+    assert not [ln for ln in maps[1].get_lines() if ln.get_linewidth() > 3]
+    names = {t.get_text() for t in maps[0].texts}
+    assert {"Höganäs", "Helsingborg", "Örkelljunga"} <= names  # municipality names
+    assert "förändring per zon" in fig.get_suptitle()
+
+
+def test_segments_bold_only_with_five_paired_seeds(tables) -> None:
+    _, diffs = tables  # three paired seeds and clear effects
+    fig = plots.segments(diffs, year=2022)
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_fontweight() == "bold"]
+    fig5 = plots.segments(diffs.assign(n=5), year=2022)
+    assert [t for ax in fig5.axes for t in ax.texts if t.get_fontweight() == "bold"]
+
+
+def test_scenario_colours_are_stable_and_colour_blind_safe() -> None:
+    names = ["transit_hoganas_rail", "package_transit", "my_variant [start_year=2027]"]
+    first = plots.scenario_colors(["baseline", *names], baseline="baseline")
+    again = plots.scenario_colors([*reversed(names), "baseline"], baseline="baseline")
+    assert first == again
+    assert first["baseline"] == plots.BASELINE_COLOR
+    assert len(set(first.values())) == len(first)
+    assert set(first.values()) - {plots.BASELINE_COLOR} <= set(plots.PALETTE)
+    transit = [n for n in plots.CATALOGUE_ORDER if "transit" in n]
+    assert len({plots.scenario_colors(transit)[n] for n in transit}) == len(transit)

@@ -1,4 +1,8 @@
-"""Sweep helpers: how many jobs a sweep has, and a progress bar that counts finished jobs.
+"""Sweep helpers: run folder names, how many jobs a sweep has, and a progress bar.
+
+Each job of a sweep writes to ``<sweep dir>/<run folder name>``: the job's overrides
+made short by :func:`run_folder_name` (registered as the ``fh_run_name`` resolver the
+config's ``hydra.sweep.subdir`` uses). The full overrides are in the run's manifest.
 
 The bar lives in the process that started the sweep. Jobs may run elsewhere (joblib
 workers, Ray workers, SLURM nodes), so each job, when it ends, drops a marker file in
@@ -8,7 +12,9 @@ file system the bar simply does not move; the run folders are still complete.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import threading
 import weakref
 from pathlib import Path
@@ -22,6 +28,64 @@ from omegaconf import DictConfig, OmegaConf
 log = logging.getLogger(__name__)
 
 PROGRESS_DIR = ".progress"
+MAX_NAME = 80  # characters of a run folder's readable part (file systems allow 255 bytes)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
+
+
+def _split_items(text: str) -> list[str]:
+    """Split ``a=1,b=[x,y]`` at the commas outside brackets and quotes."""
+    items, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{(":
+            depth += 1
+        elif ch in "]})":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [item for item in items if item]
+
+
+def _short_value(value: str) -> str:
+    value = value.strip().strip("'\"")
+    if value.startswith("[") and value.endswith("]"):
+        return "+".join(_short_value(v) for v in _split_items(value[1:-1]))
+    if "/" in value or "\\" in value:
+        value = Path(value.replace("\\", "/")).stem
+    return value
+
+
+def run_folder_name(override_dirname: str) -> str:
+    """A short, safe folder name for a job's overrides (``key=value,...``).
+
+    Kept as is when short and plain (``scenario=baseline,seed=3``). Otherwise each key
+    keeps its last part (``start_year``), a path its file stem (``my_rule``), unsafe
+    characters become ``-``, and a hash of the full overrides is appended, so two jobs
+    never share a folder and no name is too long for the file system.
+
+    Args:
+        override_dirname: Hydra's ``hydra.job.override_dirname``.
+    """
+    items = _split_items(override_dirname)
+    short = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.lstrip("+~").rsplit(".", 1)[-1]
+        short.append(_UNSAFE.sub("-", f"{key}{sep}{_short_value(value)}").strip("-"))
+    name = ",".join(short)
+    if name == override_dirname and len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha1(override_dirname.encode("utf-8")).hexdigest()[:8]
+    return f"{name[:MAX_NAME].rstrip(',')},id-{digest}"
+
+
+if not OmegaConf.has_resolver("fh_run_name"):
+    OmegaConf.register_new_resolver("fh_run_name", run_folder_name)
 
 
 def count_jobs(config: DictConfig) -> int | None:

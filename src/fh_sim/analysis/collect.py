@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from fh_sim.analysis.labels import variant_label
 from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
@@ -131,9 +132,7 @@ def _label_variants(meta: pd.DataFrame, configs: list[dict[str, Any]]) -> pd.Ser
         if not differing:
             continue
         for i in idx:
-            labels.iloc[i] = f"{name} [" + ", ".join(
-                f"{k}={flat[i].get(k)}" for k in differing
-            ) + "]"
+            labels.iloc[i] = variant_label(str(name), {k: flat[i].get(k) for k in differing})
     return labels
 
 

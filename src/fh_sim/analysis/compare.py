@@ -3,11 +3,12 @@
 Used by ``fh-sim compare`` and by the notebooks::
 
     from fh_sim.analysis.compare import compare_runs
-    result = compare_runs(["outputs/focus_areas_small"], out_dir=Path("report"))
+    result = compare_runs(["outputs/focus_areas_small"], out_dir=Path("report"), lang="sv")
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Sequence
@@ -28,8 +29,16 @@ from fh_sim.analysis.aggregate import (
     summarise,
     summary_table,
 )
+from fh_sim.analysis.assumptions_text import plain_assumptions
 from fh_sim.analysis.collect import Collection, check_comparable, collect
-from fh_sim.analysis.report import Plot, render_html
+from fh_sim.analysis.effects import effect_table, real_counts
+from fh_sim.analysis.figures import make_figures
+from fh_sim.analysis.i18n import check_lang
+from fh_sim.analysis.palette import CATALOGUE_ORDER
+from fh_sim.analysis.report import Plot, ReportInput, render_html
+from fh_sim.analysis.summary_text import ScenarioSummary, plain_text, summarise_scenarios
+from fh_sim.analysis.tables import write_tables
+from fh_sim.analysis.timing import timing_warnings
 from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
@@ -47,7 +56,15 @@ class Comparison:
         levels: ``summarise`` output (mean, 5% and 95% across seeds).
         diffs: ``difference_summary`` output (scenario minus baseline, common seeds).
         year: the horizon compared.
-        summary: the summary table (region level, horizon year).
+        summary: all outcomes at region level in the horizon year (``details.csv``).
+        effects: planner-unit changes per place (``summary.csv``), see
+            :func:`fh_sim.analysis.effects.effect_table`.
+        summaries: the plain-words summary per scenario.
+        lang: language of every text.
+        scale: the runs' common scale (counts are divided by it), None if mixed.
+        colors: scenario -> colour, the same in every plot.
+        places: municipalities, largest first.
+        key_assumptions: the assumptions that matter most (sensitivity), if found.
         figures: file stem -> (figure, title, caption).
         files: every file written.
     """
@@ -58,9 +75,16 @@ class Comparison:
     diffs: pd.DataFrame
     year: int
     summary: pd.DataFrame
+    effects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summaries: list[ScenarioSummary] = field(default_factory=list)
+    lang: str = "en"
+    scale: float | None = None
+    colors: dict[str, str] = field(default_factory=dict)
+    places: list[str] = field(default_factory=list)
+    key_assumptions: list[str] | None = None
     figures: dict[str, tuple[Figure, str, str]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
-    title: str = "fh_sim scenario comparison"
+    banner: str | None = None
 
 
 def _check_metrics(table: pd.DataFrame, metrics: Sequence[str] | None) -> list[str] | None:
@@ -87,63 +111,38 @@ def _load_region(coll: Collection, baseline: str) -> Any | None:
         return None
 
 
-def make_figures(
-    comp: Comparison, *, metrics: Sequence[str] | None = None, region: Any | None = None
-) -> dict[str, tuple[Figure, str, str]]:
-    """Build the comparison's figures (not saved).
+def _catalogue_rank(name: str) -> tuple[int, int, str]:
+    """Catalogue scenarios in catalogue order (single measures before packages), then others."""
+    base = name.split(" [", 1)[0]
+    known = base in CATALOGUE_ORDER
+    return (0 if known else 1, CATALOGUE_ORDER.index(base) if known else 0, name)
 
-    Returns:
-        file stem -> (figure, title, caption), in report order.
+
+def _scales(coll: Collection) -> dict[str, float]:
+    """Run folder -> the run's scale (1.0 where the config has none)."""
+    by_label = {s: float(c.get("scale") or 1.0) for s, c in coll.configs.items()}
+    return dict(zip(coll.runs["run_dir"], coll.runs["scenario"].map(by_label), strict=True))
+
+
+def _places(levels: pd.DataFrame, baseline: str, year: int) -> list[str]:
+    """Municipalities, largest baseline population in ``year`` first."""
+    sel = levels[(levels["scenario"] == baseline) & (levels["level"] == "municipality")
+                 & (levels["metric"] == "population") & (levels["year"] == year)]
+    return sel.sort_values("mean", ascending=False)["unit"].tolist()
+
+
+def _key_assumptions(paths: Sequence[str | Path], lang: str) -> list[str] | None:
+    """The assumptions that matter most, from a sensitivity analysis next to the runs.
+
+    Filled by ``fh_sim.analysis.assumptions_matter.describe(paths, lang=...)`` when that
+    module exists; None otherwise (the report then says none was found).
     """
-    base, year, lv, df = comp.pairing.baseline, comp.year, comp.levels, comp.diffs
-    has_diffs = not df.empty
-    figs: dict[str, tuple[Figure, str, str]] = {}
-    figs["population_municipality"] = (
-        plots.time_series(lv, metric="population", level="municipality", baseline=base),
-        "Population per municipality over time",
-        "One line per scenario (mean across its runs) with the 5-95% band across seeds.",
-    )
-    if has_diffs:
-        figs["difference_horizon"] = (
-            plots.difference_at_horizon(df, year=year, metrics=metrics, baseline=base),
-            f"Scenario minus {base} in {year}, key outcomes",
-            "Paired on common seeds: dot = mean difference, bar = 5-95% of the per-seed "
-            "differences. Zero (dashed) = no change from the baseline.",
-        )
-    if has_diffs and region is not None:
-        from fh_sim.analysis.maps import change_maps
-
-        for metric in ("population", "accessibility"):
-            fig = change_maps(region, df, metric=metric, year=year, baseline=base)
-            if fig is not None:
-                figs[f"map_{metric}_change"] = (
-                    fig, f"Network map: change in {labels.name(metric).lower()} per zone",
-                    f"Zones coloured by the mean change in {labels.name(metric).lower()} "
-                    f"({labels.unit(metric)}) against {base} in {year}; lines are the "
-                    "transit links in service that year.",
-                )
-    if has_diffs:
-        figs["tradeoff"] = (
-            plots.tradeoff(df, year=year, baseline=base),
-            "Growth against current residents' welfare",
-            "x: change in the region's population; y: change in base-year residents still "
-            "housed in the region, in displaced households and in rent burden. Up-right "
-            "on the first panel is growth that also keeps current residents; up on the "
-            "other two is worse for them.",
-        )
-    figs["segregation_rent_burden"] = (
-        plots.indicators_over_time(lv, baseline=base),
-        "Segregation indices and rent burden over time",
-        "Region-level dissimilarity, isolation and Theil's H between income groups, and "
-        "rent burden; mean and 5-95% band across seeds.",
-    )
-    figs["segments"] = (
-        plots.segments(df if has_diffs else lv, year=year, change=has_diffs, baseline=base),
-        "Outcomes per household segment",
-        "Which target groups (life stage x income) each scenario attracts or loses, "
-        "against the baseline on common seeds.",
-    )
-    return figs
+    try:
+        module = importlib.import_module("fh_sim.analysis.assumptions_matter")
+    except ImportError:
+        return None
+    describe = getattr(module, "describe", None)
+    return list(describe(paths, lang=lang) or []) or None if callable(describe) else None
 
 
 def compare_runs(
@@ -154,33 +153,40 @@ def compare_runs(
     metrics: Sequence[str] | None = None,
     with_map: bool = True,
     as_rates: bool = False,
+    lang: str = "en",
+    label_zones: bool = False,
 ) -> Comparison:
     """Collect, aggregate and plot the runs under ``paths``; write files to ``out_dir``.
 
     Args:
         paths: run or sweep folders.
-        out_dir: where to write PNGs, ``summary.csv``, ``summary.parquet`` and
-            ``report.html`` (None: compute and plot only).
+        out_dir: where to write PNGs, ``summary.csv``, ``summary.parquet``,
+            ``summary.xlsx`` and ``report.html`` (None: compute and plot only).
         baseline: scenario label the others are compared with.
-        metrics: outcomes for the difference chart and the summary (default: all).
+        metrics: outcomes for the tables, the difference chart and the summary
+            (default: the planner's outcomes in the tables, all in the details).
         with_map: draw the network maps (needs the region's data).
         as_rates: runs of different scales or region data are compared on rates,
             shares and indices only (counts are dropped), under a banner.
+        lang: ``en`` or ``sv``, for every label, title, header and text.
+        label_zones: name every zone on the maps (default: the most populous ones).
 
     Raises:
         FhSimError: bad paths, no complete runs, an empty outcome table, runs that are
             not comparable (scale, region data, base year, model version, horizon),
-            unknown baseline or metric.
+            unknown baseline, metric or language.
     """
+    lang = check_lang(lang)
     coll = collect(paths)
     bridged = check_comparable(coll.runs, as_rates=as_rates)
-    title = "fh_sim scenario comparison"
+    scale_by_run = _scales(coll)
+    table = real_counts(coll.table, scale_by_run)
+    banner = None
     if bridged:
         banner = rates_banner(bridged)
         log.warning(banner)
-        title = f"{title}. {banner}"
-        coll = replace(coll, table=counts_as_rates(coll.table))
-    coll = replace(coll, table=add_cumulative(coll.table, labels.CUMULATIVE))
+        table = counts_as_rates(table)
+    coll = replace(coll, table=add_cumulative(table, labels.CUMULATIVE))
     metrics = _check_metrics(coll.table, metrics)
     pairing = pair_seeds(coll.runs, baseline=baseline)
     levels = summarise(coll.table)
@@ -189,11 +195,28 @@ def compare_runs(
     rank = {s: i for i, s in enumerate(coll.scenarios)}
     levels = levels.sort_values("scenario", key=lambda c: c.map(rank), kind="stable")
     summary = summary_table(levels, diffs, year=year, metrics=metrics, order=labels.KEY_METRICS)
+    effects = effect_table(coll.table, pairing, year=year, metrics=metrics)
+    timing = {s: timing_warnings(coll.configs.get(s, {}), horizon=year, lang=lang)
+              for s in pairing.common}
+    order = sorted(pairing.common, key=_catalogue_rank)
+    summaries = summarise_scenarios(
+        effects, descriptions={s: coll.description(s) for s in order},
+        pairs={s: len(pairing.common[s]) for s in order}, warnings=timing, lang=lang)
+    effects = effects.sort_values("scenario", key=lambda c: c.map(
+        {s: i for i, s in enumerate(order)}), kind="stable").reset_index(drop=True)
+    scales = sorted(set(scale_by_run.values()))
+    if len(scales) > 1:
+        log.warning("runs of different scales (%s): each run's counts are divided by its own",
+                    ", ".join(f"{x:g}" for x in scales))
     comp = Comparison(collection=coll, pairing=pairing, levels=levels, diffs=diffs,
-                      year=year, summary=summary)
+                      year=year, summary=summary, effects=effects, summaries=summaries,
+                      lang=lang, scale=scales[0] if len(scales) == 1 else None,
+                      colors=plots.scenario_colors(coll.scenarios, baseline=baseline),
+                      places=_places(levels, baseline, year))
     region = _load_region(coll, baseline) if with_map and not diffs.empty else None
-    comp.figures = make_figures(comp, metrics=metrics, region=region)
-    comp.title = title
+    comp.figures = make_figures(comp, metrics=metrics, region=region, label_zones=label_zones)
+    comp.key_assumptions = _key_assumptions(paths, lang)
+    comp.banner = banner
     if out_dir is not None:
         write_outputs(comp, Path(out_dir))
     return comp
@@ -236,7 +259,7 @@ def rates_banner(bridged: Sequence[str]) -> str:
 
 
 def write_outputs(comp: Comparison, out_dir: Path) -> Path:
-    """Write the PNGs, the summary table (CSV, Parquet) and ``report.html``.
+    """Write the PNGs, the tables, ``summary.txt`` (the answer) and ``report.html``.
 
     Returns:
         The report's path.
@@ -255,12 +278,19 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
         fig.savefig(path, dpi=DPI)
         report_plots.append(Plot(path=path, title=title, caption=caption))
         comp.files.append(path)
-    for name, writer in (("summary.csv", "to_csv"), ("summary.parquet", "to_parquet")):
-        getattr(comp.summary, writer)(out_dir / name, index=False)
-        comp.files.append(out_dir / name)
+    comp.files += write_tables(comp.effects, comp.summary, out_dir, lang=comp.lang)
+    answer = out_dir / "summary.txt"
+    answer.write_text(plain_text(comp.summaries, year=comp.year, baseline=comp.pairing.baseline,
+                                 lang=comp.lang) + "\n", encoding="utf-8")
+    comp.files.append(answer)
     report = out_dir / "report.html"
-    html = render_html(coll=comp.collection, pairing=comp.pairing, summary=comp.summary,
-                       plots=report_plots, year=comp.year, title=comp.title)
+    base_cfg = comp.collection.configs.get(comp.pairing.baseline, {})
+    html = render_html(ReportInput(
+        coll=comp.collection, pairing=comp.pairing, summary=comp.summary,
+        effects=comp.effects, summaries=comp.summaries, plots=report_plots, year=comp.year,
+        lang=comp.lang, scale=comp.scale, colors=comp.colors, places=comp.places,
+        assumptions=plain_assumptions(base_cfg, lang=comp.lang),
+        key_assumptions=comp.key_assumptions, banner=comp.banner))
     tmp = report.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report)

@@ -15,40 +15,30 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from fh_sim.analysis import labels
+from fh_sim.analysis.palette import (  # noqa: F401 (re-exported)
+    BASELINE_COLOR,
+    CATALOGUE_ORDER,
+    PALETTE,
+    scenario_colors,
+)
+from fh_sim.analysis.plot_words import FIRM_MIN_SEEDS, WORDS, word
 
-BASELINE_COLOR = "#222222"
-_TAB20 = [c for i, c in enumerate(colormaps["tab20"].colors) if i not in (14, 15)]  # no greys
-PALETTE = _TAB20[0::2] + _TAB20[1::2]  # the 9 strong colours first, then their light twins
 MANY = 6  # above this many scenarios, time series show the baseline's band only
-BAND_NOTE = "lines: mean across seeds; bands: 5-95% across seeds"
-BASE_BAND_NOTE = ("lines: mean across seeds; band: baseline's 5-95% across seeds "
-                  "(other scenarios' intervals: difference chart)")
-
-
-def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) -> dict[str, str]:
-    """A fixed colour per scenario; the baseline is dark grey."""
-    others = [s for s in scenarios if s != baseline]
-    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(others)}
-    if baseline is not None:
-        colors[baseline] = BASELINE_COLOR
-    return colors
 
 
 def _wrap(text: str, width: int = 34) -> str:
     return textwrap.fill(text, width=width)
 
 
-def _number_format(ax: Axes, axis: str = "y") -> None:
+def _number_format(ax: Axes, axis: str = "y", lang: str = "en") -> None:
     def fmt(x: float, _pos: int) -> str:
-        if abs(x) >= 1000:
-            return f"{x:,.0f}".replace(",", "\u2009")
-        return f"{x:.3g}"
+        text = f"{x:,.0f}".replace(",", "\u2009") if abs(x) >= 1000 else f"{x:.3g}"
+        return text.replace(".", ",") if lang == "sv" else text
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
@@ -99,8 +89,9 @@ def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
                loc="outside lower center", ncols=ncols, fontsize=9, frameon=False)
 
 
-def _band_note(scenarios: Sequence[str], baseline: str | None) -> str:
-    return BASE_BAND_NOTE if len(scenarios) > MANY and baseline in scenarios else BAND_NOTE
+def _band_note(scenarios: Sequence[str], baseline: str | None, lang: str = "en") -> str:
+    many = len(scenarios) > MANY and baseline in scenarios
+    return word("base_band" if many else "band", lang)
 
 
 def time_series(
@@ -112,6 +103,8 @@ def time_series(
     baseline: str | None = None,
     title: str | None = None,
     ncols: int = 4,
+    lang: str = "en",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per unit (municipality, zone...), one line per scenario with its band.
 
@@ -123,29 +116,32 @@ def time_series(
         baseline: baseline label (drawn in dark grey).
         title: figure title.
         ncols: panels per row.
+        lang: ``en`` or ``sv``.
+        colors: scenario -> colour (default: :func:`scenario_colors`).
     """
     sel = levels[(levels["metric"] == metric) & (levels["level"] == level)]
-    title = title or f"{labels.name(metric)} per {level} over time"
+    title = title or word("over_time", lang, name=labels.name(metric, lang),
+                        level=word(level, lang) if level in WORDS else level)
     if sel.empty:
         return _empty(title, f"No {level}-level '{metric}' in these runs.")
     if units is None:
         first = sel[sel["year"] == sel["year"].min()]
         units = first.groupby("unit")["mean"].mean().sort_values(ascending=False).index.tolist()
     scenarios = list(dict.fromkeys(sel["scenario"]))
-    colors = scenario_colors(scenarios, baseline=baseline)
+    colors = colors or scenario_colors(scenarios, baseline=baseline)
     fig, axes = _grid(len(units), ncols=ncols, width=3.4, height=2.5, sharex=True)
     for ax, unit in zip(axes, units, strict=True):
         _time_lines(ax, sel[sel["unit"] == unit], scenarios, colors, baseline)
         ax.set_title(unit, fontsize=10)
-        ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
+        ax.set_ylabel(labels.unit(metric, lang) or metric, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-        _number_format(ax)
+        _number_format(ax, lang=lang)
     for ax in axes[-ncols:]:
-        ax.set_xlabel("year", fontsize=8)
+        ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
     _legend(fig, axes[0], scenarios)
-    fig.suptitle(f"{title}\n({_band_note(scenarios, baseline)})", fontweight="bold",
+    fig.suptitle(f"{title}\n({_band_note(scenarios, baseline, lang)})", fontweight="bold",
                  fontsize=11)
     return fig
 
@@ -156,37 +152,41 @@ def indicators_over_time(
     metrics: Sequence[str] = tuple(labels.SEGREGATION_METRICS),
     level: str = "region",
     baseline: str | None = None,
-    title: str = "Segregation and rent burden over time",
+    title: str | None = None,
+    lang: str = "en",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per metric (region level), one line per scenario with its band."""
+    title = title or word("indicators", lang)
     sel = levels[levels["level"] == level]
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
         return _empty(title, "None of " + ", ".join(metrics) + " in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
-    colors = scenario_colors(scenarios, baseline=baseline)
+    colors = colors or scenario_colors(scenarios, baseline=baseline)
     fig, axes = _grid(len(present), ncols=2, width=5.2, height=3.2, sharex=True)
     for ax, metric in zip(axes, present, strict=True):
         _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors, baseline)
-        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
-        ax.set_ylabel(labels.unit(metric) or metric, fontsize=8)
-        ax.set_xlabel("year", fontsize=8)
+        ax.set_title(_wrap(labels.name(metric, lang), 44), fontsize=10)
+        ax.set_ylabel(labels.unit(metric, lang) or metric, fontsize=8)
+        ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
         ax.grid(alpha=0.3)
-        _number_format(ax)
+        _number_format(ax, lang=lang)
     _legend(fig, axes[0], scenarios)
-    fig.suptitle(f"{title} ({level})\n({_band_note(scenarios, baseline)})",
+    fig.suptitle(f"{title} ({word(level, lang) if level in WORDS else level})\n"
+                 f"({_band_note(scenarios, baseline, lang)})",
                  fontweight="bold", fontsize=11)
     return fig
 
 
-def _n_note(diffs: pd.DataFrame) -> str:
+def _n_note(diffs: pd.DataFrame, lang: str = "en") -> str:
     n = diffs.groupby("scenario")["n"].max()
     if n.empty:
         return ""
     if n.nunique() == 1:
-        return f"{int(n.iloc[0])} common seeds"
-    return "common seeds: " + ", ".join(f"{s} {int(v)}" for s, v in n.items())
+        return word("seeds", lang, n=int(n.iloc[0]))
+    return word("seeds_by", lang) + ", ".join(f"{s} {int(v)}" for s, v in n.items())
 
 
 def difference_at_horizon(
@@ -198,6 +198,8 @@ def difference_at_horizon(
     unit: str | None = None,
     baseline: str = "baseline",
     ncols: int = 4,
+    lang: str = "en",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """Scenario minus baseline in ``year``: mean and 90% interval, one panel per metric.
 
@@ -209,19 +211,21 @@ def difference_at_horizon(
         unit: the unit within ``level`` (default: the only one, e.g. the region).
         baseline: the baseline's label, for the title.
         ncols: panels per row.
+        lang: ``en`` or ``sv``.
+        colors: scenario -> colour (default: :func:`scenario_colors`).
     """
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == level)]
     if unit is not None:
         sel = sel[sel["unit"] == unit]
-    title = f"Scenario minus {baseline} in {year}"
+    title = word("minus", lang, base=baseline, year=year)
     if sel.empty:
-        return _empty(title, "No scenario shares a seed with the baseline.")
+        return _empty(title, word("no_pair", lang))
     wanted = metrics if metrics is not None else labels.KEY_METRICS
     present = [m for m in wanted if (sel["metric"] == m).any()]
     if not present:
-        return _empty(title, "None of the chosen outcomes are in these runs.")
+        return _empty(title, word("none", lang))
     scenarios = list(dict.fromkeys(sel["scenario"]))
-    colors = scenario_colors(scenarios)
+    colors = colors or scenario_colors(scenarios)
     fig, axes = _grid(len(present), ncols=ncols, width=3.3,
                       height=0.3 * len(scenarios) + 1.3)
     ypos = np.arange(len(scenarios))[::-1]
@@ -239,13 +243,13 @@ def difference_at_horizon(
         ax.set_yticks(ypos, scenarios if k % ncols == 0 else [], fontsize=8)
         ax.grid(axis="y", alpha=0.15)
         ax.set_ylim(-0.6, len(scenarios) - 0.4)
-        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
-        ax.set_xlabel(labels.axis_label(metric, change=True), fontsize=8)
+        ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
+        ax.set_xlabel(labels.axis_label(metric, change=True, lang=lang), fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
-        _number_format(ax, "x")
+        _number_format(ax, "x", lang=lang)
     where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
-    fig.suptitle(f"{title}, {where}\n(dots: mean across {_n_note(sel)}; bars: 5-95%)",
+    fig.suptitle(f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
                  fontweight="bold", fontsize=11)
     return fig
 
@@ -257,6 +261,8 @@ def tradeoff(
     growth: str = "population",
     welfare: Sequence[str] = tuple(labels.WELFARE_METRICS),
     baseline: str = "baseline",
+    lang: str = "en",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """Growth against current residents' welfare, scenario minus baseline, region level.
 
@@ -265,13 +271,13 @@ def tradeoff(
     scenario with 90% intervals on both axes.
     """
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == "region")]
-    title = f"Growth vs current residents' welfare in {year}, scenario minus {baseline}"
+    title = word("tradeoff", lang, year=year, base=baseline)
     present = [m for m in welfare if (sel["metric"] == m).any()]
     if sel.empty or not (sel["metric"] == growth).any() or not present:
         return _empty(title, "Needs region-level population and welfare outcomes "
                       "for scenarios paired with the baseline.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
-    colors = scenario_colors(scenarios)
+    colors = colors or scenario_colors(scenarios)
     gx = sel[sel["metric"] == growth].set_index("scenario")
     fig, axes = _grid(len(present), ncols=3, width=4.6, height=4.2)
     numbered = len(scenarios) > 4
@@ -293,15 +299,15 @@ def tradeoff(
         ax.plot([0], [0], marker="s", color=BASELINE_COLOR, ms=6, ls="", label=baseline)
         ax.axhline(0, color="0.6", lw=0.8, ls="--")
         ax.axvline(0, color="0.6", lw=0.8, ls="--")
-        ax.set_xlabel(labels.axis_label(growth, change=True), fontsize=8)
-        ax.set_ylabel(labels.axis_label(metric, change=True), fontsize=8)
-        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
+        ax.set_xlabel(labels.axis_label(growth, change=True, lang=lang), fontsize=8)
+        ax.set_ylabel(labels.axis_label(metric, change=True, lang=lang), fontsize=8)
+        ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         ax.grid(alpha=0.3)
-        _number_format(ax, "x")
-        _number_format(ax, "y")
+        _number_format(ax, "x", lang=lang)
+        _number_format(ax, "y", lang=lang)
     _legend(fig, axes[0], [*names.values(), baseline])
-    fig.suptitle(f"{title}\n(points: mean across {_n_note(sel)}; bars: 5-95%; "
-                 f"square: {baseline})", fontweight="bold", fontsize=11)
+    fig.suptitle(f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
+                 fontweight="bold", fontsize=11)
     return fig
 
 
@@ -326,6 +332,7 @@ def segments(
     metrics: Sequence[str] = tuple(labels.SEGMENT_METRICS),
     change: bool = True,
     baseline: str = "baseline",
+    lang: str = "en",
 ) -> Figure:
     """Outcomes per household segment in ``year``: a scenario x segment grid per metric.
 
@@ -338,16 +345,18 @@ def segments(
         metrics: segment-level outcomes to show, when present.
         change: whether ``table`` holds scenario-minus-baseline differences.
         baseline: the baseline's label, for the title.
+        lang: ``en`` or ``sv``.
     """
     sel = table[(table["year"] == year) & (table["level"] == "segment")]
-    what = f"scenario minus {baseline}" if change else "level"
-    title = f"Outcomes per household segment in {year}, {what}"
+    what = f"scenario minus {baseline}" if change else word("level", lang)
+    title = word("segments", lang, year=year, what=what)
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
         return _empty(title, "No segment-level outcomes in these runs.")
     scenarios = list(dict.fromkeys(sel["scenario"]))
     segs = sorted(sel["unit"].unique(), key=_segment_key)
-    fig, axes = _grid(len(present), ncols=2, width=0.5 * len(segs) + 3.6,
+    ncols = 1 if len(segs) > 6 else 2  # the figure stays under ~1000 px wide
+    fig, axes = _grid(len(present), ncols=ncols, width=0.5 * len(segs) + 3.6,
                       height=0.3 * len(scenarios) + 2.0)
     for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         d = sel[sel["metric"] == metric]
@@ -361,21 +370,26 @@ def segments(
                        vmin=-lim if change else None, vmax=lim if change else None)
         fmt = _cell_format(lim)
         sure = (grids["q05"] > 0) | (grids["q95"] < 0)
+        if "n" in d.columns:  # a firm effect needs enough paired seeds
+            n = d.pivot_table(index="scenario", columns="unit", values="n").reindex(
+                index=scenarios, columns=segs).to_numpy(float)
+            sure &= np.nan_to_num(n) >= FIRM_MIN_SEEDS
         for (i, j), v in np.ndenumerate(mean):
             if np.isnan(v):
                 continue
             dark = change and abs(v) > 0.6 * lim
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=6.5,
+            cell = fmt.format(v)
+            cell = cell.replace(".", ",") if lang == "sv" else cell
+            ax.text(j, i, cell, ha="center", va="center", fontsize=6.5,
                     color="white" if dark else "black",
                     fontweight="bold" if change and sure[i, j] else "normal")
         ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],
                       rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(scenarios)), scenarios if k % 2 == 0 else [], fontsize=8)
-        ax.set_xlabel("household segment (life stage, income)", fontsize=8)
-        ax.set_title(_wrap(labels.name(metric)), fontsize=10)
+        ax.set_yticks(range(len(scenarios)), scenarios if k % ncols == 0 else [], fontsize=8)
+        ax.set_xlabel(word("seg_axis", lang), fontsize=8)
+        ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.85).set_label(
-            labels.axis_label(metric, change=change, wrap=32), fontsize=8)
-    note = ("colour and number: mean across common seeds; bold: 5-95% interval excludes 0"
-            if change else "colour and number: mean across seeds")
+            labels.axis_label(metric, change=change, wrap=32, lang=lang), fontsize=8)
+    note = (word("seg_change", lang, k=FIRM_MIN_SEEDS) if change else word("seg_level", lang))
     fig.suptitle(f"{title}\n({note})", fontweight="bold", fontsize=11)
     return fig

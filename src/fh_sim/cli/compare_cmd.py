@@ -1,8 +1,9 @@
-"""``fh-sim compare PATH... [--baseline NAME] [--out DIR] [--metrics M ...]``.
+"""``fh-sim compare PATH... [--baseline NAME] [--out DIR] [--metrics M ...] [--lang sv]``.
 
 Reads complete run folders (sweep folders are searched recursively), compares every
 scenario with the baseline on common seeds, and writes PNGs, ``summary.csv``,
-``summary.parquet`` and a self-contained ``report.html``.
+``summary.parquet``, ``summary.xlsx`` and a self-contained ``report.html`` that opens with
+the answer: each scenario's largest effects per municipality, with intervals.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def _parser(command: str) -> argparse.ArgumentParser:
     p.add_argument("--as-rates", action="store_true",
                    help="compare runs of different scales or region data on rates, shares "
                    "and indices only (counts left out; the report says so)")
+    p.add_argument("--lang", choices=("en", "sv"), default="en",
+                   help="language of every label, title, table header and text "
+                   "(default: en)")
+    p.add_argument("--label-zones", action="store_true",
+                   help="name every zone on the maps (default: the largest ones)")
     return p
 
 
@@ -69,12 +75,13 @@ def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> i
     started = time.perf_counter()
     comp = compare_runs(args.paths, out_dir=out, baseline=args.baseline,
                         metrics=args.metrics, with_map=not args.no_map,
-                        as_rates=args.as_rates)
+                        as_rates=args.as_rates, lang=args.lang,
+                        label_zones=args.label_zones)
     write_uncertainty(comp.collection.table, comp.pairing, year=comp.year, out_dir=out,
                       **robust_metrics(args.robust))
     log.info("compared %d runs in %.1f s", len(comp.collection.runs),
              time.perf_counter() - started)
-    if comp.title != "fh_sim scenario comparison":
-        print(comp.title)
+    if comp.banner:
+        print(comp.banner)
     print(f"report: {out / 'report.html'}")
     return 0

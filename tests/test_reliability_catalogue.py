@@ -159,10 +159,10 @@ def make_workspace(ws: Path) -> None:
     _copy_data(ws, "data_malformed", _replace(
         "zones.csv", ",Helsingborg,56.044198", ',"Helsingborg,56.044198'))
     _copy_data(ws, "data_negative_stock", _replace(
-        "zone_attributes.csv", "helsingborg,dwellings_rental,25459.0",
+        "zone_attributes.csv", "helsingborg,dwellings_rental,868.0",
         "helsingborg,dwellings_rental,-5"))
     _copy_data(ws, "data_unknown_node", _replace(
-        "links.csv", ",helsingborg,paarp,", ",helsingborg,atlantis,"))
+        "links.csv", ",helsingborg,helsingborg_ramlosa,", ",helsingborg,atlantis,"))
     _copy_data(ws, "data_unreachable", _drop_links_of("ekeby"))
     scenarios = ws / "conf" / "scenario"
     scenarios.mkdir(parents=True)

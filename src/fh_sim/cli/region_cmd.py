@@ -31,8 +31,8 @@ def summary(region: Region, year: int) -> str:
         f"({int(zones.is_rural.sum())} rural)   external nodes: "
         f"{len(region.external_nodes)}   population 2019: {pop:,}"
     )
-    big = zones.population_2019.idxmax()
-    lines.append(f"largest zone: {big} ({int(zones.population_2019[big]):,} persons)")
+    big = str(zones.population_2019.idxmax())
+    lines.append(f"largest zone: {big} ({int(zones.population_2019.max()):,} persons)")
     links = links_in_year(region, year)
     by_mode = links.groupby("mode").agg(links=("link_id", "size"), lines=("line", "nunique"))
     lines.append(
@@ -52,11 +52,10 @@ def zone_table(region: Region) -> str:
     zones = region.zones
     level = zones["vulnerable_area"] if "vulnerable_area" in zones else 0 * zones.population_2019
     lines = [f"{'zone':<28}{'municipality':<14}{'persons':>8}{'listed':>7}  name"]
-    for z, r in zones.iterrows():
-        lines.append(
-            f"{z:<28}{r.municipality:<14}{int(r.population_2019):>8,}"
-            f"{int(level[z]):>7}  {r['name']}"
-        )
+    for z, m, pop, lv, name in zip(
+        zones.index, zones.municipality, zones.population_2019, level, zones["name"], strict=True
+    ):
+        lines.append(f"{z!s:<28}{m:<14}{int(pop):>8,}{int(lv):>7}  {name}")
     return "\n".join(lines)
 
 

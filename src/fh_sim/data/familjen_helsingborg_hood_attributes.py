@@ -89,7 +89,7 @@ def hood_attributes(
     income_rows = [(round(float(income[i]), 4), *how[i]) for i in range(n)]
     age_rows = []
     for z in ids:
-        a = area_of.get(z)
+        a = area_of.get(z, "")
         if a in nf.AGE_PROFILE_AREAS:
             age_rows.append((nf.AGE_PROFILE_AREAS[a], "observed", f"A1: N05 {a} age profile"))
         else:

@@ -31,7 +31,7 @@ def _shares(locality: str, hoods: tuple[nf.Hood, ...]) -> tuple[np.ndarray, list
     shares = np.zeros(len(hoods))
     how = [""] * len(hoods)
     for i, h in enumerate(hoods):
-        if h.figure is None:
+        if h.figure is None or h.year is None:
             continue
         if locality == "angelholm":
             total = sum(nf.ANGELHOLM_2005_PARTS.values())
@@ -70,6 +70,7 @@ def _coords(
             lon = round(sum(p[1] for p in pts) / len(pts), 5)
             out[h.zone_id] = (lat, lon, "derived", "mean of neighbours " + ", ".join(h.near))
         else:
+            assert h.offset is not None, h.zone_id
             north, east = h.offset
             lat = round(centre[0] + north / KM_PER_DEG_LAT, 5)
             lon = round(centre[1] + east / (KM_PER_DEG_LAT * math.cos(math.radians(centre[0]))), 5)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import partridge as ptg
+import partridge as ptg  # type: ignore[import-untyped]
 
 from fh_sim.errors import DataError
 from fh_sim.region.rules import haversine_km
@@ -59,11 +59,15 @@ def match_stops(stops: pd.DataFrame, nodes: pd.DataFrame, max_km: float) -> dict
         max_km: largest straight-line distance of a match, km.
     """
     out: dict[str, str] = {}
-    pts = list(zip(nodes.node_id, nodes.lat, nodes.lon, strict=True))
-    for s in stops.itertuples():
-        best = min(pts, key=lambda p, s=s: haversine_km(s.stop_lat, s.stop_lon, p[1], p[2]))
-        if haversine_km(s.stop_lat, s.stop_lon, best[1], best[2]) <= max_km:
-            out[str(s.stop_id)] = best[0]
+    pts = [
+        (str(n), float(la), float(lo))
+        for n, la, lo in zip(nodes.node_id, nodes.lat, nodes.lon, strict=True)
+    ]
+    for sid, lat, lon in zip(stops.stop_id, stops.stop_lat, stops.stop_lon, strict=True):
+        dist = [haversine_km(float(lat), float(lon), p[1], p[2]) for p in pts]
+        k = int(np.argmin(dist))
+        if dist[k] <= max_km:
+            out[str(sid)] = pts[k][0]
     return out
 
 
@@ -72,17 +76,18 @@ def _segments(stop_times: pd.DataFrame, stop_node: dict[str, str]) -> pd.DataFra
     rows = []
     st = stop_times.sort_values(["trip_id", "stop_sequence"])
     for trip, grp in st.groupby("trip_id", sort=False):
-        last, dep, via = None, math.nan, 0
-        for r in grp.itertuples():
-            node = stop_node.get(str(r.stop_id))
+        last: str | None = None
+        dep, via = math.nan, 0
+        for sid, arr, leave in zip(grp.stop_id, grp.arrival_time, grp.departure_time, strict=True):
+            node = stop_node.get(str(sid))
             if node is None:
                 via += 1
                 continue
             if last is not None and node != last:
-                rows.append((trip, last, node, (r.arrival_time - dep) / 60.0, dep, via))
+                rows.append((trip, last, node, (float(arr) - dep) / 60.0, dep, via))
             if node != last:
                 via = 0
-            last, dep = node, r.departure_time
+            last, dep = node, float(leave)
     return pd.DataFrame(
         rows, columns=["trip_id", "from_node", "to_node", "minutes", "depart_s", "via_stops"]
     )

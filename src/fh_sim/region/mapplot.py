@@ -23,16 +23,12 @@ MODE_STYLE = {
 }
 LABEL_MIN_POPULATION = 5000
 # inset on the city of Helsingborg, whose neighbourhoods crowd the region's map
-CITY_INSET = {"lat": (55.995, 56.09), "lon": (12.67, 12.78), "label_min_population": 2500}
+CITY_LAT, CITY_LON = (55.995, 56.09), (12.67, 12.78)  # degrees
+CITY_LABEL_MIN_POPULATION = 2500
 
 
-def _in_box(lat: FloatArray, lon: FloatArray, box: dict) -> np.ndarray:
-    return (
-        (lat >= box["lat"][0])
-        & (lat <= box["lat"][1])
-        & (lon >= box["lon"][0])
-        & (lon <= box["lon"][1])
-    )
+def _in_box(lat: FloatArray, lon: FloatArray) -> np.ndarray:
+    return (lat >= CITY_LAT[0]) & (lat <= CITY_LAT[1]) & (lon >= CITY_LON[0]) & (lon <= CITY_LON[1])
 
 
 def _draw_layers(ax: Axes, region: Region, links, xy: dict, size, colour_kw: dict):
@@ -121,7 +117,7 @@ def draw_network(
     ax.scatter(ext.lon, ext.lat, s=60, marker="s", c="#7f8c8d", edgecolors="black", zorder=3)
     lat, lon = zones.lat.to_numpy(float), zones.lon.to_numpy(float)
     pop = zones.population_2019.to_numpy(float)
-    city = _in_box(lat, lon, CITY_INSET)
+    city = _in_box(lat, lon)
     show_inset = inset and int(city.sum()) >= 8
     rural = zones.is_rural.to_numpy(bool)
     main_labels = (pop >= label_min_population) & ~rural
@@ -129,15 +125,15 @@ def draw_network(
         main_labels = (main_labels & ~city) | (zones.index.to_numpy() == "helsingborg")
     _label(ax, zones, main_labels, 8)
     if show_inset:
-        sub = ax.inset_axes([0.6, 0.5, 0.4, 0.42])
+        sub = ax.inset_axes((0.6, 0.5, 0.4, 0.42))
         _draw_layers(sub, region, links, xy, size * 0.3, colour_kw)
-        sub.set_xlim(*CITY_INSET["lon"])
-        sub.set_ylim(*CITY_INSET["lat"])
-        sub.set_aspect(1 / np.cos(np.radians(float(np.mean(CITY_INSET["lat"])))))
+        sub.set_xlim(*CITY_LON)
+        sub.set_ylim(*CITY_LAT)
+        sub.set_aspect(1 / np.cos(np.radians(sum(CITY_LAT) / 2)))
         sub.set_xticks([])
         sub.set_yticks([])
         sub.set_title("Helsingborg: stadsdelar / neighbourhoods", fontsize=7)
-        floor = min(CITY_INSET["label_min_population"], label_min_population)
+        floor = min(CITY_LABEL_MIN_POPULATION, label_min_population)
         _label(sub, zones, city & (pop >= floor) & ~rural, 6)
         ax.indicate_inset_zoom(sub, edgecolor="#555555")
     for _, r in ext.iterrows():

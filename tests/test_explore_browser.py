@@ -152,6 +152,13 @@ def test_compose_run_save_load_step_in_the_browser(server):
         page.get_by_role("button", name="Step one year").click()
         page.locator(".step-year", has_text="Year: 2020").wait_for(timeout=60_000)
         assert page.locator("#region-map circle.zone").count() == n_zones
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.locator(".step-year", has_text="Year: 2022").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
+        paused_at = page.locator(".step-year").inner_text()
+        time.sleep(1.5)
+        assert page.locator(".step-year").inner_text() == paused_at  # pause holds the year
         _shots(page, tmp_path, "explorer_step.png")
         browser.close()
 

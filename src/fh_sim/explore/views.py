@@ -42,13 +42,9 @@ def network_links(region: Any, year: int, edits: dict[str, dict[str, Any]]) -> p
     objs = {k: LinkEdit(**v) for k, v in (edits or {}).items()}
     links = links_in_year(region, year, objs).copy()
     base = links_in_year(region, year)
-    key = ["from_node", "to_node", "line"]
-    merged = links.merge(base[[*key, "minutes", "departures_per_hour"]], on=key, how="left",
-                         suffixes=("", "_base"))
-    links["edited"] = (merged["minutes_base"].isna()
-                       | (merged["minutes"] != merged["minutes_base"])
-                       | (merged["departures_per_hour"] != merged["departures_per_hour_base"])
-                       ).to_numpy()
+    cols = ["from_node", "to_node", "line", "minutes", "departures_per_hour"]
+    before = set(base[cols].itertuples(index=False, name=None))
+    links["edited"] = [row not in before for row in links[cols].itertuples(index=False, name=None)]
     return links
 
 

@@ -21,7 +21,7 @@ def test_a_taken_port_is_refused_in_one_line(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         done = fh_sim("explore", "--port", str(port), outputs=tmp_path, timeout=60)
-    assert done.returncode != 0
+    assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr

@@ -71,8 +71,10 @@ def spec() -> RunSpec:
 def run_task() -> Any:
     """Run the composed scenario against the cached baseline (progress in percent)."""
     run_task.progress = 0
+    runner = shared().runner
+    assert runner is not None
     try:
-        outcome = run_comparison(shared().runner, composed(), spec(), shared().region,
+        outcome = run_comparison(runner, composed(), spec(), shared().region,
                                  progress=lambda d, n: setattr(run_task, "progress",
                                                                100 * d / n))
     except FhSimError as err:  # a user error: the CLI's line, no traceback

@@ -16,6 +16,13 @@ from fh_sim.explore.text import t
 DEFAULT_MIX = (0.5, 0.3, 0.2)  # form default when the mix is switched on (rental, TO, house)
 
 
+def _slider(label: str, value: float, lo: float, hi: float, step: float,
+            on_value: Callable[[Any], None]) -> None:
+    """A labelled slider that keeps its full width in the narrow sidebar."""
+    solara.Text(f"{label}: {value:g}", style={"font-size": "13px", "color": "#555"})
+    solara.SliderFloat("", value=value, min=lo, max=hi, step=step, on_value=on_value)
+
+
 def place_options(region: Any) -> list[str]:
     """Municipality names then zone ids of the region."""
     return [*sorted(region.municipalities.index), *region.zones.index]
@@ -31,26 +38,24 @@ def LeverInputs(lev: FormLevers, set_lever: Callable[[str], Callable[[Any], None
     solara.InputInt(t("start_year", lang), value=lev.start_year,
                     on_value=set_lever("start_year"))
     with solara.Card(t("safety", lang)):
-        solara.SliderFloat(t("crime_reduction", lang), value=lev.safety_reduction, min=0.0,
-                           max=0.6, step=0.05, on_value=set_lever("safety_reduction"),
-                           thumb_label="always")
+        _slider(t("crime_reduction", lang), lev.safety_reduction, 0.0, 0.6, 0.05,
+                set_lever("safety_reduction"))
         solara.SelectMultiple(t("places", lang), values=lev.safety_places, all_values=places,
                               on_value=set_lever("safety_places"), classes=["safety-places"])
-    with solara.Card(t("trust", lang)):
-        solara.SliderFloat(t("trust", lang), value=lev.trust_increase, min=0.0, max=0.5,
-                           step=0.05, on_value=set_lever("trust_increase"),
-                           thumb_label="always")
+    with solara.Card(t("trust_card", lang)):
+        _slider(t("trust", lang), lev.trust_increase, 0.0, 0.5, 0.05,
+                set_lever("trust_increase"))
         solara.SelectMultiple(t("places", lang), values=lev.trust_places, all_values=places,
                               on_value=set_lever("trust_places"))
-        solara.SliderFloat(t("income", lang), value=lev.income_increase, min=0.0, max=0.5,
-                           step=0.05, on_value=set_lever("income_increase"),
-                           thumb_label="always")
+    with solara.Card(t("income_card", lang)):
+        _slider(t("income", lang), lev.income_increase, 0.0, 0.5, 0.05,
+                set_lever("income_increase"))
+        _slider(t("reach", lang), lev.income_reach, 0.0, 0.2, 0.01, set_lever("income_reach"))
         solara.SelectMultiple(t("places", lang), values=lev.income_places, all_values=places,
                               on_value=set_lever("income_places"))
     with solara.Card(t("housing", lang)):
-        solara.SliderFloat(t("construction", lang), value=lev.construction_multiplier,
-                           min=0.0, max=3.0, step=0.1,
-                           on_value=set_lever("construction_multiplier"), thumb_label="always")
+        _slider(t("construction", lang), lev.construction_multiplier, 0.0, 3.0, 0.1,
+                set_lever("construction_multiplier"))
         solara.Checkbox(label=t("tenure_mix", lang), value=lev.tenure_mix is not None,
                         on_value=lambda on: set_lever("tenure_mix")(DEFAULT_MIX if on else None))
         if lev.tenure_mix is not None:
@@ -63,9 +68,8 @@ def LeverInputs(lev: FormLevers, set_lever: Callable[[str], Callable[[Any], None
 
                 solara.InputFloat(t(key, lang), value=mix[i], on_value=put,
                                   classes=[f"mix-{key}"])
-        solara.SliderFloat(t("affordable", lang), value=lev.affordable_share, min=0.0,
-                           max=1.0, step=0.05, on_value=set_lever("affordable_share"),
-                           thumb_label="always")
+        _slider(t("affordable", lang), lev.affordable_share, 0.0, 1.0, 0.05,
+                set_lever("affordable_share"))
         solara.Checkbox(label=t("queue", lang), value=lev.queue_priority,
                         on_value=set_lever("queue_priority"))
         solara.SelectMultiple(t("places", lang), values=lev.housing_places, all_values=places,

@@ -18,8 +18,8 @@ def _metrics(outcome: Any) -> list[str]:
 
 
 @solara.component
-def ResultsView(outcome: Any, region: Any, lang: str, scenario: str | None = None,  # noqa: N802
-                year_start: int = 2019):
+def ResultsView(outcome: Any, region: Any, lang: str,  # noqa: N802
+                scenario: str | None = None):
     """A comparison of ``scenario`` with the baseline: controls, map, table, charts, exports."""
     metric, set_metric = solara.use_state("population")
     level, set_level = solara.use_state("region")
@@ -28,6 +28,7 @@ def ResultsView(outcome: Any, region: Any, lang: str, scenario: str | None = Non
     if scen not in outcome.scenarios:  # a new outcome with other scenarios
         scen = outcome.scenarios[0]
     year = min(year, outcome.year)
+    year_start = int(outcome.levels["year"].min())  # the base year
     metrics = _metrics(outcome)
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         if len(outcome.scenarios) > 1:

@@ -42,13 +42,9 @@ def network_links(region: Any, year: int, edits: dict[str, dict[str, Any]]) -> p
     objs = {k: LinkEdit(**v) for k, v in (edits or {}).items()}
     links = links_in_year(region, year, objs).copy()
     base = links_in_year(region, year)
-    key = ["from_node", "to_node", "line"]
-    merged = links.merge(base[[*key, "minutes", "departures_per_hour"]], on=key, how="left",
-                         suffixes=("", "_base"))
-    links["edited"] = (merged["minutes_base"].isna()
-                       | (merged["minutes"] != merged["minutes_base"])
-                       | (merged["departures_per_hour"] != merged["departures_per_hour_base"])
-                       ).to_numpy()
+    cols = ["from_node", "to_node", "line", "minutes", "departures_per_hour"]
+    before = set(base[cols].itertuples(index=False, name=None))
+    links["edited"] = [row not in before for row in links[cols].itertuples(index=False, name=None)]
     return links
 
 
@@ -99,8 +95,8 @@ def region_svg(region: Any, values: pd.Series, *, title: str, value_label: str,
     for r in links.sort_values("edited").itertuples():
         if r.from_node not in lon.index or r.to_node not in lon.index:
             continue
-        (ax, ay), (bx, by) = xy(r.from_node), xy(r.to_node)
-        colour = EDIT_COLOUR if r.edited else MODE_COLOUR.get(r.mode, "#999")
+        (ax, ay), (bx, by) = xy(str(r.from_node)), xy(str(r.to_node))
+        colour = EDIT_COLOUR if r.edited else MODE_COLOUR.get(str(r.mode), "#999")
         width = 4 if r.edited else (2 if r.mode == "rail" else 1)
         dash = ' stroke-dasharray="5,3"' if r.mode == "bus" and not r.edited else ""
         cls = "link edited" if r.edited else "link"
@@ -179,13 +175,16 @@ def table_html(table: pd.DataFrame, lang: str) -> str:
             t("difference", lang), t("interval", lang), t("pairs", lang)]
     rows = []
     for r in table.itertuples():
-        tip = f"{r.name}: {_fmt(r.difference)} ({_fmt(r.q05)} to {_fmt(r.q95)}), n={r.n_pairs}"
+        name, metric = html.escape(str(r.name)), html.escape(str(r.metric))
+        base, scen, diff, lo, hi = (_fmt(float(v)) for v in  # type: ignore[arg-type]
+                                    (r.baseline, r.scenario, r.difference, r.q05, r.q95))
+        tip = f"{name}: {diff} ({lo} to {hi}), n={r.n_pairs}"
         rows.append(
-            f'<tr title="{html.escape(tip)}" data-metric="{html.escape(r.metric)}">'
-            f"<td>{html.escape(r.name)}</td><td>{html.escape(r.unit)}</td>"
-            f"<td>{html.escape(str(r.place))}</td><td>{_fmt(r.baseline)}</td>"
-            f"<td>{_fmt(r.scenario)}</td><td class='diff'><b>{_fmt(r.difference)}</b></td>"
-            f"<td>{_fmt(r.q05)} – {_fmt(r.q95)}</td><td>{r.n_pairs}</td></tr>")
+            f'<tr title="{tip}" data-metric="{metric}">'
+            f"<td>{name}</td><td>{html.escape(str(r.unit))}</td>"
+            f"<td>{html.escape(str(r.place))}</td><td>{base}</td>"
+            f"<td>{scen}</td><td class='diff'><b>{diff}</b></td>"
+            f"<td>{lo} – {hi}</td><td>{r.n_pairs}</td></tr>")
     cells = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in head)
     return ('<table id="diff-table" style="border-collapse:collapse;font-size:13px" '
             'cellpadding="4" border="1"><thead><tr>' + cells + "</tr></thead><tbody>"

@@ -1,7 +1,7 @@
 """Calibration throughput: evaluations per hour of a scale-0.1 run 2019-2030.
 
-Run: ``.venv/bin/python benchmarks/bench_calibration_throughput.py [--workers 2]
-[--evaluations 40] [--scale 0.1] [--end-year 2030]``.
+Run: ``.venv/bin/python benchmarks/bench_calibration_throughput.py`` with options
+``--workers 2 --evaluations 40 --scale 0.1 --end-year 2030`` (the defaults).
 
 An evaluation is one in-process run (no new Python process): the region and the composed
 config are loaded once per joblib worker (:func:`fh_sim.calibrate.evaluate.evaluator`)
@@ -10,9 +10,9 @@ and each candidate only changes the free parameters of ``conf/calibration/baseli
 the per-run wall and CPU time in one process, and the wall time and evaluations per hour
 over ``--workers`` processes after a warm-up that loads every worker; on a shared machine
 the CPU-bound figure (``workers`` x 3600 / CPU seconds per run) is the one to compare with
-the target, the measured one depends on the other processes (``load_average_1min``). A script, not a test:
-the figure depends on the machine and its load. Target: >= 10,000 evaluations per hour
-on 2 cores.
+the target, the measured one depends on the other processes (``load_average_1min``).
+A script, not a test: the figure depends on the machine and its load. Target: >= 10,000
+evaluations per hour on 2 cores.
 """
 
 from __future__ import annotations

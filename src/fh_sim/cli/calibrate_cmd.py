@@ -1,5 +1,7 @@
-"""``fh-sim calibrate [calibration=NAME] [budget=N] [scale=S] [seed=N] [workers=N]
-[out=DIR] [config_out=FILE]``: fit the free parameters of ``conf/calibration/NAME.yaml``.
+"""``fh-sim calibrate``: fit the free parameters of ``conf/calibration/NAME.yaml``.
+
+Arguments (``key=value``): ``calibration=NAME budget=N scale=S seed=N workers=N out=DIR
+config_out=FILE``.
 
 Writes the calibrated config group (default ``conf/calibrated/NAME.yaml``, which runs
 use by default) and, in ``out`` (default ``outputs/calibration/NAME``), observed vs

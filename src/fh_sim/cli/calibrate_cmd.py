@@ -53,6 +53,9 @@ def main(argv: list[str], *, command: str = "calibrate", debug: bool = False) ->
     from fh_sim.calibrate.report import calibrated_yaml, write_outputs
     from fh_sim.cli.run_cmd import conf_dir
 
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
     args = parse_args(argv, DEFAULTS)
     name = args["calibration"]
     budget = _number(args, "budget", int, 4, 10_000_000)

@@ -27,6 +27,9 @@ def main(argv: list[str], *, command: str = "validate", debug: bool = False) -> 
     from fh_sim.region import load_region
     from fh_sim.region.load import resolve_data_dir
 
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
     args, overrides = dict(OWN), []
     for a in argv:
         key, sep, value = a.partition("=")

@@ -99,6 +99,11 @@ def test_calibrate_command_writes_config_tables_and_plots(tmp_path, capsys):
     assert "loss" in capsys.readouterr().out
 
 
+def test_calibrate_and_validate_help(capsys):
+    assert fh_sim(["calibrate", "--help"]) == 0 and "budget" in capsys.readouterr().out
+    assert fh_sim(["validate", "--help"]) == 0 and "seeds" in capsys.readouterr().out
+
+
 def test_calibrate_bad_argument_one_line(tmp_path, capsys):
     assert fh_sim(["calibrate", "budget=many", f"out={tmp_path}"]) == 2
     err = capsys.readouterr().err.strip()

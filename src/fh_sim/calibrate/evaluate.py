@@ -71,8 +71,10 @@ class Evaluator:
         return cfg
 
     def simulate(self, x: np.ndarray, seed: int) -> pd.DataFrame:
-        """Population (persons, scale undone) per year of municipalities and the region, and
-        the region's Theil index (level ``theil``)."""
+        """Population per year of municipalities and the region, and the Theil index.
+
+        Population in persons (scale undone); the region's Theil index has level ``theil``.
+        """
         from fh_sim.model import HousingModel
 
         out = HousingModel(self.config(x, seed), region=self.region).run()
@@ -102,10 +104,7 @@ def simulated(pop: pd.Series, t: Target) -> float:
         return float((series.loc[b] / series.loc[a] - 1.0) / (b - a))
     level = REGION_LEVEL if t.level == "region" else "municipality"
     series = pop.xs(level, level="level")
-    if level == REGION_LEVEL:
-        series = series.droplevel("unit")
-    else:
-        series = series.xs(t.unit, level="unit")
+    series = series.droplevel("unit") if level == REGION_LEVEL else series.xs(t.unit, level="unit")
     return float((series.loc[b] / series.loc[a]) ** (1.0 / (b - a)) - 1.0)
 
 
@@ -144,4 +143,5 @@ class Objective:
     overrides: tuple[str, ...] = ()
 
     def __call__(self, x: np.ndarray) -> float:
+        """The loss of candidate ``x``."""
         return evaluator(self.name, self.scale, self.overrides).loss(np.asarray(x))

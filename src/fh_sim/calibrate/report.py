@@ -50,7 +50,12 @@ def calibrated_yaml(spec: CalibrationSpec, result: FitResult, fitted: DictConfig
     """The config group text: nested keys with the fitted values and a provenance header.
 
     Args:
+        spec: the calibration.
+        result: the fit.
         fitted: the composed config with the best candidate set (lists in full).
+        budget: evaluations allowed (for the header).
+        scale: scale of the runs (for the header).
+        seed: the optimiser's seed (for the header).
     """
     tree: dict = {}
     for key in dict.fromkeys(p.key for p in spec.parameters):

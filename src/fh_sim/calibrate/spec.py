@@ -95,7 +95,9 @@ def history_table(data_dir: Path) -> pd.DataFrame:
     return table
 
 
-def _count(history: pd.DataFrame, level: str, unit: str, date: str, where: str) -> tuple[float, str]:
+def _count(
+    history: pd.DataFrame, level: str, unit: str, date: str, where: str
+) -> tuple[float, str]:
     rows = history[history["date"] == date]
     if level == "municipality":
         rows = rows[rows["municipality"] == unit]

@@ -1,5 +1,7 @@
-"""``fh-sim calibrate [calibration=NAME] [budget=N] [scale=S] [seed=N] [workers=N]
-[out=DIR] [config_out=FILE]``: fit the free parameters of ``conf/calibration/NAME.yaml``.
+"""``fh-sim calibrate``: fit the free parameters of ``conf/calibration/NAME.yaml``.
+
+Arguments (``key=value``): ``calibration=NAME budget=N scale=S seed=N workers=N out=DIR
+config_out=FILE``.
 
 Writes the calibrated config group (default ``conf/calibrated/NAME.yaml``, which runs
 use by default) and, in ``out`` (default ``outputs/calibration/NAME``), observed vs
@@ -51,6 +53,9 @@ def main(argv: list[str], *, command: str = "calibrate", debug: bool = False) ->
     from fh_sim.calibrate.report import calibrated_yaml, write_outputs
     from fh_sim.cli.run_cmd import conf_dir
 
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
     args = parse_args(argv, DEFAULTS)
     name = args["calibration"]
     budget = _number(args, "budget", int, 4, 10_000_000)

@@ -1,5 +1,7 @@
-"""``fh-sim validate [seeds=N] [scale=S] [out=DIR] [overrides ...]``: the default (calibrated)
-baseline from 2019 against the municipal populations observed after 2019.
+"""``fh-sim validate``: the default (calibrated) baseline against post-2019 populations.
+
+Arguments: ``seeds=N scale=S out=DIR`` and any Hydra override of the runs. The baseline
+runs from 2019 and is compared with the municipal populations observed after 2019.
 
 Writes ``validation.csv``, ``validation.png`` and ``verdict.md`` into ``out`` (default
 ``outputs/validation``) and prints the table, Spearman's rho and the MAE. Any other
@@ -25,6 +27,9 @@ def main(argv: list[str], *, command: str = "validate", debug: bool = False) -> 
     from fh_sim.region import load_region
     from fh_sim.region.load import resolve_data_dir
 
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
     args, overrides = dict(OWN), []
     for a in argv:
         key, sep, value = a.partition("=")

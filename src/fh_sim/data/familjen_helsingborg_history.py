@@ -8,7 +8,8 @@ Every value carries its source key (DATA.md) and a status:
 - ``derived``: computed from observed figures by the rule given in ``note``.
 
 ``python -m fh_sim.data.familjen_helsingborg_history`` writes
-``population_history.csv`` and ``population_components.csv`` into the embedded data set.
+``population_history.csv``, ``population_components.csv`` and ``locality_history.csv``
+into the embedded data set.
 """
 
 from __future__ import annotations
@@ -100,7 +101,32 @@ COMPONENTS: list[tuple[str, int, str, int, str, str]] = [
     ("Ängelholm", 2015, "change", 490, "observed", "S22"),
     ("Åstorp", 2019, "change", -47, "observed", "H03"),
 ]
+# Tätort (locality) populations published by SCB via Regionfakta (S25): locality,
+# municipality, year, persons. Zones are localities, so these are zone-level history.
+LOCALITY_HISTORY: list[tuple[str, str, int, int, str]] = [
+    ("Helsingborg", "Helsingborg", 2000, 87914, "S25"),
+    ("Helsingborg", "Helsingborg", 2010, 97122, "S25"),
+    ("Helsingborg", "Helsingborg", 2015, 104250, "S25"),
+    ("Höganäs", "Höganäs", 2000, 13401, "S25"),
+    ("Höganäs", "Höganäs", 2010, 14107, "S25"),
+    ("Höganäs", "Höganäs", 2015, 14778, "S25"),
+    ("Landskrona", "Landskrona", 2000, 27393, "S25"),
+    ("Landskrona", "Landskrona", 2010, 30499, "S25"),
+    ("Landskrona", "Landskrona", 2015, 32229, "S25"),
+    ("Ängelholm", "Ängelholm", 2000, 21716, "S25"),
+    ("Ängelholm", "Ängelholm", 2010, 23240, "S25"),
+    ("Ängelholm", "Ängelholm", 2015, 27500, "S25"),
+]
 # fmt: on
+
+
+def locality_history() -> pd.DataFrame:
+    """One row per (locality, year): tätort population, persons (observed)."""
+    df = pd.DataFrame(LOCALITY_HISTORY,
+                      columns=["locality", "municipality", "year", "population", "source"])
+    df.insert(4, "unit", "persons")
+    df.insert(5, "status", "observed")
+    return df
 
 
 def population_history() -> pd.DataFrame:
@@ -127,6 +153,7 @@ def main() -> None:
     """Write ``population_history.csv`` and ``population_components.csv``."""
     population_history().to_csv(OUT / "population_history.csv", index=False, lineterminator="\n")
     components().to_csv(OUT / "population_components.csv", index=False, lineterminator="\n")
+    locality_history().to_csv(OUT / "locality_history.csv", index=False, lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def make_workspace(ws: Path) -> None:
     _copy(ws, "data_no_jobs", _attribute("jobs", "0.0"))
     _copy(ws, "data_price_zero", _attribute("price_index", "0", "bjuv"))
     _copy(ws, "data_nan", _attribute("amenity_coast", "nan", "viken"))
-    _copy(ws, "data_inf", _replace("links.csv", ",9.28,2.0,", ",inf,2.0,"))
+    _copy(ws, "data_inf", _replace("links.csv", ",4.64,2.0,", ",inf,2.0,"))
     _copy(ws, "data_decimal_comma", _replace("zones.csv", "56.044198", '"56,044198"'))
     _copy(ws, "data_latin1", _latin1)
     _copy(ws, "dåta_utan_länkar", lambda f: (f / "links.csv").unlink())

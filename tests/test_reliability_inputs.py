@@ -51,6 +51,7 @@ CASES: dict[str, Case] = {
     "zone-without-dwellings": Case("run", data("data_zone_no_dwellings")),
     "no-jobs": Case("run", data("data_no_jobs")),
     "price-index-zero": Case("run", data("data_price_zero")),
+    "crime-index-zero": Case("run", data("data_crime_zero")),
     "nan-in-data": Case("run", data("data_nan")),
     "infinity-in-data": Case("run", data("data_inf")),
     "decimal-comma-in-comma-csv": Case("run", data("data_decimal_comma")),
@@ -161,6 +162,7 @@ def make_workspace(ws: Path) -> None:
         for a in ("dwellings_rental", "dwellings_tenant_owned", "dwellings_house")])
     _copy(ws, "data_no_jobs", _attribute("jobs", "0.0"))
     _copy(ws, "data_price_zero", _attribute("price_index", "0", "bjuv"))
+    _copy(ws, "data_crime_zero", _attribute("crime_index", "0.0", "torekov"))
     _copy(ws, "data_nan", _attribute("amenity_coast", "nan", "viken"))
     _copy(ws, "data_inf", _replace("links.csv", ",4.64,2.0,", ",inf,2.0,"))
     _copy(ws, "data_decimal_comma", _replace("zones.csv", "56.044198", '"56,044198"'))

@@ -185,7 +185,7 @@ class RunFolderLock:
                              where=str(self.run_dir)) from err
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
             os.close(fd)
             raise FhSimError(
@@ -193,6 +193,9 @@ class RunFolderLock:
                 "for it to finish or give another hydra.run.dir",
                 where=str(self.run_dir),
             ) from None
+        except OSError as err:  # a file system without locks (some network mounts)
+            log.warning("cannot lock %s (%s); running without the one-writer check",
+                        self.run_dir, err.strerror or err)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         self._fd = fd

@@ -3,7 +3,9 @@
 :func:`run_task` is the task function Hydra calls once per run (``fh-sim run``) or per
 job of a sweep (``fh-sim sweep``, any launcher). It
 
-1. skips the job if its folder is already complete with the same config hash (resume);
+1. locks the run folder (one writer) and skips the job if the folder is already complete
+   with the same identity (config, region data, plugins, code; see
+   :mod:`fh_sim.run_identity`) and its results pass their checksums (resume);
 2. writes ``manifest.json`` with ``status: running``;
 3. builds the typed config (``OmegaConf.to_object``, which runs the range checks);
 4. runs :class:`fh_sim.model.HousingModel` and writes ``outcomes.parquet`` atomically
@@ -219,7 +221,8 @@ def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
     chash = rundir.config_hash(container)
     ident = run_identity(container, chash)
     if rundir.is_complete(run_dir, identity=ident["identity"]):
-        log.info("already complete with the same config, data and code, skipped: %s", run_dir)
+        log.info("already complete with the same config, skipped (same data and code): %s",
+                 run_dir)
         return {"status": "skipped", "run_dir": str(run_dir), "wall_time_s": 0.0}
     why = _why_rerun(run_dir, ident)
     if why is not None:

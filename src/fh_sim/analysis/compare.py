@@ -222,11 +222,8 @@ def compare_runs(
     return comp
 
 
-# Outcomes that count simulated agents (about ``scale`` x the real numbers).
-COUNT_METRICS = frozenset(
-    m for m, (_, unit) in labels.METRICS.items()
-    if unit.split(" per ")[0] in ("persons", "households")
-)
+# Outcomes that count persons or households.
+COUNT_METRICS = frozenset(m for m in labels.METRICS if labels.is_count(m))
 
 
 def counts_as_rates(table: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fh_sim.analysis import labels
-from fh_sim.analysis.aggregate import DRAW, HIGH_Q, KEYS, LOW_Q, Pairing
+from fh_sim.analysis.aggregate import HIGH_Q, KEYS, LOW_Q, Pairing, draw_columns
 
 # Below this many paired seeds an interval is close to the range of the runs: no effect
 # is called firm and the report warns.
@@ -122,14 +122,15 @@ def effect_table(
     wanted = list(metrics) if metrics is not None else list(PLANNER_OUTCOMES)
     sel = table[(table["year"] == year) & table["level"].isin(levels)
                 & table["metric"].isin(wanted)]
-    base = sel[sel["scenario"] == pairing.baseline][[*DRAW, *KEYS, "value"]]
+    draw = draw_columns(sel)
+    base = sel[sel["scenario"] == pairing.baseline][[*draw, *KEYS, "value"]]
     parts = []
     for scen, draws in pairing.common.items():
         if not draws:
             continue
         rows = sel[sel["scenario"] == scen]
-        rows = rows[pd.MultiIndex.from_frame(rows[DRAW]).isin(draws)]
-        merged = rows.merge(base, on=[*DRAW, *KEYS], suffixes=("", "_base"))
+        rows = rows[pd.MultiIndex.from_frame(rows[draw]).isin(draws)]
+        merged = rows.merge(base, on=[*draw, *KEYS], suffixes=("", "_base"))
         parts.append(merged)
     if not parts:
         return pd.DataFrame(columns=EFFECT_COLUMNS)

@@ -18,6 +18,8 @@ from fh_sim.region.schema import MODES, STATUSES, Column, TableSpec
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
 
+MAX_WHOLE = 2.0**53  # whole numbers above this are not exact as floats nor sensible counts
+
 
 def _convert(
     text: str, col: Column, *, file: str, line: int, name: str, decimal_comma: bool = False
@@ -48,6 +50,10 @@ def _convert(
         if kind == "int" and not value.is_integer():
             raise DataError(
                 f"expected a whole number, found {text!r}", file=file, row=line, column=name
+            )
+        if kind == "int" and abs(value) > MAX_WHOLE:
+            raise DataError(
+                f"number too large, found {text}", file=file, row=line, column=name
             )
         if col.low is not None and (value < col.low or (col.low_open and value == col.low)):
             sign = ">" if col.low_open else ">="

@@ -309,8 +309,10 @@ class Pairs:
         seeker: int[n_pairs] row in ``ctx.seekers``.
         zone: int[n_pairs] zone of the alternative.
         dwelling_type: int[n_pairs] dwelling type of the alternative.
-        log_weight: float[n_pairs] size/sampling term added to utility (ln of
-            dwellings when the full choice set is used; 0 when sampled by stock).
+        log_weight: float[n_pairs] size/sampling term added to utility with
+            coefficient 1: ``ln(stock)`` of the (zone, type) on the full choice set;
+            ``ln(S / k)`` when sampled (S dwellings in the draw's stratum, k draws from
+            it: the size term and the sampling correction ``-ln(stock / S)`` together).
         life_stage: int[n_pairs] the seeker's life stage (see :data:`LIFE_STAGES`).
         income_group: int[n_pairs] the seeker's income group.
         alternative: int[n_pairs] ``zone x N_TYPES + dwelling_type``, the flat index of
@@ -347,6 +349,121 @@ class Pairs:
             return self.cell
         return self.segment.astype(np.int64) * n_alternatives + self.alternative
 
+    # Helpers that let a utility term be written once for sampled and full sets: on a
+    # full set (:class:`FullPairs`) they return broadcastable [seeker, column] arrays
+    # instead of gathering per pair; :meth:`flat` turns the result into float[n_pairs].
+    def of_seeker(self, values: np.ndarray) -> np.ndarray:
+        """Per-seeker ``values`` (length n_seekers) for each pair."""
+        return np.asarray(values).take(self.seeker)
+
+    def of_alternative(self, values: np.ndarray) -> np.ndarray:
+        """Per-alternative ``values`` (length n_zones x N_TYPES) for each pair."""
+        return np.asarray(values).take(self.alternative)
+
+    def of_segment(self, values: np.ndarray) -> np.ndarray:
+        """Per-segment ``values`` (length N_SEGMENTS) for each pair."""
+        return np.asarray(values).take(self.segment)
+
+    def lookup(self, table: FloatArray, row: IntArray | None = None) -> np.ndarray:
+        """``table[row[seeker], alternative]`` for each pair.
+
+        Args:
+            table: float[n_rows, n_alternatives].
+            row: int[n_seekers] row of each seeker (None: the seeker's segment).
+        """
+        table = np.asarray(table, dtype=float)
+        at = self.segment if row is None else np.asarray(row, dtype=np.int64).take(self.seeker)
+        return table.reshape(-1).take(at.astype(np.int64) * table.shape[1] + self.alternative)
+
+    def flat(self, values: Any) -> FloatArray:
+        """float[n_pairs] from a result of the helpers above (or a scalar)."""
+        return np.broadcast_to(np.asarray(values, dtype=float), (self.n,)).copy() \
+            if np.ndim(values) == 0 else np.asarray(values, dtype=float)
+
+    def alternative_at(self, index: IntArray) -> IntArray:
+        """int alternative of the pairs at ``index``."""
+        return self.alternative.take(index)
+
+
+class FullPairs(Pairs):
+    """Every seeker paired with the same alternatives, seeker-major (the full set).
+
+    Pair ``i`` is seeker ``i // k`` with alternative ``columns[i % k]``. The per-pair
+    arrays of :class:`Pairs` are built only when read (a rule that needs them still
+    works); the helpers work on [seeker, column] arrays without them.
+
+    Args:
+        columns: int[k] the alternatives (flat (zone, type) indices) of every set.
+        log_size: float[k] ``ln(stock)`` of each.
+        life_stage: int[n_seekers] each seeker's life stage.
+        income_group: int[n_seekers] each seeker's income group.
+    """
+
+    def __init__(self, columns: IntArray, log_size: FloatArray, life_stage: IntArray,
+                 income_group: IntArray) -> None:
+        d = self.__dict__
+        d["columns"] = np.asarray(columns, dtype=np.int64)
+        d["log_size"] = np.asarray(log_size, dtype=float)
+        d["seeker_stage"] = np.asarray(life_stage, dtype=np.int64)
+        d["seeker_segment"] = d["seeker_stage"] * 3 + np.asarray(income_group, dtype=np.int64)
+        d["seeker_group"] = np.asarray(income_group, dtype=np.int64)
+        d["n_seekers"] = int(d["seeker_stage"].shape[0])
+        d["k"] = int(d["columns"].shape[0])
+
+    @property
+    def n(self) -> int:
+        """Number of pairs."""
+        return self.n_seekers * self.k
+
+    def _per_seeker(self, x: np.ndarray) -> np.ndarray:
+        return np.repeat(x, self.k)
+
+    def _cache(self, name: str, value: np.ndarray) -> np.ndarray:
+        self.__dict__[name] = value
+        return value
+
+    def __getattr__(self, name: str) -> Any:  # the per-pair arrays, built when read
+        if name == "seeker":
+            return self._cache(name, np.repeat(np.arange(self.n_seekers), self.k))
+        if name == "alternative":
+            return self._cache(name, np.tile(self.columns, self.n_seekers))
+        if name == "zone":
+            return self._cache(name, self.alternative // N_TYPES)
+        if name == "dwelling_type":
+            return self._cache(name, self.alternative % N_TYPES)
+        if name == "log_weight":
+            return self._cache(name, np.tile(self.log_size, self.n_seekers))
+        if name in ("life_stage", "income_group", "segment"):
+            src = {"life_stage": "seeker_stage", "income_group": "seeker_group",
+                   "segment": "seeker_segment"}[name]
+            return self._cache(name, self._per_seeker(self.__dict__[src]))
+        if name == "cell":
+            return None
+        raise AttributeError(name)
+
+    def of_seeker(self, values: np.ndarray) -> np.ndarray:  # noqa: D102
+        return np.asarray(values)[:, None]
+
+    def of_alternative(self, values: np.ndarray) -> np.ndarray:  # noqa: D102
+        return np.asarray(values).take(self.columns)[None, :]
+
+    def of_segment(self, values: np.ndarray) -> np.ndarray:  # noqa: D102
+        return np.asarray(values).take(self.seeker_segment)[:, None]
+
+    def lookup(self, table: FloatArray, row: IntArray | None = None) -> np.ndarray:  # noqa: D102
+        table = np.asarray(table, dtype=float)
+        at = self.seeker_segment if row is None else np.asarray(row, dtype=np.int64)
+        return table.take(self.columns, axis=1).take(at, axis=0)
+
+    def flat(self, values: Any) -> FloatArray:  # noqa: D102
+        v = np.asarray(values, dtype=float)
+        if v.shape != (self.n_seekers, self.k):
+            v = np.broadcast_to(v, (self.n_seekers, self.k)).copy()
+        return v.reshape(-1)
+
+    def alternative_at(self, index: IntArray) -> IntArray:  # noqa: D102
+        return self.columns.take(np.asarray(index) % max(self.k, 1))
+
 
 @dataclass(frozen=True)
 class Allocation:
@@ -355,10 +472,14 @@ class Allocation:
     Attributes:
         choice: int[n_seekers] index of the accepted pair, -1 if unplaced.
         rejected: int[n_zones, 3] proposals turned away for lack of a dwelling.
+        first: int[n_seekers] index of the pair each seeker ranked first among those
+            open to it (its logit choice before capacity), -1 when none is open;
+            None: not reported by the rule.
     """
 
     choice: IntArray
     rejected: IntArray
+    first: IntArray | None = None
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,9 @@ class SimConfig:
         check_invariants: check accounting identities every step.
         plugins: user modules or ``.py`` files that register extra rules.
         allow_slow: allow per-household prototype rules above 20,000 households.
+        record_choices: write every seeker's choice set, attributes, first choice and
+            placement to ``choices.parquet`` (:mod:`fh_sim.choices`; for estimation,
+            about 140 rows per seeker: use a small scale). Changes no outcome.
     """
 
     seed: int = 0
@@ -62,6 +65,7 @@ class SimConfig:
     check_invariants: bool = True
     plugins: list[str] = field(default_factory=list)
     allow_slow: bool = False
+    record_choices: bool = False
     region: RegionConfig = field(default_factory=RegionConfig)
     assumptions: AssumptionsConfig = field(default_factory=AssumptionsConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)

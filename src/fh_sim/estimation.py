@@ -201,15 +201,19 @@ def fit_full(d: ChoiceData, observations: str = "first") -> Estimates:
         return -_loglik(b, d, hess=True)[2]
 
     res = optimize.minimize(fun, np.zeros(k), jac=True, hess=hess, method="trust-exact",
-                            options={"gtol": 1e-8, "maxiter": 200})
+                            options={"gtol": 1e-6, "maxiter": 200})
     ll, scores, h = _loglik(res.x, d, hess=True)
+    # converged: the optimiser says so, or the Newton step left is negligible (the
+    # trust region may stop on rounding with the gradient already ~0)
+    step = np.linalg.solve(-h, scores.sum(axis=0))
+    converged = bool(res.success) or float(np.abs(step).max()) < 1e-6
     h_inv = np.linalg.inv(-h)
     cov = h_inv @ (scores.T @ scores) @ h_inv
     return Estimates(
         terms=d.terms, estimate=res.x, covariance=cov, loglik=ll,
         null_loglik=_loglik(np.zeros(k), d)[0], n_obs=d.n_obs,
         n_alternatives=d.x.shape[0] / max(d.n_obs, 1), engine="full",
-        observations=observations, converged=bool(res.success),
+        observations=observations, converged=converged,
     )
 
 

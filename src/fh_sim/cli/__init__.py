@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "scenarios": ("fh_sim.cli.scenarios_cmd", "list the ready-made scenarios with descriptions"),
     "region": ("fh_sim.cli.region_cmd", "summarise the region's data and draw its network map"),
     "compare": ("fh_sim.cli.compare_cmd", "compare run folders: plots, HTML report, summary"),
+    "estimate": ("fh_sim.cli.estimate_cmd", "fit the choice coefficients to a run's choices"),
 }
 
 USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(

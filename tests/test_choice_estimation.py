@@ -120,3 +120,21 @@ def test_estimate_command_names_a_missing_file(tmp_path, capsys):
     code = cli_main(["estimate", str(tmp_path / "nope.parquet")])
     err = capsys.readouterr().err
     assert code != 0 and "nope.parquet" in err and "Traceback" not in err
+
+
+def test_full_set_terms_equal_the_per_pair_terms(region):
+    """Every utility term on FullPairs (per seeker x column) equals the per-pair form."""
+    from fh_sim.rules.choice import sample_pairs
+
+    model = HousingModel(SimConfig(seed=2, scale=0.02, end_year=2021), region=region)
+    model.step()
+    seekers = model.households.take(np.arange(0, model.households.n, 3))
+    ctx = model._context(2021, seekers=seekers)
+    dense = full_pairs(seekers, model.dwellings.stock)
+    per_pair = sample_pairs(seekers, model.dwellings.stock, 100_000, model.rng)
+    np.testing.assert_array_equal(dense.alternative, per_pair.alternative)
+    np.testing.assert_array_equal(dense.log_weight, per_pair.log_weight)
+    for rule, p in model.pipeline["utility"]:
+        np.testing.assert_array_equal(
+            rule.func(ctx, dense, p), rule.func(ctx, per_pair, p), err_msg=rule.name
+        )

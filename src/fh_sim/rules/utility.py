@@ -97,7 +97,8 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
     coef = segment_table(p)
     # one table per (segment, workplace): one read per pair
     keyed = (coef[:, None, None] * hours[None, :, :]).reshape(-1, hours.shape[1])
-    return pairs.flat(pairs.lookup(keyed, ctx.seekers.segment() * (n_nodes + 1) + work))
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * (n_nodes + 1) + work))
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
     value = table[stage][:, None, :] + p.crowding_coef * over[None, :, :]
     keyed = (segment_table(p)[:, None, None] * value).reshape(-1, N_TYPES)
     keyed = np.tile(keyed, (1, n_zones))  # [segment x size, alternative]
-    return pairs.flat(pairs.lookup(keyed, ctx.seekers.segment() * sizes.shape[0] + size))
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * sizes.shape[0] + size))
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,8 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
     n_mun = int(max(mun.max(initial=0), home.max(initial=0))) + 2
     same = (np.arange(n_mun)[:, None] - 1 == mun[None, :]).astype(float)
     keyed = (segment_table(p)[:, None, None] * same[None]).reshape(-1, mun.shape[0])
-    return pairs.flat(pairs.lookup(keyed, ctx.seekers.segment() * n_mun + home + 1))
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * n_mun + home + 1))
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,12 @@ def segment_table(p: TermParams) -> FloatArray:
 
 
 def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
-    """The term's coefficient for each pair's seeker segment (see ``Pairs.of_segment``)."""
-    return pairs.of_segment(segment_table(p))
+    """float[n_pairs] the term's coefficient for each pair's seeker segment.
+
+    (Inside a term, ``pairs.of_segment(segment_table(p))`` gives the same without
+    forming one value per pair on full sets.)
+    """
+    return pairs.flat(pairs.of_segment(segment_table(p)))
 
 
 def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -> FloatArray:
@@ -126,7 +130,7 @@ def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> Fl
     factor = expected_rent_factor(ctx, pairs, income)
     if factor is not None:
         annual = annual * factor
-    return pairs.flat(segment_coef(pairs, p) / income * annual)
+    return pairs.flat(pairs.of_segment(segment_table(p)) / income * annual)
 
 
 @dataclass(frozen=True)

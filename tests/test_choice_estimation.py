@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
-from core_helpers import context, dwellings, households
 from scipy import stats
 
+from core_helpers import context, dwellings, households
 from fh_sim.choices import CHOICE_COLUMNS
 from fh_sim.cli import main as cli_main
 from fh_sim.config import SimConfig

@@ -381,7 +381,7 @@ class Pairs:
             if np.ndim(values) == 0 else np.asarray(values, dtype=float)
 
     def alternative_at(self, index: IntArray) -> IntArray:
-        """int alternative of the pairs at ``index``."""
+        """Int alternative of the pairs at ``index``."""
         return self.alternative.take(index)
 
 

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.rules.allocation import UNAVAILABLE
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Dwellings, Households, Pairs, StepContext, by_age_band
 from fh_sim.types import BoolArray, FloatArray, IntArray

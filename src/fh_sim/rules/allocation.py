@@ -3,9 +3,9 @@
 Each seeker ranks its candidate alternatives once (utility + size/sampling term +
 Gumbel noise): its first-ranked available alternative is its logit choice (over the
 full set, the multinomial logit of docs/assumptions.md), recorded as
-``Allocation.first``; capacity and the lottery apply after it. In every round each seeker applies to its best candidate that has a
-vacant dwelling at that moment and that it ranks above what it already holds (nothing,
-for an unplaced seeker); where an alternative has more applicants than vacancies, a
+``Allocation.first``; capacity and the lottery apply after it. In every round each
+seeker applies to its best candidate that has a vacant dwelling at that moment and
+that it ranks above what it already holds (nothing, for an unplaced seeker); where an alternative has more applicants than vacancies, a
 lottery (with queue priority for base-year residents where policy sets it) decides.
 Placements are tentative within the year: a seeker who wins a better alternative gives
 back the one it held, and a resident mover's own dwelling is freed when it is first
@@ -218,11 +218,11 @@ def block_rows(k: int) -> int:
 
 def _noisy_utility(utility: FloatArray, log_size: FloatArray, rng: np.random.Generator
                    ) -> tuple[np.ndarray, IntArray, FloatArray]:
-    """float32[n, k] utility + size term + Gumbel noise (-inf where not available), and
-    each row's first-ranked column and its value.
+    """Utility + size term + Gumbel noise, and each row's first-ranked column.
 
-    Single precision (half the memory traffic): the Gumbel draw ``-ln(-ln(u))`` from a
-    24-bit uniform covers (-2.8, 16.6), leaving out probability below 1e-7.
+    Returns float32[n, k] values (-inf where not available), the first-ranked column
+    per row and its value. Single precision (half the memory traffic): the Gumbel draw
+    ``-ln(-ln(u))`` from a 24-bit uniform covers (-2.8, 16.6), leaving out probability below 1e-7.
     Semantics: ``rng.random(dtype=float32)`` in row blocks (the same stream as one draw).
     """
     n, k = utility.shape
@@ -282,7 +282,10 @@ def _full_set_rounds(
     it holds. Same rule as the ranked version, one masked maximum per row and round.
 
     Args:
+        ctx: context of the choice stage.
+        pairs: the full choice sets.
         utility: float[n_seekers, k] utility of each seeker's alternatives.
+        p: the lottery's parameters.
     Semantics: a Gumbel draw per pair (:func:`_noisy_utility`), then a lottery number
     per seeker, from ``ctx.rng``.
     """

@@ -27,10 +27,10 @@ drawn at once, so the cost does not depend on the number of municipalities.
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from fh_sim.state import N_TYPES, FullPairs, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
@@ -112,8 +112,10 @@ def choice_pairs(
     zone_municipality: IntArray | None = None,
     n_home: int = 0,
 ) -> Pairs:
-    """The choice sets of ``rules.choice``: the full set when ``n_sampled`` is 0, else
-    :func:`sample_pairs`. Semantics: draws from ``rng`` only when sampling."""
+    """The choice sets of ``rules.choice``: full when ``n_sampled`` is 0, else sampled.
+
+    Sampling is :func:`sample_pairs`. Semantics: draws from ``rng`` only when sampling.
+    """
     if n_sampled <= 0:
         return full_pairs(seekers, stock)
     return sample_pairs(seekers, stock, n_sampled, rng,

@@ -1,18 +1,19 @@
 """Allocation of dwellings under capacity: lottery rounds over the available alternatives.
 
-Each seeker ranks its candidate alternatives once (utility + size/sampling term +
-Gumbel noise): its first-ranked available alternative is its logit choice (over the
-full set, the multinomial logit of docs/assumptions.md), recorded as
-``Allocation.first``; capacity and the lottery apply after it. In every round each
-seeker applies to its best candidate that has a vacant dwelling at that moment and
-that it ranks above what it already holds (nothing, for an unplaced seeker); where an
-alternative has more applicants than vacancies, a lottery (with queue priority for
-base-year residents where policy sets it) decides. Placements are tentative within the
-year: a seeker who wins a better alternative gives back the one it held, and a resident mover's own dwelling is freed when it is first
-placed (vacancy chains). Freed dwellings are offered again in the next round to every
-seeker who ranks them higher than what it holds, so a zone that becomes more attractive
-keeps its dwellings occupied: whoever leaves it frees a dwelling that the next seeker
-who prefers it takes. Holdings only improve, so the rounds converge.
+Each seeker ranks its candidate alternatives once (utility + size/sampling term + Gumbel
+noise): its first-ranked available alternative is its logit choice (over the full set,
+the multinomial logit of docs/assumptions.md), recorded as ``Allocation.first``;
+capacity and the lottery apply after it. In every round each seeker applies to its best
+candidate that has a vacant dwelling at that moment and that it ranks above what it
+already holds (nothing, for an unplaced seeker); where an alternative has more
+applicants than vacancies, a lottery (with queue priority for base-year residents where
+policy sets it) decides. Placements are tentative within the year: a seeker who wins a
+better alternative gives back the one it held, and a resident mover's own dwelling is
+freed when it is first placed (vacancy chains). Freed dwellings are offered again in the
+next round to every seeker who ranks them higher than what it holds, so a zone that
+becomes more attractive keeps its dwellings occupied: whoever leaves it frees a dwelling
+that the next seeker who prefers it takes. Holdings only improve, so the rounds
+converge.
 """
 
 from __future__ import annotations

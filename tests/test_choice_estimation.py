@@ -138,3 +138,27 @@ def test_full_set_terms_equal_the_per_pair_terms(region):
         np.testing.assert_array_equal(
             rule.func(ctx, dense, p), rule.func(ctx, per_pair, p), err_msg=rule.name
         )
+
+
+def test_calibration_shares_on_full_sets_are_the_logit_per_seeker():
+    """The full-set shares (two matrix-vector products) equal the logit summed per seeker,
+    with unavailable alternatives (-inf) at probability 0."""
+    from fh_sim.calibration import ChoiceSets
+
+    rng = np.random.default_rng(4)
+    n, cols = 300, np.array([0, 2, 3, 5, 7])
+    base = rng.normal(size=(n, cols.size))
+    base[rng.random(base.shape) < 0.2] = -np.inf
+    base[:, 0] = rng.normal(size=n)  # one alternative always open
+    size = rng.integers(1, 6, n).astype(float)
+    c = rng.normal(size=8)
+    sets = ChoiceSets(base, cols, size)
+    e = np.exp(base + c[cols])
+    prob = e / e.sum(axis=1, keepdims=True)
+    want = np.zeros(8)
+    np.add.at(want, cols, prob.mean(axis=0))
+    np.testing.assert_allclose(sets.shares(c, 8), want, rtol=1e-12, atol=1e-15)
+    want_p = np.zeros(8)
+    np.add.at(want_p, cols, (prob * (size / size.mean())[:, None]).mean(axis=0))
+    np.testing.assert_allclose(sets.shares(c, 8, persons=True), want_p, rtol=1e-12)
+    np.testing.assert_allclose(sets.probabilities(c), prob, rtol=1e-12)

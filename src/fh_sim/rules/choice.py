@@ -35,7 +35,7 @@ import numpy as np
 from fh_sim.state import N_TYPES, FullPairs, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
-BLOCK_PAIRS = 1 << 18
+BLOCK_PAIRS = 1 << 21
 """Pairs per block when utility terms are summed over a full set (2 MiB of floats)."""
 
 

@@ -119,9 +119,13 @@ def is_complete(run_dir: Path, config_hash: str | None = None) -> bool:
     return config_hash is None or manifest.get("config_hash") == config_hash
 
 
+CHOICES = "choices.parquet"
+"""Choice observations of a run with ``record_choices: true`` (:mod:`fh_sim.choices`)."""
+
+
 def remove_stale(run_dir: Path) -> None:
     """Remove outputs and temporary files left by an earlier, unfinished attempt."""
-    for path in [run_dir / OUTCOMES, *run_dir.glob(".*.tmp")]:
+    for path in [run_dir / OUTCOMES, run_dir / CHOICES, *run_dir.glob(".*.tmp")]:
         path.unlink(missing_ok=True)
 
 

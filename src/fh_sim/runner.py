@@ -95,10 +95,6 @@ def base_manifest(cfg: DictConfig, chash: str) -> dict[str, Any]:
     }
 
 
-CHOICES = "choices.parquet"
-"""The choice observations of a run with ``record_choices: true``."""
-
-
 def _parquet_bytes(frame: Any) -> bytes:
     import io
 
@@ -140,7 +136,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
         model = HousingModel(sim_cfg)
         outcomes = model.run(progress=not multirun)
         if sim_cfg.record_choices:
-            rundir.write_atomic(run_dir / CHOICES, _parquet_bytes(model.choices()))
+            rundir.write_atomic(run_dir / rundir.CHOICES, _parquet_bytes(model.choices()))
         rundir.write_outcomes(run_dir, outcomes)
         if not multirun:
             from fh_sim.analysis.run_plot import write_population_plot

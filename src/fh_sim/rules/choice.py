@@ -35,8 +35,8 @@ import numpy as np
 from fh_sim.state import N_TYPES, FullPairs, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
-BLOCK_PAIRS = 1 << 21
-"""Pairs per block when utility terms are summed over a full set (2 MiB of floats)."""
+BLOCK_PAIRS = 1 << 19
+"""Pairs per block when utility terms are summed over a full set (4 MiB of floats)."""
 
 
 def full_pairs(seekers: Households, stock: IntArray) -> FullPairs:
@@ -65,13 +65,14 @@ def pair_utility(
 
     On a full set the terms are evaluated for blocks of seekers of about
     :data:`BLOCK_PAIRS` pairs each (every term is a function of the seeker and the
-    alternative, so the sum is the same; the blocks' arrays stay small and are reused).
+    alternative, so the sum is the same; a block's arrays stay in cache and in the
+    allocator's reused heap).
 
     Args:
         ctx: context of the choice stage (``ctx.seekers`` the seekers).
         pairs: their choice sets.
         terms: (rule, params) of the utility family.
-        on_term: called with each rule's name after it ran (for the model's timings).
+        on_term: called with each rule's name after each call (for the model's timings).
     """
     seekers = ctx.seekers
     if not isinstance(pairs, FullPairs) or pairs.n <= BLOCK_PAIRS:
@@ -83,23 +84,22 @@ def pair_utility(
         return out
     k = pairs.k
     rows = max(1, BLOCK_PAIRS // k)
-    blocks = []
-    for a in range(0, seekers.n, rows):
+    out = np.empty(pairs.n)
+    for a in range(0, seekers.n, rows):  # block by block: the sum stays in cache
         idx = np.arange(a, min(seekers.n, a + rows))
-        sub = seekers.take(idx)
         sub_pairs = FullPairs(pairs.columns, pairs.log_size, pairs.seeker_stage[idx],
                               pairs.seeker_group[idx])
-        blocks.append((ctx.with_(seekers=sub), sub_pairs, a * k))
-    out = np.empty(pairs.n)
-    for rule, p in terms:  # term by term, so that per-term timings stay meaningful
-        for sctx, sub_pairs, at in blocks:
+        sctx = ctx.with_(seekers=seekers.take(idx))
+        acc = None
+        for rule, p in terms:
             part = rule.func(sctx, sub_pairs, p)
-            if rule is terms[0][0]:
-                out[at:at + sub_pairs.n] = part
+            if acc is None:
+                acc = np.array(part, dtype=float)
             else:
-                out[at:at + sub_pairs.n] += part
-        if on_term is not None:
-            on_term(rule.name)
+                acc += part
+            if on_term is not None:
+                on_term(rule.name)
+        out[a * k:a * k + sub_pairs.n] = acc if acc is not None else 0.0
     return out
 
 

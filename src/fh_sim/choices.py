@@ -42,9 +42,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fh_sim.full_pairs import FullPairs
 from fh_sim.rules.allocation import UNAVAILABLE
 from fh_sim.rules.choice import pair_utility
-from fh_sim.state import N_TYPES, Allocation, FullPairs, Pairs, StepContext
+from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray
 
 KINDS: tuple[str, ...] = ("mover", "new", "in_migrant")

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fh_sim.full_pairs import FullPairs
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, Allocation, FullPairs, Pairs, StepContext
+from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 UNAVAILABLE: float = -1.0e3

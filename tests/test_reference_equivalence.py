@@ -112,8 +112,10 @@ def test_rules_without_a_per_agent_version_are_refused():
         ReferenceModel(cfg, region=toy_region(2, population_per_zone=100))
 
 
-def test_sampled_choice_sets_agree_on_the_real_region():
-    """138 (zone, type) cells: both draw stratified samples (home municipality first)."""
+@pytest.mark.parametrize("n_sampled", [8, 0])
+def test_choice_sets_agree_on_the_real_region(n_sampled):
+    """138 (zone, type) cells: both choose from full sets (0), or both draw stratified
+    samples (home municipality first)."""
     from fh_sim.region import load_region
 
     region = load_region(SimConfig().region.data_dir)
@@ -127,8 +129,10 @@ def test_sampled_choice_sets_agree_on_the_real_region():
 
     vec, per_agent = [], []
     for seed in range(6):
-        v = HousingModel(_cfg(seed, scale=0.008), region=region)
-        r = ReferenceModel(_cfg(seed, scale=0.008), region=region)
+        cfg = _cfg(seed, scale=0.008)
+        cfg.rules.choice.n_sampled = n_sampled
+        v = HousingModel(cfg, region=region)
+        r = ReferenceModel(cfg, region=region)
         v.step()
         r.step()
         vec.append(shares(v.households, v.zones.municipality))

@@ -4,9 +4,15 @@ Without constants, a logit over zones with very different attributes sends the b
 year's movers to a few places and empties others "for no reason". As in UrbanSim's
 location-choice models, alternative-specific constants are set so that, in the base
 year, expected choices balance expected departures. The constants are set on what the
-choice really does: the utility terms of the run (the credit rule's exclusion of
-owned dwellings a seeker cannot finance included) over choice sets sampled exactly as
-the choice samples them (``rules.choice``), with the sampling correction.
+choice really does: the utility terms of the run over each seeker's full feasible
+choice set (the owned dwellings it cannot finance are not available to it), or, when
+``rules.choice`` samples alternatives, over sets sampled exactly as the choice samples
+them, with the sampling correction. Expected choices are the logit probabilities
+summed over representative seekers (:class:`ChoiceSets`).
+
+The steps are separate functions so that a further target (e.g. constants per segment
+for a base year with observed shares) can be added as one more step on the same
+:class:`ChoiceSets`.
 
 Two steps:
 
@@ -47,7 +53,7 @@ import numpy as np
 from fh_sim import transitions
 from fh_sim.outcomes import Flows
 from fh_sim.rowops import row_max, row_sum
-from fh_sim.rules.choice import sample_pairs
+from fh_sim.rules.choice import choice_pairs
 from fh_sim.rules.migration import age_hazard
 from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
 from fh_sim.types import FloatArray, IntArray
@@ -201,11 +207,12 @@ def alternative_constants(
     Args:
         ctx: base-year context.
         pipeline: resolved rules (family -> [(rule, params)]).
-        n_sampled: alternatives per seeker, as in the choice (``rules.choice``).
+        n_sampled: alternatives per seeker, as in the choice (``rules.choice``; 0: the
+            full set).
         n_home: draws from the home municipality, as in the choice.
         n_residents: representative resident seekers (movers and new households).
         n_arrivals: representative in-migrants at most.
-        replicates: sampled choice sets per representative seeker.
+        replicates: sampled choice sets per representative seeker (1 on full sets).
         iterations: iterations of each of the two steps.
         by_income: one constant per (life stage or in-migrant, income group).
 
@@ -245,17 +252,7 @@ def alternative_constants(
         _choice_sets(ctx, pipeline, g, n_sampled, n_home, replicates) if g.n else None
         for g in groups
     ]
-    c = np.zeros((n_groups, stock.size))
-    for g, shape in enumerate(shapes):
-        if sets[g] is None or shape.sum() <= 0:
-            continue
-        target = np.where(has, np.maximum(shape, 1e-9 * shape.sum()), 0.0)
-        target /= target.sum()
-        for _ in range(iterations):
-            pred = sets[g].shares(c[g], stock.size)
-            ratio = np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)
-            c[g] += np.where(has, np.log(ratio), 0.0)
-            np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
+    c = _shape_constants(sets, shapes, has, iterations)
     # every seeker together against every departure, in dwellings and in persons
     persons_pool = np.bincount(group_pool, weights=w_pool * pool.size, minlength=n_groups)
     persons_arr = np.bincount(group_arr, weights=trial.arrivals.size, minlength=n_groups)
@@ -282,6 +279,29 @@ def alternative_constants(
             c[g] = c[same[0]] if same else c[adults]
     c[:, ~has] = 0.0
     return c.reshape(n_groups, -1, N_TYPES)
+
+
+def _shape_constants(
+    sets: list, shapes: list[FloatArray], has: np.ndarray, iterations: int
+) -> FloatArray:
+    """Step 1: per group, constants whose expected choices reproduce the group's shape.
+
+    Returns:
+        float[n_groups, n_cells].
+    """
+    n_cells = has.shape[0]
+    c = np.zeros((len(shapes), n_cells))
+    for g, shape in enumerate(shapes):
+        if sets[g] is None or shape.sum() <= 0:
+            continue
+        target = np.where(has, np.maximum(shape, 1e-9 * shape.sum()), 0.0)
+        target /= target.sum()
+        for _ in range(iterations):
+            pred = sets[g].shares(c[g], n_cells)
+            ratio = np.maximum(target, 1e-300) / np.maximum(pred, 1e-300)
+            c[g] += np.where(has, np.log(ratio), 0.0)
+            np.clip(c[g], -MAX_CONSTANT, MAX_CONSTANT, out=c[g])
+    return c
 
 
 @dataclass(frozen=True)
@@ -351,23 +371,23 @@ def _choice_sets(
     ctx: StepContext, pipeline: dict, seekers: Households, n_sampled: int, n_home: int,
     replicates: int,
 ) -> ChoiceSets:
-    """Utility without the constant, and the alternative, of each seeker's sampled set.
+    """Utility without the constant, and the alternatives, of each seeker's set.
 
-    Every seeker gets ``replicates`` sets drawn as the choice draws them.
+    On full sets every seeker has one set (all alternatives); when sampling, every
+    seeker gets ``replicates`` sets drawn as the choice draws them.
     """
     rep = seekers
-    for _ in range(replicates - 1):
+    for _ in range(replicates - 1 if n_sampled > 0 else 0):
         rep = rep.concat(seekers)
-    pairs = sample_pairs(rep, ctx.dwellings.stock, n_sampled, ctx.rng,
+    pairs = choice_pairs(rep, ctx.dwellings.stock, n_sampled, ctx.rng,
                          zone_municipality=ctx.zones.municipality, n_home=n_home)
     sctx = ctx.with_(seekers=rep)
-    utility = pairs.log_weight.copy()
+    utility = pairs.log_weight.copy() if n_sampled > 0 else pairs.flat(pairs.log_size[None, :])
     for rule, p in pipeline["utility"]:
         if rule.name != "alternative_constant":
             utility += rule.func(sctx, pairs, p)
-    return ChoiceSets(
-        utility.reshape(rep.n, -1), pairs.alternative.reshape(rep.n, -1), rep.size.astype(float)
-    )
+    alt = pairs.columns if n_sampled <= 0 else pairs.alternative.reshape(rep.n, -1)
+    return ChoiceSets(utility.reshape(rep.n, -1), alt, rep.size.astype(float))
 
 
 class ChoiceSets:
@@ -380,24 +400,34 @@ class ChoiceSets:
     kept: the balance asks for shares in households and in persons under the same
     constants.
 
+    On full sets (``alt`` one row shared by all sets) the shares are two
+    matrix-vector products per call: ``D = W e`` and ``shares = e x W'(1 / D) / n``.
+    A candidate with utility -inf (not available) has weight 0.
+
     Args:
         base: float[n_sets, k] utility without the constant.
-        alt: int[n_sets, k] alternative (cell) of each candidate.
+        alt: int[n_sets, k] alternative (cell) of each candidate, or int[k] when every
+            set has the same alternatives (the full set).
         size: float[n_sets] the seeker's persons.
     """
 
     def __init__(self, base: FloatArray, alt: IntArray, size: FloatArray) -> None:
         self.base, self.alt, self.size = base, alt, size
-        self._weight = np.exp(base - row_max(base)[:, None])
+        top = row_max(base)
+        top = np.where(np.isfinite(top), top, 0.0)
+        self._weight = np.exp(base - top[:, None])
         self._c: FloatArray | None = None
         self._prob: FloatArray | None = None
 
     def probabilities(self, c: FloatArray) -> FloatArray:
         """float[n_sets, k] logit probability of each candidate under constants ``c``."""
+        if self.alt.ndim == 1:
+            e = self._weight * np.exp(c).take(self.alt)[None, :]
+            return e / np.maximum(row_sum(e), 1e-300)[:, None]
         if self._prob is None or not np.array_equal(c, self._c):
             e = np.exp(c).take(self.alt)
             e *= self._weight
-            e /= row_sum(e)[:, None]
+            e /= np.maximum(row_sum(e), 1e-300)[:, None]  # a set with nothing open: 0
             self._c, self._prob = np.array(c, copy=True), e
         return self._prob
 
@@ -407,6 +437,12 @@ class ChoiceSets:
         With ``persons``, each set is weighted by its seeker's size over the mean size
         (the share of the group's persons).
         """
+        if self.alt.ndim == 1:  # full sets: no per-candidate table
+            e = np.exp(c).take(self.alt)
+            denom = self._weight @ e
+            w = (self.size / self.size.mean()) if persons else np.ones(self.size.shape[0])
+            col = (w / np.maximum(denom, 1e-300)) @ self._weight * e
+            return np.bincount(self.alt, weights=col, minlength=n_cells) / self.size.shape[0]
         e = self.probabilities(c)
         if persons:
             e = e * (self.size / self.size.mean())[:, None]

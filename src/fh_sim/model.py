@@ -18,6 +18,7 @@ import pandas as pd
 
 from fh_sim import invariants, transitions
 from fh_sim.calibration import alternative_constants
+from fh_sim.choices import CHOICE_COLUMNS, choice_table
 from fh_sim.config import SimConfig
 from fh_sim.extensions import Extensions
 from fh_sim.levers import (
@@ -33,11 +34,11 @@ from fh_sim.population import income_group, synthesise
 from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
 from fh_sim.rules.affordability import let_affordable, new_tenancies
-from fh_sim.rules.choice import sample_pairs
+from fh_sim.rules.choice import choice_pairs, pair_utility
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
 from fh_sim.rules.zone_table import zone_info
-from fh_sim.state import StepContext
+from fh_sim.state import N_TYPES, StepContext
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class HousingModel(mesa.Model):
             registry = REGISTRY
         self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
         self.timings: dict[str, float] = {}
+        self._choice_tables: list[pd.DataFrame] = []
         self.year = base
         self.zone_ids = list(self.region.zones.index)
         self._change_years = network_change_years(cfg.scenario, self.region, base)
@@ -262,7 +264,7 @@ class HousingModel(mesa.Model):
         seekers = self.households.take(movers).concat(new).concat(came)
         t = self._clock("model.seekers", t)
         choice = self.cfg.rules.choice
-        pairs = sample_pairs(
+        pairs = choice_pairs(
             seekers,
             self.dwellings.stock,
             choice.n_sampled,
@@ -272,21 +274,30 @@ class HousingModel(mesa.Model):
         )
         t = self._clock("choice.sample_pairs", t)
         ctx = self._context(year, seekers=seekers)
-        utility = np.zeros(pairs.n)
-        for rule, p in self.pipeline["utility"]:
-            utility += rule.func(ctx, pairs, p)
-            t = self._clock(f"utility.{rule.name}", t)
+        clock = [t]
+
+        def tick(name: str) -> None:
+            clock[0] = self._clock(f"utility.{name}", clock[0])
+
+        utility = pair_utility(ctx, pairs, self.pipeline["utility"], tick)
+        t = clock[0]
         ((rule, p),) = self.pipeline["allocation"]
         alloc = rule.func(ctx, pairs, utility, p)
         t = self._clock(f"allocation.{rule.name}", t)
+        if self.cfg.record_choices:
+            self._choice_tables.append(choice_table(
+                ctx, pairs, self.pipeline["utility"], utility, alloc,
+                n_movers=movers.shape[0], n_new=new.n, zone_ids=self.zone_ids,
+            ))
+            t = self._clock("model.record_choices", t)
         placed = alloc.choice >= 0
-        at = np.maximum(alloc.choice, 0)
+        at_alt = pairs.alternative_at(np.maximum(alloc.choice, 0))
         affordable = let_affordable(
             ctx,
             seekers,
             movers,
-            np.where(placed, pairs.zone[at], -1),
-            np.where(placed, pairs.dwelling_type[at], -1),
+            np.where(placed, at_alt // N_TYPES, -1),
+            np.where(placed, at_alt % N_TYPES, -1),
         )
         t = self._clock("model.let_affordable", t)
         self.households = transitions.apply_allocation(
@@ -369,3 +380,13 @@ class HousingModel(mesa.Model):
     def outcomes(self) -> pd.DataFrame:
         """The outcome table of the years simulated so far."""
         return self.recorder.frame()
+
+    def choices(self) -> pd.DataFrame:
+        """The choice observations of the years simulated so far (``record_choices``).
+
+        Long format, one row per (year, seeker, alternative); columns in
+        :mod:`fh_sim.choices`. Empty when ``cfg.record_choices`` is false.
+        """
+        if not self._choice_tables:
+            return pd.DataFrame(columns=list(CHOICE_COLUMNS))
+        return pd.concat(self._choice_tables, ignore_index=True)

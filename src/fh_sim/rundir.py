@@ -214,9 +214,13 @@ class RunFolderLock:
         self.release()
 
 
+CHOICES = "choices.parquet"
+"""Choice observations of a run with ``record_choices: true`` (:mod:`fh_sim.choices`)."""
+
+
 def remove_stale(run_dir: Path) -> None:
     """Remove outputs and temporary files left by an earlier, unfinished attempt."""
-    for path in [run_dir / OUTCOMES, *run_dir.glob(".*.tmp")]:
+    for path in [run_dir / OUTCOMES, run_dir / CHOICES, *run_dir.glob(".*.tmp")]:
         path.unlink(missing_ok=True)
 
 

@@ -187,6 +187,12 @@ def _why_rerun(run_dir: Path, ident: dict[str, Any]) -> str | None:
     if bad:
         return f"its files failed their recorded checksums ({', '.join(bad)})"
     return "its outcome table is missing"
+def _parquet_bytes(frame: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    return buf.getvalue()
 
 
 def run_task(cfg: DictConfig) -> dict[str, Any]:
@@ -241,6 +247,8 @@ def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
 
         model = HousingModel(sim_cfg)
         outcomes = model.run(progress=not multirun)
+        if sim_cfg.record_choices:
+            rundir.write_atomic(run_dir / rundir.CHOICES, _parquet_bytes(model.choices()))
         rundir.write_outcomes(run_dir, outcomes)
         if not multirun:
             from fh_sim.analysis.run_plot import write_population_plot

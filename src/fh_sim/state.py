@@ -322,8 +322,10 @@ class Pairs:
         seeker: int[n_pairs] row in ``ctx.seekers``.
         zone: int[n_pairs] zone of the alternative.
         dwelling_type: int[n_pairs] dwelling type of the alternative.
-        log_weight: float[n_pairs] size/sampling term added to utility (ln of
-            dwellings when the full choice set is used; 0 when sampled by stock).
+        log_weight: float[n_pairs] size/sampling term added to utility with
+            coefficient 1: ``ln(stock)`` of the (zone, type) on the full choice set;
+            ``ln(S / k)`` when sampled (S dwellings in the draw's stratum, k draws from
+            it: the size term and the sampling correction ``-ln(stock / S)`` together).
         life_stage: int[n_pairs] the seeker's life stage (see :data:`LIFE_STAGES`).
         income_group: int[n_pairs] the seeker's income group.
         alternative: int[n_pairs] ``zone x N_TYPES + dwelling_type``, the flat index of
@@ -360,6 +362,42 @@ class Pairs:
             return self.cell
         return self.segment.astype(np.int64) * n_alternatives + self.alternative
 
+    # Helpers that let a utility term be written once for sampled and full sets: on a
+    # full set (:class:`fh_sim.full_pairs.FullPairs`) they return broadcastable
+    # [seeker, column] arrays
+    # instead of gathering per pair; :meth:`flat` turns the result into float[n_pairs].
+    def of_seeker(self, values: np.ndarray) -> np.ndarray:
+        """Per-seeker ``values`` (length n_seekers) for each pair."""
+        return np.asarray(values).take(self.seeker)
+
+    def of_alternative(self, values: np.ndarray) -> np.ndarray:
+        """Per-alternative ``values`` (length n_zones x N_TYPES) for each pair."""
+        return np.asarray(values).take(self.alternative)
+
+    def of_segment(self, values: np.ndarray) -> np.ndarray:
+        """Per-segment ``values`` (length N_SEGMENTS) for each pair."""
+        return np.asarray(values).take(self.segment)
+
+    def lookup(self, table: FloatArray, row: IntArray | None = None) -> np.ndarray:
+        """``table[row[seeker], alternative]`` for each pair.
+
+        Args:
+            table: float[n_rows, n_alternatives].
+            row: int[n_seekers] row of each seeker (None: the seeker's segment).
+        """
+        table = np.asarray(table, dtype=float)
+        at = self.segment if row is None else np.asarray(row, dtype=np.int64).take(self.seeker)
+        return table.reshape(-1).take(at.astype(np.int64) * table.shape[1] + self.alternative)
+
+    def flat(self, values: Any) -> FloatArray:
+        """float[n_pairs] from a result of the helpers above (or a scalar)."""
+        return np.broadcast_to(np.asarray(values, dtype=float), (self.n,)).copy() \
+            if np.ndim(values) == 0 else np.asarray(values, dtype=float)
+
+    def alternative_at(self, index: IntArray) -> IntArray:
+        """Int alternative of the pairs at ``index``."""
+        return self.alternative.take(index)
+
 
 @dataclass(frozen=True)
 class Allocation:
@@ -368,10 +406,14 @@ class Allocation:
     Attributes:
         choice: int[n_seekers] index of the accepted pair, -1 if unplaced.
         rejected: int[n_zones, 3] proposals turned away for lack of a dwelling.
+        first: int[n_seekers] index of the pair each seeker ranked first among those
+            open to it (its logit choice before capacity), -1 when none is open;
+            None: not reported by the rule.
     """
 
     choice: IntArray
     rejected: IntArray
+    first: IntArray | None = None
 
 
 @dataclass(frozen=True)

@@ -141,8 +141,9 @@ def apply_allocation(
     n_m, n_f = movers.shape[0], formed.n
     choice = alloc.choice
     placed = choice >= 0
-    dest_z = np.where(placed, pairs.zone[np.maximum(choice, 0)], -1)
-    dest_t = np.where(placed, pairs.dwelling_type[np.maximum(choice, 0)], -1)
+    dest_alt = pairs.alternative_at(np.maximum(choice, 0))
+    dest_z = np.where(placed, dest_alt // N_TYPES, -1)
+    dest_t = np.where(placed, dest_alt % N_TYPES, -1)
     seg = seekers.segment()
     size = seekers.size.astype(float)
     part_m = np.arange(seekers.n) < n_m

@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explore": ("fh_sim.cli.explore_cmd", "compose, run and compare scenarios in the browser"),
     "calibrate": ("fh_sim.cli.calibrate_cmd", "fit free parameters to the record up to 2019"),
     "validate": ("fh_sim.cli.validate_cmd", "the calibrated baseline against post-2019 figures"),
+    "estimate": ("fh_sim.cli.estimate_cmd", "fit the choice coefficients to a run's choices"),
 }
 
 USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(

@@ -58,6 +58,9 @@ class SimConfig:
         params_draw: apply draw K of the declared uncertain inputs (None: the configured
             values); the same K gives the same values in every scenario and seed.
         uncertainty: the declared uncertain inputs (``conf/uncertainty``).
+        record_choices: write every seeker's choice set, attributes, first choice and
+            placement to ``choices.parquet`` (:mod:`fh_sim.choices`; for estimation,
+            about 140 rows per seeker: use a small scale). Changes no outcome.
     """
 
     seed: int = 0
@@ -68,6 +71,7 @@ class SimConfig:
     plugins: list[str] = field(default_factory=list)
     allow_slow: bool = False
     params_draw: int | None = None
+    record_choices: bool = False
     region: RegionConfig = field(default_factory=RegionConfig)
     assumptions: AssumptionsConfig = field(default_factory=AssumptionsConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)

@@ -38,19 +38,23 @@ class ChoiceConfig:
     """Location-choice mechanics.
 
     Attributes:
-        n_sampled: alternatives sampled per seeker (proportional to stock) when the
-            choice set is larger; the full set is used when it is not larger.
-        n_home: of these, draws from the seeker's home municipality (a stratum of the
-            importance sample; see :mod:`fh_sim.rules.choice`).
+        n_sampled: 0 (the default): every seeker chooses from its full choice set,
+            the multinomial logit over all (zone, type) alternatives open to it. A
+            positive number: alternatives sampled per seeker (proportional to stock)
+            when the set is larger, an approximation for much larger choice sets
+            (docs/assumptions.md gives its error here).
+        n_home: when sampling, draws from the seeker's home municipality (a stratum of
+            the importance sample; see :mod:`fh_sim.rules.choice`).
     """
 
-    n_sampled: int = 8
+    n_sampled: int = 0
     n_home: int = 3
 
     def __post_init__(self) -> None:
-        if self.n_sampled < 1:
-            raise ConfigError("must be >= 1", key="rules.choice.n_sampled")
-        if not 0 <= self.n_home < self.n_sampled:
+        if self.n_sampled < 0:
+            raise ConfigError("must be >= 0 (0: the full choice set)",
+                              key="rules.choice.n_sampled")
+        if self.n_sampled > 0 and not 0 <= self.n_home < self.n_sampled:
             raise ConfigError("must be in [0, n_sampled)", key="rules.choice.n_home")
 
 
@@ -68,7 +72,7 @@ class RulesConfig:
         prices: exactly one price rule.
         construction: construction rules (their additions are summed).
         zone_dynamics: zone updates (crime, trust, reputation, income programmes).
-        choice: sampling of alternatives.
+        choice: the choice set (full, or sampled).
     """
 
     demography: dict[str, Any] = _sel(

@@ -79,13 +79,14 @@ class HouseholdAgent(mesa.Agent):
     def candidates(self) -> list[tuple[int, int, float]]:
         """Candidate (zone, dwelling type, log weight) alternatives.
 
-        As the choice-set rule draws them: the full set when small, else ``n_home`` draws
+        As the choice-set rule draws them: the full set (``n_sampled`` 0, or a set no
+        larger than it), else ``n_home`` draws
         from the home municipality and the rest from elsewhere, each proportional to stock.
         """
         m = self.model
         k = m.choice.n_sampled
         cells, prob, total = m.region_set
-        if len(cells) <= k:
+        if k <= 0 or len(cells) <= k:  # n_sampled 0: the full set
             return [(c // 3, c % 3, math.log(m.stock_flat[c])) for c in cells]
         strata = m.home_sets.get(self.home_municipality)
         if strata is None:

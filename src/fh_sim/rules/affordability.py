@@ -12,8 +12,9 @@ Two mechanisms of the housing policy levers (report 5.1):
   leva på" calculation is represented by an assumption: interest at a stressed rate plus
   the required amortisation may take at most a share of disposable income. Savings by
   age band and income group, and the equity an owner takes from the dwelling it leaves,
-  are assumptions (docs/assumptions.md). A pair that fails the test gets
-  :data:`EXCLUDED` utility: the allocation never places a seeker there.
+  are assumptions (docs/assumptions.md). A pair that fails the test is not available
+  to the seeker (its term is :data:`EXCLUDED`, minus infinity): it has logit
+  probability 0 and the allocation never places the seeker there.
 * **Affordable rental tenancies** (housing policy ``affordable_share``). A share of the
   new rental flats is let at ``assumptions.housing.affordable_rent_factor`` times the
   zone's rent, only to households whose income is at most the policy's income limit
@@ -34,13 +35,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.rules.allocation import UNAVAILABLE
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Dwellings, Households, Pairs, StepContext, by_age_band
 from fh_sim.types import BoolArray, FloatArray, IntArray
 
-EXCLUDED: float = 10.0 * UNAVAILABLE
-"""Utility of a pair the seeker cannot take (far below the allocation's threshold)."""
+EXCLUDED: float = -np.inf
+"""Term of a pair the seeker cannot take: the alternative is not available (logit
+probability 0; below the allocation's :data:`UNAVAILABLE`)."""
 
 
 @dataclass(frozen=True)
@@ -232,13 +233,11 @@ def credit_constraint(ctx: StepContext, pairs: Pairs, p: CreditParams) -> FloatA
     Semantics: pure; no rng.
     """
     seekers = ctx.seekers
-    closed = pairs.dwelling_type > 0  # owned: may be closed
-    if not closed.any():
-        return np.zeros(pairs.n)
     cell_price = np.asarray(p.purchase_price_sek, dtype=float) * ctx.dwellings.price_index
+    cell_price = np.where(np.arange(N_TYPES) > 0, cell_price, -np.inf)  # rentals: open
     highest = highest_price(wealth(ctx, seekers, p), seekers.income_annual, p)
-    closed &= cell_price.reshape(-1).take(pairs.alternative) > highest.take(pairs.seeker)
-    return closed * EXCLUDED
+    closed = pairs.of_alternative(cell_price.reshape(-1)) > pairs.of_seeker(highest)
+    return pairs.flat(np.where(closed, EXCLUDED, 0.0))
 
 
 # -- affordable rental tenancies --------------------------------------------------------
@@ -270,7 +269,7 @@ def eligible(income: FloatArray, zone: IntArray, ctx: StepContext) -> BoolArray:
 def expected_rent_factor(
     ctx: StepContext, pairs: Pairs, income: FloatArray
 ) -> FloatArray | None:
-    """float[n_pairs] factor on the rent an eligible seeker expects, or None (no quota).
+    """Factor on the rent an eligible seeker expects per pair, or None (no quota).
 
     For rental pairs of eligible seekers: ``1 - q x (1 - affordable_rent_factor)`` where
     ``q = min(1, free tenancies / vacant rental flats)`` of the zone: the chance that the
@@ -279,7 +278,7 @@ def expected_rent_factor(
     Args:
         ctx: context of the choice stage.
         pairs: candidate pairs.
-        income: float[n_pairs] the seeker's income of each pair, SEK/year.
+        income: the seeker's income of each pair (``pairs.of_seeker``), SEK/year.
     """
     d = ctx.dwellings
     if not d.affordable.any():
@@ -290,8 +289,10 @@ def expected_rent_factor(
     zone_factor = 1.0 - q * (1.0 - ctx.assumptions.housing.affordable_rent_factor)
     limit = np.asarray(ctx.levers.affordable_income_limit, dtype=float)
     zone_cap = np.where(q > 0, limit * ctx.income_thresholds[0], -np.inf)
-    ok = (pairs.dwelling_type == 0) & (income <= zone_cap.take(pairs.zone))
-    return np.where(ok, zone_factor.take(pairs.zone), 1.0)
+    rental = np.arange(d.stock.size) % N_TYPES == 0
+    cap_alt = np.where(rental, np.repeat(zone_cap, N_TYPES), -np.inf)
+    ok = income <= pairs.of_alternative(cap_alt)
+    return np.where(ok, pairs.of_alternative(np.repeat(zone_factor, N_TYPES)), 1.0)
 
 
 def let_affordable(

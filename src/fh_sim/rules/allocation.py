@@ -1,16 +1,19 @@
 """Allocation of dwellings under capacity: lottery rounds over the available alternatives.
 
-Each seeker ranks its candidate alternatives once (utility + size/sampling term +
-Gumbel noise). In every round each seeker applies to its best candidate that has a
-vacant dwelling at that moment and that it ranks above what it already holds (nothing,
-for an unplaced seeker); where an alternative has more applicants than vacancies, a
-lottery (with queue priority for base-year residents where policy sets it) decides.
-Placements are tentative within the year: a seeker who wins a better alternative gives
-back the one it held, and a resident mover's own dwelling is freed when it is first
-placed (vacancy chains). Freed dwellings are offered again in the next round to every
-seeker who ranks them higher than what it holds, so a zone that becomes more attractive
-keeps its dwellings occupied: whoever leaves it frees a dwelling that the next seeker
-who prefers it takes. Holdings only improve, so the rounds converge.
+Each seeker ranks its candidate alternatives once (utility + size/sampling term + Gumbel
+noise): its first-ranked available alternative is its logit choice (over the full set,
+the multinomial logit of docs/assumptions.md), recorded as ``Allocation.first``;
+capacity and the lottery apply after it. In every round each seeker applies to its best
+candidate that has a vacant dwelling at that moment and that it ranks above what it
+already holds (nothing, for an unplaced seeker); where an alternative has more
+applicants than vacancies, a lottery (with queue priority for base-year residents where
+policy sets it) decides. Placements are tentative within the year: a seeker who wins a
+better alternative gives back the one it held, and a resident mover's own dwelling is
+freed when it is first placed (vacancy chains). Freed dwellings are offered again in the
+next round to every seeker who ranks them higher than what it holds, so a zone that
+becomes more attractive keeps its dwellings occupied: whoever leaves it frees a dwelling
+that the next seeker who prefers it takes. Holdings only improve, so the rounds
+converge.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fh_sim.full_pairs import FullPairs
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
@@ -132,8 +136,11 @@ def lottery_rounds(
     n_alt = ctx.zones.n * N_TYPES
     choice = np.full(n_s, -1, dtype=np.int64)
     if n_s == 0 or pairs.n == 0:
-        return Allocation(choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64))
+        return Allocation(choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64),
+                          first=choice.copy())
     k = pairs.n // n_s
+    if isinstance(pairs, FullPairs):
+        return _full_set_rounds(ctx, pairs, utility.reshape(n_s, k), p)
     gumbel = ctx.rng.random(pairs.n)  # -log(-log(u)), computed in place
     for op in (np.log, np.negative, np.log, np.negative):
         op(gumbel, out=gumbel)
@@ -197,4 +204,133 @@ def lottery_rounds(
     choice[by_ticket] = np.where(pos >= 0, by_ticket * k + column, -1)
     unmet = (choice != np.arange(n_s) * k + top) & top_open
     rejected = np.bincount(alts[np.arange(n_s), top][unmet], minlength=n_alt)
-    return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES))
+    first = np.where(top_open, np.arange(n_s) * k + top, -1)
+    return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES), first=first)
+
+
+CHUNK_BYTES = 8 * 1024 * 1024
+"""Working arrays of the full-set rounds are formed in row blocks of about this size:
+they stay in the allocator's reused heap and in cache (see :mod:`fh_sim.memory`)."""
+
+
+def block_rows(k: int) -> int:
+    """Rows of a [seeker, alternative] float block of about :data:`CHUNK_BYTES`."""
+    return max(1, CHUNK_BYTES // (8 * max(k, 1)))
+
+
+def _noisy_utility(utility: FloatArray, log_size: FloatArray, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, IntArray, FloatArray]:
+    """Utility + size term + Gumbel noise, and each row's first-ranked column.
+
+    Returns float32[n, k] values (-inf where not available), the first-ranked column
+    per row and its value. Single precision (half the memory traffic): the Gumbel draw
+    ``-ln(-ln(u))`` from a 24-bit uniform covers (-2.8, 16.6), leaving out probability below 1e-7.
+    Semantics: ``rng.random(dtype=float32)`` in row blocks (the same stream as one draw).
+    """
+    n, k = utility.shape
+    noisy = np.empty((n, k), dtype=np.float32)
+    top = np.empty(n, dtype=np.int64)
+    top_val = np.empty(n)
+    size32 = log_size.astype(np.float32)[None, :]
+    tiny = np.finfo(np.float32).tiny
+    step = block_rows(k) * 2
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        g = rng.random((b - a, k), dtype=np.float32)  # ln(-ln(u)) = -Gumbel, in place
+        np.maximum(g, tiny, out=g)
+        np.log(g, out=g)
+        np.negative(g, out=g)
+        np.log(g, out=g)
+        block = noisy[a:b]
+        block[...] = utility[a:b]
+        block += size32
+        block -= g
+        block[block <= UNAVAILABLE] = -np.inf  # closed to the seeker: never applied to
+        top[a:b] = np.argmax(block, axis=1)
+        top_val[a:b] = block[np.arange(b - a), top[a:b]]
+    return noisy, top, top_val
+
+
+def _best_open(noisy: FloatArray, rows: IntArray, open_col: np.ndarray
+               ) -> tuple[IntArray, FloatArray]:
+    """Per row of ``rows``: the column of highest value among the open columns, and it.
+
+    Returns:
+        (int[len(rows)] column, float[len(rows)] value; -inf when nothing is open).
+    """
+    n, k = rows.shape[0], noisy.shape[1]
+    best = np.empty(n, dtype=np.int64)
+    value = np.empty(n)
+    closed = np.flatnonzero(~open_col)
+    step = block_rows(k) * 2
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        sub = noisy.take(rows[a:b], axis=0)
+        if closed.shape[0]:
+            sub[:, closed] = -np.inf
+        best[a:b] = np.argmax(sub, axis=1)
+        value[a:b] = sub[np.arange(b - a), best[a:b]]
+    return best, value
+
+
+def _full_set_rounds(
+    ctx: StepContext, pairs: FullPairs, utility: FloatArray, p: LotteryParams
+) -> Allocation:
+    """The lottery rounds of :func:`lottery_rounds` on full choice sets.
+
+    Every seeker has the same alternatives (``pairs.columns``), so no ranking is
+    formed: in each round, a seeker that may still improve applies to the column of
+    highest noisy utility among the alternatives with a vacancy, when that beats what
+    it holds. Same rule as the ranked version, one masked maximum per row and round.
+
+    Args:
+        ctx: context of the choice stage.
+        pairs: the full choice sets.
+        utility: float[n_seekers, k] utility of each seeker's alternatives.
+        p: the lottery's parameters.
+    Semantics: a Gumbel draw per pair (:func:`_noisy_utility`), then a lottery number
+    per seeker, from ``ctx.rng``.
+    """
+    seekers = ctx.seekers
+    n_s, k = utility.shape
+    noisy, top, top_val = _noisy_utility(utility, pairs.log_size, ctx.rng)
+    n_alt = ctx.zones.n * N_TYPES
+    cols = pairs.columns
+    capacity = (ctx.dwellings.stock - ctx.dwellings.occupied).reshape(-1).astype(np.int64)
+    capacity = np.maximum(capacity, 0)
+    ticket = ctx.rng.random(n_s)
+    by_ticket = np.argsort(-ticket)  # seekers in lottery order, once
+    priority_zone = np.asarray(ctx.levers.queue_priority, dtype=bool)
+    housed = (seekers.dwelling_type >= 0) & (seekers.zone >= 0)
+    old_alt = np.where(housed, seekers.zone.astype(np.int64) * N_TYPES + seekers.dwelling_type, -1)
+    everyone = np.arange(n_s)
+    top_open = top_val > UNAVAILABLE
+    # rows are seekers; ``live`` lists those that may still improve, in lottery order
+    origin = old_alt if p.vacancy_chains else np.full(n_s, -1)
+    first_class_row = seekers.is_base_resident
+    held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
+    held_val = np.full(n_s, -np.inf)
+    live = by_ticket[top_open.take(by_ticket)]
+    for _ in range(p.n_rounds):
+        open_col = capacity.take(cols) > 0
+        best_l, best_v = _best_open(noisy, live, open_col)
+        ok = best_v > held_val.take(live)
+        rows, best = live[ok], best_l[ok]
+        if rows.shape[0] == 0:
+            break
+        alt = cols.take(best)
+        first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
+        accept, _ = _lottery(alt, capacity, first_class, n_alt)
+        win, got = rows[accept], best[accept]
+        held = held_col.take(win)
+        previous = np.where(held >= 0, cols.take(np.maximum(held, 0)), origin.take(win))
+        held_col[win] = got
+        held_val[win] = best_v[ok][accept]
+        capacity -= np.bincount(alt[accept], minlength=n_alt)
+        capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+        live = live[held_col.take(live) != top.take(live)]
+    choice = np.where(held_col >= 0, everyone * k + held_col, -1)
+    first = np.where(top_open, everyone * k + top, -1)
+    unmet = (choice != first) & top_open
+    rejected = np.bincount(cols.take(top[unmet]), minlength=n_alt)
+    return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES), first=first)

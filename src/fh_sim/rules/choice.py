@@ -1,8 +1,12 @@
 """Choice sets of the location choice: the full set or a stratified sample.
 
-An alternative is a (zone, dwelling type) with stock. A dwelling-level logit aggregated
-to (zone, type) adds the size term ``ln(stock)`` to utility, which full-set pairs carry
-as ``log_weight``.
+An alternative is a (zone, dwelling type) with stock (a cell without a vacancy now may
+get one through a vacancy chain during the year). A dwelling-level logit aggregated to
+(zone, type) adds the size term ``ln(stock)`` to utility, which full-set pairs carry as
+``log_weight``. The model uses the full set (:func:`full_pairs`,
+``rules.choice.n_sampled: 0``): each seeker's choice is then the multinomial logit over
+every alternative open to it. Sampling (:func:`sample_pairs`) is an option for choice
+sets far larger than this region's; docs/assumptions.md gives its approximation error.
 
 Where the set is larger than ``n_sampled``, alternatives are drawn by importance
 sampling in two strata: ``n_home`` draws from the cells of the seeker's home
@@ -23,10 +27,100 @@ drawn at once, so the cost does not depend on the number of municipalities.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
-from fh_sim.state import N_TYPES, Households, Pairs
+from fh_sim.full_pairs import FullPairs
+from fh_sim.state import N_TYPES, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
+
+BLOCK_PAIRS = 1 << 19
+"""Pairs per block when utility terms are summed over a full set (4 MiB of floats)."""
+
+
+def full_pairs(seekers: Households, stock: IntArray) -> FullPairs:
+    """Every seeker paired with every alternative that has stock (the full set).
+
+    Args:
+        seekers: households looking for a dwelling.
+        stock: int[n_zones, 3] dwellings per (zone, type).
+
+    Returns:
+        FullPairs (``log_weight = ln(stock)``). Semantics: pure; no rng.
+    """
+    flat = np.asarray(stock).reshape(-1)
+    cols = np.flatnonzero(flat > 0)
+    return FullPairs(cols, np.log(flat[cols].astype(float)), seekers.life_stage(),
+                     seekers.income_group)
+
+
+def pair_utility(
+    ctx: StepContext,
+    pairs: Pairs,
+    terms: Sequence[tuple[Any, Any]],
+    on_term: Callable[[str], None] | None = None,
+) -> FloatArray:
+    """float[n_pairs] the sum of the utility terms over the choice sets.
+
+    On a full set the terms are evaluated for blocks of seekers of about
+    :data:`BLOCK_PAIRS` pairs each (every term is a function of the seeker and the
+    alternative, so the sum is the same; a block's arrays stay in cache and in the
+    allocator's reused heap).
+
+    Args:
+        ctx: context of the choice stage (``ctx.seekers`` the seekers).
+        pairs: their choice sets.
+        terms: (rule, params) of the utility family.
+        on_term: called with each rule's name after each call (for the model's timings).
+    """
+    seekers = ctx.seekers
+    if not isinstance(pairs, FullPairs) or pairs.n <= BLOCK_PAIRS:
+        out = np.zeros(pairs.n)
+        for rule, p in terms:
+            out += rule.func(ctx, pairs, p)
+            if on_term is not None:
+                on_term(rule.name)
+        return out
+    k = pairs.k
+    rows = max(1, BLOCK_PAIRS // k)
+    out = np.empty(pairs.n)
+    for a in range(0, seekers.n, rows):  # block by block: the sum stays in cache
+        idx = np.arange(a, min(seekers.n, a + rows))
+        sub_pairs = FullPairs(pairs.columns, pairs.log_size, pairs.seeker_stage[idx],
+                              pairs.seeker_group[idx])
+        sctx = ctx.with_(seekers=seekers.take(idx))
+        acc = None
+        for rule, p in terms:
+            part = rule.func(sctx, sub_pairs, p)
+            if acc is None:
+                acc = np.array(part, dtype=float)
+            else:
+                acc += part
+            if on_term is not None:
+                on_term(rule.name)
+        out[a * k:a * k + sub_pairs.n] = acc if acc is not None else 0.0
+    return out
+
+
+def choice_pairs(
+    seekers: Households,
+    stock: IntArray,
+    n_sampled: int,
+    rng: np.random.Generator,
+    *,
+    zone_municipality: IntArray | None = None,
+    n_home: int = 0,
+) -> Pairs:
+    """The choice sets of ``rules.choice``: full when ``n_sampled`` is 0, else sampled.
+
+    Sampling is :func:`sample_pairs`. Semantics: draws from ``rng`` only when sampling.
+    """
+    if n_sampled <= 0:
+        return full_pairs(seekers, stock)
+    return sample_pairs(seekers, stock, n_sampled, rng,
+                        zone_municipality=zone_municipality, n_home=n_home)
 
 
 def sample_pairs(

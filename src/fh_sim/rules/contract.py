@@ -140,8 +140,12 @@ def read_only_context(ctx: StepContext) -> StepContext:
 
 
 # -- output shapes ----------------------------------------------------------------------
-def _array(rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str) -> None:
-    """Check one output array's shape and dtype kind ('f' float, 'i' integer, 'b' bool)."""
+def _array(rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str,
+           minus_inf: bool = False) -> None:
+    """Check one output array's shape and dtype kind ('f' float, 'i' integer, 'b' bool).
+
+    With ``minus_inf``, -inf is allowed (a utility term marks an unavailable pair).
+    """
     arr = np.asarray(value)
     label = {"f": "float", "i": "int", "b": "bool"}[kind]
     expected = f"{label}[{', '.join(str(s) for s in shape)}]"
@@ -154,7 +158,10 @@ def _array(rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str)
         raise PluginError(
             f"{_where(rule)} returned {what} of dtype {arr.dtype}; expected {expected}"
         )
-    if kind == "f" and not np.all(np.isfinite(arr)):
+    if kind != "f" or arr.size == 0:
+        return
+    top = arr.max()  # NaN if any is NaN: one pass, no temporary
+    if not top < np.inf or not (minus_inf or np.isfinite(arr.min())):
         raise PluginError(f"{_where(rule)} returned {what} with NaN or infinite values")
 
 
@@ -177,7 +184,7 @@ def check_output(rule: Rule, out: Any, ctx: StepContext, args: tuple[Any, ...]) 
     if fam == "relocation":
         _array(rule, "a hazard", out, (n_hh,), "f")
     elif fam == "utility":
-        _array(rule, "a utility", out, (args[0].n,), "f")
+        _array(rule, "a utility", out, (args[0].n,), "f", minus_inf=True)
     elif fam == "prices":
         _array(rule, "a price index", out, (n_zones, N_TYPES), "f")
     elif fam == "construction":

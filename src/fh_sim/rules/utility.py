@@ -37,17 +37,25 @@ class TermParams:
             raise ValueError("life_stage_factor needs 4 values and income_factor 3")
 
 
+def segment_table(p: TermParams) -> FloatArray:
+    """float[N_SEGMENTS] the term's coefficient per segment (stage x 3 + income group)."""
+    return p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
+
+
 def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
-    """float[n_pairs] the term's coefficient for each pair's seeker segment."""
-    table = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
-    return table.take(pairs.segment)
+    """float[n_pairs] the term's coefficient for each pair's seeker segment.
+
+    (Inside a term, ``pairs.of_segment(segment_table(p))`` gives the same without
+    forming one value per pair on full sets.)
+    """
+    return pairs.flat(pairs.of_segment(segment_table(p)))
 
 
 def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -> FloatArray:
     """float[n_pairs] ``segment_coef(pairs, p) x value[segment, alternative]``.
 
     The products are formed once per [segment, alternative] (a few thousand) and read
-    per pair with one gather (:meth:`fh_sim.state.Pairs.segment_alternative`).
+    per pair with one gather (:meth:`fh_sim.state.Pairs.lookup`).
 
     Args:
         pairs: candidate pairs.
@@ -60,7 +68,9 @@ def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -
     if value.ndim == 1:
         value = np.broadcast_to(value, (coef.shape[0], value.shape[0]))
     table = coef[:, None] * value
-    return table.reshape(-1).take(pairs.segment_alternative(value.shape[1]))
+    if type(pairs) is Pairs:
+        return table.reshape(-1).take(pairs.segment_alternative(value.shape[1]))
+    return pairs.flat(pairs.lookup(table))
 
 
 def _per_alternative(per_zone: FloatArray) -> FloatArray:
@@ -83,13 +93,16 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
     Semantics: pure; no rng.
     """
     n_zones, n_nodes = ctx.zones.n, ctx.commute_minutes.shape[1]
-    # minutes from each zone to each node, column 0 for "no workplace" (0 minutes)
-    table = np.zeros((n_zones, n_nodes + 1))
-    table[:, 1:] = ctx.commute_minutes[:n_zones]
-    work = ctx.seekers.workplace.take(pairs.seeker).astype(np.int64)
-    work += 1
-    hours = table.reshape(-1).take(pairs.zone * (n_nodes + 1) + np.maximum(work, 0)) / 60.0
-    return segment_coef(pairs, p) * hours
+    # hours from each alternative's zone to each node, row 0 for "no workplace" (0)
+    table = np.zeros((n_nodes + 1, n_zones))
+    table[1:] = ctx.commute_minutes[:n_zones].T / 60.0
+    hours = np.repeat(table, N_TYPES, axis=1)  # [workplace + 1, alternative]
+    work = np.maximum(ctx.seekers.workplace.astype(np.int64) + 1, 0)
+    coef = segment_table(p)
+    # one table per (segment, workplace): one read per pair
+    keyed = (coef[:, None, None] * hours[None, :, :]).reshape(-1, hours.shape[1])
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * (n_nodes + 1) + work))
 
 
 @dataclass(frozen=True)
@@ -112,12 +125,12 @@ def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> Fl
     """
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
     per_alternative = (cost[None, :] * ctx.dwellings.price_index).reshape(-1)
-    annual = per_alternative.take(pairs.alternative)
-    income = np.maximum(ctx.seekers.income_annual, 1.0).take(pairs.seeker)
+    annual = pairs.of_alternative(per_alternative)
+    income = pairs.of_seeker(np.maximum(ctx.seekers.income_annual, 1.0))
     factor = expected_rent_factor(ctx, pairs, income)
     if factor is not None:
-        annual *= factor
-    return segment_coef(pairs, p) * annual / income
+        annual = annual * factor
+    return pairs.flat(pairs.of_segment(segment_table(p)) / income * annual)
 
 
 @dataclass(frozen=True)
@@ -147,10 +160,21 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
     """
     table = np.asarray(p.fit, dtype=float).reshape(4, N_TYPES)
     cap = np.asarray(ctx.assumptions.housing.persons_capacity, dtype=float)
-    over = np.maximum(ctx.seekers.size.take(pairs.seeker) - cap.take(pairs.dwelling_type), 0.0)
-    fit = table.reshape(-1).take(pairs.life_stage * N_TYPES + pairs.dwelling_type)
-    value = fit + p.crowding_coef * over
-    return segment_coef(pairs, p) * value
+    n_zones = ctx.zones.n
+    size = ctx.seekers.size.astype(np.int64)
+    if type(pairs) is Pairs:
+        over = np.maximum(size.take(pairs.seeker) - cap.take(pairs.dwelling_type), 0.0)
+        fit = table.reshape(-1).take(pairs.life_stage * N_TYPES + pairs.dwelling_type)
+        return segment_coef(pairs, p) * (fit + p.crowding_coef * over)
+    # one table per (segment, household size): one read per pair
+    sizes = np.arange(int(size.max(initial=0)) + 1, dtype=float)
+    over = np.maximum(sizes[:, None] - cap[None, :], 0.0)  # [size, type]
+    stage = np.repeat(np.arange(4), 3)  # life stage of each segment
+    value = table[stage][:, None, :] + p.crowding_coef * over[None, :, :]
+    keyed = (segment_table(p)[:, None, None] * value).reshape(-1, N_TYPES)
+    keyed = np.tile(keyed, (1, n_zones))  # [segment x size, alternative]
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * sizes.shape[0] + size))
 
 
 @dataclass(frozen=True)
@@ -263,9 +287,17 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
 
     Semantics: pure; no rng.
     """
-    home = ctx.seekers.home_municipality.take(pairs.seeker)
-    same = ctx.zones.municipality.take(pairs.zone) == home
-    return segment_coef(pairs, p) * same
+    home = ctx.seekers.home_municipality.astype(np.int64)
+    if type(pairs) is Pairs:
+        same = ctx.zones.municipality.take(pairs.zone) == home.take(pairs.seeker)
+        return segment_coef(pairs, p) * same
+    # one table per (segment, home municipality; row 0 none): one read per pair
+    mun = np.repeat(ctx.zones.municipality, N_TYPES)
+    n_mun = int(max(mun.max(initial=0), home.max(initial=0))) + 2
+    same = (np.arange(n_mun)[:, None] - 1 == mun[None, :]).astype(float)
+    keyed = (segment_table(p)[:, None, None] * same[None]).reshape(-1, mun.shape[0])
+    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * n_mun + home + 1))
 
 
 @dataclass(frozen=True)
@@ -300,11 +332,11 @@ def alternative_constant(
 
     Semantics: pure; no rng.
     """
-    incomer = (ctx.seekers.home_municipality < 0).take(pairs.seeker)
-    if ctx.zones.alt_constant.shape[0] == 15:
-        stage = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
-        group = stage * 3 + pairs.income_group
-    else:
-        group = np.where(incomer, 4, pairs.life_stage).astype(np.int64)
-    flat = ctx.zones.alt_constant.reshape(-1)
-    return p.coef * flat.take(group * ctx.zones.alt_constant[0].size + pairs.alternative)
+    incomer = ctx.seekers.home_municipality < 0
+    stage = np.where(incomer, 4, ctx.seekers.life_stage()).astype(np.int64)
+    n_groups = ctx.zones.alt_constant.shape[0]
+    group = stage * 3 + ctx.seekers.income_group if n_groups == 15 else stage
+    table = ctx.zones.alt_constant.reshape(n_groups, -1)
+    if p.coef != 1.0:
+        table = p.coef * table
+    return pairs.flat(pairs.lookup(table, group))

@@ -18,8 +18,8 @@ import tracemalloc
 import numpy as np
 
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
+from fh_sim.sim.model import HousingModel
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ user + system time.
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys

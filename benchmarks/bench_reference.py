@@ -15,9 +15,9 @@ import argparse
 import time
 
 from fh_sim.config import RulesConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.reference import ReferenceModel
 from fh_sim.region import load_region
+from fh_sim.sim.model import HousingModel
 
 
 def config(seed: int, scale: float) -> SimConfig:

@@ -47,8 +47,8 @@ def _state_bytes(model: Any) -> int:
 def measure_full(seed: int, end_year: int) -> dict[str, Any]:
     """A full-scale run as a user runs it: build, every step, the outcome table."""
     from fh_sim.config import SimConfig
-    from fh_sim.model import HousingModel
     from fh_sim.region import load_region
+    from fh_sim.sim.model import HousingModel
 
     region = load_region()
     rss0 = _rss_now_mb()
@@ -90,9 +90,9 @@ def measure_full(seed: int, end_year: int) -> dict[str, Any]:
 def measure_size(target: int, seed: int, years: int) -> dict[str, Any]:
     """Steps on a region of about ``target`` households (a warm-up step, then ``years``)."""
     from fh_sim.config import SimConfig
-    from fh_sim.model import HousingModel
     from fh_sim.region import load_region
     from fh_sim.region.synthetic import replicate_region
+    from fh_sim.sim.model import HousingModel
 
     copies = max(1, math.ceil(target / FULL_HOUSEHOLDS - 1e-9))
     scale = min(1.0, target / (copies * FULL_HOUSEHOLDS))
@@ -134,9 +134,9 @@ def measure_reference(size: int, seed: int, years: int) -> dict[str, Any]:
     sys.path.insert(0, str(HERE))
     from bench_reference import config
 
-    from fh_sim.model import HousingModel
     from fh_sim.reference import ReferenceModel
     from fh_sim.region import load_region
+    from fh_sim.sim.model import HousingModel
 
     region = load_region()
     scale = size / FULL_HOUSEHOLDS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from fh_sim.config import AssumptionsConfig, SimConfig
-from fh_sim.levers import no_levers
-from fh_sim.state import Dwellings, Households, StepContext, Zones
+from fh_sim.scenarios.levers import no_levers
+from fh_sim.sim.state import Dwellings, Households, StepContext, Zones
 
 
 def households(**cols) -> Households:

@@ -8,15 +8,15 @@ from omegaconf import OmegaConf
 
 from cli_helpers import compose_config
 from core_helpers import context, dwellings, households, zones
-from fh_sim import invariants
 from fh_sim.errors import InvariantError
-from fh_sim.levers import no_levers
-from fh_sim.model import HousingModel
-from fh_sim.outcomes import Flows
+from fh_sim.outcomes.record import Flows
 from fh_sim.rules import affordability as aff
 from fh_sim.rules import allocation as alloc_rules
 from fh_sim.rules.migration import housing_burden
-from fh_sim.state import Pairs
+from fh_sim.scenarios.levers import no_levers
+from fh_sim.sim import invariants
+from fh_sim.sim.model import HousingModel
+from fh_sim.sim.state import Pairs
 
 P = aff.CreditParams()
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
 from fh_sim.region.load import resolve_data_dir
+from fh_sim.sim.model import HousingModel
 
 SCALE = 0.25
 SEEDS = (0, 1)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 
 from fh_sim.calibrate.evaluate import compose
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
-from fh_sim.runner import to_sim_config
+from fh_sim.runs.runner import to_sim_config
+from fh_sim.sim.model import HousingModel
 
 SCALE, END, SEEDS = 0.1, 2035, (0, 1)
 

@@ -14,15 +14,15 @@ import yaml
 from scipy import stats
 
 from core_helpers import context, dwellings, households
-from fh_sim.choices import CHOICE_COLUMNS
+from fh_sim.calibrate.estimation import choice_data, fit_full, true_coefficients
 from fh_sim.cli import main as cli_main
 from fh_sim.config import SimConfig
-from fh_sim.estimation import choice_data, fit_full, true_coefficients
-from fh_sim.model import HousingModel
+from fh_sim.outcomes.choices import CHOICE_COLUMNS
 from fh_sim.region import load_region
 from fh_sim.rules.allocation import LotteryParams, lottery_rounds
 from fh_sim.rules.choice import full_pairs
-from fh_sim.rundir import outcomes_bytes
+from fh_sim.runs.rundir import outcomes_bytes
+from fh_sim.sim.model import HousingModel
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_full_set_terms_equal_the_per_pair_terms(region):
 def test_calibration_shares_on_full_sets_are_the_logit_per_seeker():
     """The full-set shares (two matrix-vector products) equal the logit summed per seeker,
     with unavailable alternatives (-inf) at probability 0."""
-    from fh_sim.calibration import ChoiceSets
+    from fh_sim.calibrate.constants import ChoiceSets
 
     rng = np.random.default_rng(4)
     n, cols = 300, np.array([0, 2, 3, 5, 7])
@@ -168,7 +168,7 @@ def test_calibration_shares_on_full_sets_are_the_logit_per_seeker():
 def test_biogeme_on_sampled_alternatives_recovers_the_coefficients(recorded):
     """Biogeme's logit on the chosen + 4 uniformly drawn alternatives (consistent by
     McFadden's sampling result) agrees with the run's coefficients (Wald p > 0.01)."""
-    from fh_sim.estimation import fit_biogeme
+    from fh_sim.calibrate.estimation import fit_biogeme
 
     cfg, model, _ = recorded[1]
     data = choice_data(model.choices(), "first")

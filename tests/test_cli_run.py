@@ -11,8 +11,8 @@ from omegaconf import OmegaConf
 
 from cli_helpers import TINY, compose_config, fh_sim, run_dirs
 from fh_sim.cli import main as fh_sim_main
-from fh_sim.model import HousingModel
-from fh_sim.rundir import outcomes_bytes
+from fh_sim.runs.rundir import outcomes_bytes
+from fh_sim.sim.model import HousingModel
 
 MANIFEST_KEYS = {"seed", "replicate", "scenario", "git", "versions", "wall_time_s",
                  "n_households", "config_hash", "status", "overrides", "started", "finished"}

@@ -8,7 +8,7 @@ from cli_helpers import compose_config, fh_sim, run_dirs
 from fh_sim.config import SimConfig
 from fh_sim.errors import ConfigError
 from fh_sim.plugins import build_pipeline
-from fh_sim.runner import to_sim_config
+from fh_sim.runs.runner import to_sim_config
 
 
 @pytest.mark.parametrize("override, key, nearest", [

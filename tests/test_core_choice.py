@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from core_helpers import context, dwellings, households, zones
-from fh_sim.levers import no_levers
 from fh_sim.rules import allocation as alloc_rules
 from fh_sim.rules import utility as u
 from fh_sim.rules.choice import alias_table, logit_probabilities, sample_pairs
-from fh_sim.state import Pairs
+from fh_sim.scenarios.levers import no_levers
+from fh_sim.sim.state import Pairs
 
 
 def pairs_for(seekers, zone, dtype, seeker=None) -> Pairs:

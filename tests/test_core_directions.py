@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from fh_sim.config import LinkEdit, SafetyProgramme, ScenarioConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
+from fh_sim.sim.model import HousingModel
 
 REGION = toy_region(3, population_per_zone=3000)
 SEEDS = (0, 1)

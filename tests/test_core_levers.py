@@ -15,8 +15,13 @@ from fh_sim.config import (
     TrustProgramme,
 )
 from fh_sim.errors import FhSimError
-from fh_sim.levers import levers_for_year, network_change_years, validate_scenario, zone_mask
 from fh_sim.region.synthetic import toy_region
+from fh_sim.scenarios.levers import (
+    levers_for_year,
+    network_change_years,
+    validate_scenario,
+    zone_mask,
+)
 
 REGION = toy_region(3)
 

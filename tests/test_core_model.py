@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fh_sim import invariants
 from fh_sim.config import SimConfig
 from fh_sim.errors import InvariantError
-from fh_sim.model import HousingModel
-from fh_sim.outcomes import COMMON_METRICS, SEGMENT_METRICS, SEGREGATION_METRICS, Flows
+from fh_sim.outcomes.record import COMMON_METRICS, SEGMENT_METRICS, SEGREGATION_METRICS, Flows
 from fh_sim.region import load_region
+from fh_sim.sim import invariants
+from fh_sim.sim.model import HousingModel
 
 GOLDEN = Path(__file__).parent / "golden" / "core_small_run.json"
 UPDATE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fh_sim.outcomes import dissimilarity, isolation, theil_h
+from fh_sim.outcomes.record import dissimilarity, isolation, theil_h
 
 
 def test_complete_and_no_segregation():

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fh_sim.config import HousingPolicy, SafetyProgramme, ScenarioConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
+from fh_sim.sim.model import HousingModel
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from core_helpers import context, dwellings, households, zones
-from fh_sim.levers import no_levers
 from fh_sim.rules import demography as dem
 from fh_sim.rules import market, migration, relocation
 from fh_sim.rules import zones as zdyn
+from fh_sim.scenarios.levers import no_levers
 
 
 def test_ageing_adds_one_year():

@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fh_sim import rundir
 from fh_sim.config import SimConfig
 from fh_sim.config.scenario import HousingPolicy, ScenarioConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.load import embedded_data_dir
+from fh_sim.runs import rundir
+from fh_sim.sim.model import HousingModel
 
 DATA_MD = Path(__file__).resolve().parents[1] / "DATA.md"
 Edit = Callable[[pd.DataFrame], None]

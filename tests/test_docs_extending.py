@@ -26,11 +26,11 @@ from hydra import compose, initialize_config_dir
 from fh_sim import plugins
 from fh_sim.cli.run_cmd import VERSION_BASE, conf_dir, register_hydra_nodes
 from fh_sim.config import RulesConfig, ScenarioConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.load import embedded_data_dir, load_region
 from fh_sim.rules import REGISTRY
 from fh_sim.rules.zone_table import USER_FILE
-from fh_sim.runner import to_sim_config
+from fh_sim.runs.runner import to_sim_config
+from fh_sim.sim.model import HousingModel
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
@@ -176,9 +176,9 @@ def test_coefficient_table_matches_the_built_in_defaults():
 
 
 def test_every_context_field_is_in_the_guide():
-    from fh_sim.levers import YearLevers
     from fh_sim.rules.zone_table import AMENITIES, SHIPPED, STATE
-    from fh_sim.state import Dwellings, Households, Pairs, StepContext
+    from fh_sim.scenarios.levers import YearLevers
+    from fh_sim.sim.state import Dwellings, Households, Pairs, StepContext
 
     named = {
         "ctx": [f.name for f in dataclasses.fields(StepContext)],

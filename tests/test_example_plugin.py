@@ -9,9 +9,9 @@ import numpy as np
 from core_helpers import context, households, zones
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
 from fh_sim.rules.choice import sample_pairs
+from fh_sim.sim.model import HousingModel
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "plugins" / "green_space.py")
 

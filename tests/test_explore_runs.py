@@ -11,8 +11,8 @@ import pytest
 from fh_sim.explore import scenario_form as sf
 from fh_sim.explore import views
 from fh_sim.explore.runs import Runner, RunSpec, build_config, open_folder, run_comparison
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
+from fh_sim.sim.model import HousingModel
 
 SPEC = RunSpec(scale=0.01, end_year=2022, n_seeds=2, seed=7)
 

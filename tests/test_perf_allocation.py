@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from core_helpers import context, dwellings, households, zones
-from fh_sim.levers import no_levers
 from fh_sim.rules.allocation import (
     UNAVAILABLE,
     LotteryParams,
@@ -22,7 +21,8 @@ from fh_sim.rules.allocation import (
     lottery_rounds,
     rank_order,
 )
-from fh_sim.state import N_TYPES, Allocation, Pairs
+from fh_sim.scenarios.levers import no_levers
+from fh_sim.sim.state import N_TYPES, Allocation, Pairs
 
 
 def reference_rounds(ctx, pairs: Pairs, utility, p: LotteryParams) -> Allocation:

@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
-from fh_sim.outcomes import dissimilarity, isolation, segregation_by, theil_h
+from fh_sim.outcomes.record import dissimilarity, isolation, segregation_by, theil_h
 from fh_sim.region import load_region, travel_costs
 from fh_sim.region.network import links_in_year
 from fh_sim.region.synthetic import replicate_region, toy_region
 from fh_sim.rules.choice import sample_pairs
-from fh_sim.state import Households
+from fh_sim.sim.model import HousingModel
+from fh_sim.sim.state import Households
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import run_benchmarks  # noqa: E402

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from fh_sim import memory
+from fh_sim.sim import memory
 
-CHECK = "from fh_sim.memory import tune_allocator; print(tune_allocator(), tune_allocator())"
+CHECK = "from fh_sim.sim.memory import tune_allocator; print(tune_allocator(), tune_allocator())"
 
 
 def run(env_value: str | None) -> str:

@@ -12,15 +12,15 @@ from dataclasses import replace
 import numpy as np
 
 from core_helpers import context, dwellings, households, zones
-from fh_sim.calibration import ChoiceSets
-from fh_sim.rowops import row_max, row_sum
+from fh_sim.calibrate.constants import ChoiceSets
 from fh_sim.rules import REGISTRY
 from fh_sim.rules import utility as u
 from fh_sim.rules.choice import sample_pairs
 from fh_sim.rules.demography import BirthsParams, DeathsParams, by_age, death_probability
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
-from fh_sim.state import life_stage
+from fh_sim.sim.rowops import row_max, row_sum
+from fh_sim.sim.state import life_stage
 
 
 def test_probabilities_by_age_equal_the_formula_bit_for_bit():

@@ -15,10 +15,10 @@ from cli_helpers import fh_sim, run_dirs
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, ScenarioConfig, SimConfig
 from fh_sim.errors import ConfigError, DataError, PluginError
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
 from fh_sim.region.load import embedded_data_dir
 from fh_sim.rules.zone_table import USER_FILE
+from fh_sim.sim.model import HousingModel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "plugins" / "station_access.py")
@@ -248,7 +248,7 @@ def test_a_metric_drawing_global_randomness_is_caught(tmp_path):
 
 def test_a_lever_value_sweeps_like_any_key():
     """`scenario.levers.<kind>.<name>.<field>=...` from the command line, as in a sweep."""
-    from fh_sim.runner import to_sim_config
+    from fh_sim.runs.runner import to_sim_config
     from test_docs_extending import _compose  # the guide's own composition of a command
 
     conf = str(ROOT / "examples" / "plugins" / "conf")

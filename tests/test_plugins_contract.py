@@ -17,11 +17,11 @@ from core_helpers import context, households
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
 from fh_sim.errors import ConfigError, PluginError
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
 from fh_sim.rules import REGISTRY, Registry, Rule
 from fh_sim.rules.contract import checked
 from fh_sim.rules.relocation import LifeStageParams
+from fh_sim.sim.model import HousingModel
 
 THIS = str(Path(__file__).resolve())
 
@@ -212,7 +212,7 @@ def marked_too_short(ctx, p):
 @plugins.zone_dynamics("marked_global_rng", params=HazardParams)
 def marked_global_rng(ctx, p):
     """Draws from numpy's global state (not allowed)."""
-    from fh_sim.state import ZoneUpdate
+    from fh_sim.sim.state import ZoneUpdate
 
     return ZoneUpdate(trust=np.random.random(ctx.zones.n))  # noqa: NPY002
 

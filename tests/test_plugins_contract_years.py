@@ -18,10 +18,10 @@ from core_helpers import context, households
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
 from fh_sim.errors import PluginError
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
 from fh_sim.rules import Rule
 from fh_sim.rules.contract import checked
+from fh_sim.sim.model import HousingModel
 
 THIS = str(Path(__file__).resolve())
 CALLS: list[int] = []

@@ -10,8 +10,8 @@ import pandas as pd
 
 from fh_sim import plugins
 from fh_sim.config import RulesConfig, SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region.synthetic import toy_region
+from fh_sim.sim.model import HousingModel
 
 THIS = str(Path(__file__).resolve())
 FAVOURED = 3

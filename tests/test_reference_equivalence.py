@@ -7,12 +7,12 @@ import pytest
 
 from fh_sim.config import RulesConfig, SimConfig
 from fh_sim.errors import ConfigError
-from fh_sim.model import HousingModel
 from fh_sim.reference import HouseholdAgent, ReferenceModel
 from fh_sim.reference.terms import HAZARDS, TERMS
 from fh_sim.region.synthetic import toy_region
 from fh_sim.rules.choice import sample_pairs
-from fh_sim.state import StepContext
+from fh_sim.sim.model import HousingModel
+from fh_sim.sim.state import StepContext
 
 
 def _cfg(seed: int, **kw) -> SimConfig:

@@ -11,10 +11,10 @@ import pytest
 from fh_sim.config import SimConfig
 from fh_sim.data import familjen_helsingborg_neighbourhood_facts as nf
 from fh_sim.errors import DataError
-from fh_sim.model import HousingModel
-from fh_sim.outcomes import segregation_by
+from fh_sim.outcomes.record import segregation_by
 from fh_sim.region import load_region
 from fh_sim.region.load import embedded_data_dir
+from fh_sim.sim.model import HousingModel
 
 LISTED = ["helsingborg_drottninghog", "helsingborg_dalhem", "helsingborg_fredriksdal"]
 VILLAS = ["helsingborg_wilson_park", "helsingborg_husensjo", "helsingborg_sofieberg"]

@@ -129,14 +129,14 @@ def test_shipped_launchers_and_callbacks_pass_the_guard(launcher: str) -> None:
 
     hydra_node = OmegaConf.to_container(cfg.hydra, resolve=False)
     assert refused_targets(hydra_node) == []
-    assert "fh_sim.sweep.SweepProgress" in str(hydra_node["callbacks"])
+    assert "fh_sim.runs.sweep.SweepProgress" in str(hydra_node["callbacks"])
     assert hydra_node["launcher"]["_target_"].startswith(("hydra.", "hydra_plugins."))
 
 
 def test_guard_names_every_kind_of_callable() -> None:
     node = {
         "launcher": {"_target_": "hydra_plugins.x.Launcher"},
-        "callbacks": {"ok": {"_target_": "fh_sim.sweep.SweepProgress"},
+        "callbacks": {"ok": {"_target_": "fh_sim.runs.sweep.SweepProgress"},
                       "bad": {"_target_": "shutil.rmtree", "path": "/"}},
         "job_logging": {"handlers": {"console": {"class": "logging.StreamHandler"},
                                      "bad": {"class": "subprocess.Popen"}},

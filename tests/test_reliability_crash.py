@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fh_sim import rundir
+from fh_sim.runs import rundir
 
 FH_SIM = Path(sys.executable).parent / "fh-sim"
 # Long enough (a few seconds of simulation) that the kills land while the run works.

@@ -1,6 +1,6 @@
 """The embedded region at full scale (one agent per household) with every invariant on.
 
-The model checks its accounting identities after every step (fh_sim.invariants); this
+The model checks its accounting identities after every step (fh_sim.sim.invariants); this
 test makes sure those checks ran each year and checks the identities again from outside:
 on the final state and on the outcome table, across years and across levels.
 """
@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fh_sim import invariants
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
 from fh_sim.region import load_region
+from fh_sim.sim import invariants
+from fh_sim.sim.model import HousingModel
 
 END_YEAR = 2024
 REGION_PERSONS_2019 = 359_821

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from compare_synthetic import write_run
-from fh_sim import rundir
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.region.load import embedded_data_dir
+from fh_sim.runs import rundir
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
 SECTION = "## Checked inputs, comparisons and run folders"

@@ -19,18 +19,18 @@ import pandas as pd
 import pytest
 
 from compare_synthetic import write_run
-from fh_sim import rundir
 from fh_sim.analysis.collect import check_comparable, collect
 from fh_sim.analysis.compare import COUNT_METRICS, compare_runs, counts_as_rates
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.config import SimConfig
 from fh_sim.config.scenario import SafetyProgramme, ScenarioConfig
 from fh_sim.errors import FhSimError
-from fh_sim.levers import idle_levers
-from fh_sim.model import HousingModel
-from fh_sim.population import stock_and_quotas
+from fh_sim.population.synthesis import stock_and_quotas
 from fh_sim.region.load import embedded_data_dir, load_region
-from fh_sim.run_identity import data_hash, plugins_hash
+from fh_sim.runs import rundir
+from fh_sim.runs.identity import data_hash, plugins_hash
+from fh_sim.scenarios.levers import idle_levers
+from fh_sim.sim.model import HousingModel
 
 SMALL = ["scale=0.01", "end_year=2021"]
 
@@ -96,7 +96,7 @@ def test_a_lever_after_the_horizon_is_a_warning(caplog: pytest.LogCaptureFixture
     (line,) = idle_levers(late, 2022)
     assert line == ("scenario 'late', safety_programmes 'bjuv': start_year 2040 is after "
                     "end_year 2022, so it acts in no simulated year")
-    with caplog.at_level(logging.WARNING, logger="fh_sim.model"):
+    with caplog.at_level(logging.WARNING, logger="fh_sim.sim.model"):
         late_bytes = _outcomes(scenario=late)
     assert line in caplog.text
     assert late_bytes == _outcomes()  # acting in no year: the baseline's outcomes
@@ -243,7 +243,7 @@ def test_stock_is_the_data_where_it_houses_the_households(
     assert stock[0].tolist() == [100, 50, 150]  # data hold more than needed: the data
     assert (stock[1] >= np.ceil(quotas[1] / 0.98)).all()  # short: raised to the need
     assert stock[1].sum() > 100 > 60
-    with caplog.at_level(logging.WARNING, logger="fh_sim.population"):
+    with caplog.at_level(logging.WARNING, logger="fh_sim.population.synthesis"):
         stock_and_quotas(_zones([[10, 5, 15], [4, 2, 6]]), households, 0.02, 1.0)
     assert "short of the synthesised households" in caplog.text
 

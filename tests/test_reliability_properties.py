@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fh_sim import rundir
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.errors import FhSimError
 from fh_sim.region.load import embedded_data_dir, load_region
+from fh_sim.runs import rundir
 
 SHIPPED = embedded_data_dir()
 CSV_FILES = ("municipalities.csv", "zones.csv", "zone_attributes.csv", "external_nodes.csv",

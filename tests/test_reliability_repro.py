@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from fh_sim import rundir
+from fh_sim.runs import rundir
 
 FH_SIM = Path(sys.executable).parent / "fh-sim"
 OVERRIDES = ["scale=0.01", "end_year=2021", "seed=4", "replicate=1",

@@ -15,7 +15,7 @@ from fh_sim.cli.run_cmd import conf_dir
 from fh_sim.config import ScenarioConfig, SimConfig
 from fh_sim.region.load import load_region
 from fh_sim.region.network import accessibility, links_in_year, node_jobs, travel_costs
-from fh_sim.scenario_catalog import list_scenarios
+from fh_sim.scenarios.catalog import list_scenarios
 
 RECOMMENDATIONS = {
     "baseline", "transit_hoganas_rail", "transit_skanebanan_half_hourly",

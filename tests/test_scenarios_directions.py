@@ -28,7 +28,7 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from cli_helpers import compose_config
-from fh_sim.model import HousingModel
+from fh_sim.sim.model import HousingModel
 
 SHORT, LONG = 2030, 2040
 START = 2022

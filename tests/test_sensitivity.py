@@ -25,7 +25,7 @@ from fh_sim.config.uncertainty import (
 )
 from fh_sim.config.uncertainty_doc import render
 from fh_sim.errors import ConfigError
-from fh_sim.runner import to_sim_config
+from fh_sim.runs.runner import to_sim_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CRIME = "rules.zone_dynamics.crime.concentration_coef"   # crime_elasticity: [0.5, 3.5]

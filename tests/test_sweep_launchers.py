@@ -18,10 +18,10 @@ from cli_helpers import FH_SIM, TINY, compose_config, fh_sim, run_dirs
 from fh_sim.cli import main as fh_sim_main
 from fh_sim.cli.run_cmd import VERSION_BASE, conf_dir, register_hydra_nodes
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
-from fh_sim.rundir import outcomes_bytes
-from fh_sim.scenario_catalog import list_scenarios
-from fh_sim.sweep import count_jobs
+from fh_sim.runs.rundir import outcomes_bytes
+from fh_sim.runs.sweep import count_jobs
+from fh_sim.scenarios.catalog import list_scenarios
+from fh_sim.sim.model import HousingModel
 
 EXPERIMENTS = sorted(p.stem for p in (conf_dir() / "experiment").glob("*.yaml"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fh_sim.sweep import MAX_NAME, run_folder_name
+from fh_sim.runs.sweep import MAX_NAME, run_folder_name
 
 SAFE = re.compile(r"^[A-Za-z0-9._=+,-]+$")
 

@@ -93,8 +93,8 @@ def test_ray_sweep_on_a_local_head_matches_serial_runs(tmp_path: Path) -> None:
         shutil.rmtree(temp_dir, ignore_errors=True)
     dirs = run_dirs(sweep_dir)
     assert len(dirs) == 2
-    from fh_sim.model import HousingModel
-    from fh_sim.rundir import outcomes_bytes
+    from fh_sim.runs.rundir import outcomes_bytes
+    from fh_sim.sim.model import HousingModel
 
     for run_dir in dirs:
         manifest = json.loads((run_dir / "manifest.json").read_text())

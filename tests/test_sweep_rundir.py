@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fh_sim import rundir
 from fh_sim.errors import FhSimError
+from fh_sim.runs import rundir
 
 
 def _outcomes(seed: int) -> pd.DataFrame:

@@ -28,11 +28,11 @@ import numpy as np
 
 from fh_sim import plugins
 from fh_sim.rules.utility import TermParams, segment_coef
-from fh_sim.state import Pairs, StepContext
+from fh_sim.sim.state import Pairs, StepContext
 from fh_sim.types import FloatArray
 
 FAMILY = 2
-"""Life-stage code of families (see ``fh_sim.state.LIFE_STAGES``)."""
+"""Life-stage code of families (see ``fh_sim.sim.state.LIFE_STAGES``)."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import numpy as np
 from fh_sim import plugins
 from fh_sim.rules.utility import TermParams, segment_coef
 from fh_sim.rules.zone_table import ZoneInfo
-from fh_sim.state import Pairs, StepContext
+from fh_sim.sim.state import Pairs, StepContext
 from fh_sim.types import FloatArray
 
 EARTH_RADIUS_KM = 6371.0

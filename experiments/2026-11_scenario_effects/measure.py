@@ -147,7 +147,7 @@ def run_one(args: tuple[str, int, float, int, list[str], str]) -> str:
     scenario, replicate, scale, end_year, extra, out = args
     path = Path(out) / f"{scenario}_r{replicate}.parquet"
     if not path.exists():
-        from fh_sim.model import HousingModel
+        from fh_sim.sim.model import HousingModel
 
         logging.getLogger("MESA").setLevel(logging.WARNING)
         df = HousingModel(_config(scenario, replicate, scale, end_year, extra)).run()

@@ -23,8 +23,8 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from fh_sim.config import SimConfig
-from fh_sim.model import HousingModel
-from fh_sim.outcomes import segregation_by
+from fh_sim.outcomes.record import segregation_by
+from fh_sim.sim.model import HousingModel
 
 TARGET = [
     "helsingborg_drottninghog",

@@ -134,9 +134,9 @@ def run_model(cfg: DictConfig, outcomes: Sequence[str]) -> dict[str, float]:
 
     The region's data are loaded once per process (no uncertain input changes them).
     """
-    from fh_sim.model import HousingModel
     from fh_sim.region import load_region
-    from fh_sim.runner import to_sim_config
+    from fh_sim.runs.runner import to_sim_config
+    from fh_sim.sim.model import HousingModel
 
     sim_cfg = to_sim_config(cfg)
     data_dir = str(sim_cfg.region.data_dir)

@@ -2,7 +2,7 @@
 
 The region, the composed base config and the spec are loaded once per process
 (:func:`evaluator`, cached per worker); a candidate only changes the free parameters of
-that config, builds the typed config and runs :class:`fh_sim.model.HousingModel` on the
+that config, builds the typed config and runs :class:`fh_sim.sim.model.HousingModel` on the
 spec's seeds. Every candidate sees the same seeds (common random numbers), so loss
 differences between candidates are not seed noise.
 """
@@ -52,7 +52,7 @@ class Evaluator:
 
     def config(self, x: np.ndarray, seed: int):
         """The typed config of candidate ``x`` (one value per free parameter) and ``seed``."""
-        from fh_sim.runner import to_sim_config
+        from fh_sim.runs.runner import to_sim_config
 
         cfg = self.candidate(x)
         cfg.seed = int(seed)
@@ -75,7 +75,7 @@ class Evaluator:
 
         Population in persons (scale undone); the region's Theil index has level ``theil``.
         """
-        from fh_sim.model import HousingModel
+        from fh_sim.sim.model import HousingModel
 
         out = HousingModel(self.config(x, seed), region=self.region).run()
         pop = out[(out["metric"] == "population") & out["level"].isin(["municipality", "region"])]

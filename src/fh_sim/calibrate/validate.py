@@ -39,9 +39,9 @@ class Validation:
 def simulate(seeds: list[int], scale: float, end_year: int, overrides: list[str]) -> pd.DataFrame:
     """Municipal population per seed and year (persons, scale undone) of the default baseline."""
     from fh_sim.calibrate.evaluate import compose
-    from fh_sim.model import HousingModel
     from fh_sim.region import load_region
-    from fh_sim.runner import to_sim_config
+    from fh_sim.runs.runner import to_sim_config
+    from fh_sim.sim.model import HousingModel
 
     region = load_region()
     base = compose([*overrides, f"scale={scale}", f"end_year={end_year}"])

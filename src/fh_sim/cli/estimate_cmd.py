@@ -4,7 +4,7 @@ Reads ``choices.parquet`` (a run with ``record_choices=true``, or its run folder
 writes into ``--out``: ``estimates.csv`` (term, estimate, robust standard error, t, and
 the run's true coefficient when the run folder's rules are known), ``fit.json``
 (log-likelihood, rho-square, observations) and ``rules.yaml`` (the estimates in the
-format of ``conf/rules/``). Engines and observations: :mod:`fh_sim.estimation`.
+format of ``conf/rules/``). Engines and observations: :mod:`fh_sim.calibrate.estimation`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from fh_sim import estimation
+from fh_sim.calibrate import estimation
 from fh_sim.errors import DataError
-from fh_sim.rundir import write_atomic
+from fh_sim.runs.rundir import write_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -74,7 +74,7 @@ def register_hydra_nodes() -> None:
     ConfigStore.instance().store(
         group="hydra/callbacks",
         name="fh_sim",
-        node={"sweep_progress": {"_target_": "fh_sim.sweep.SweepProgress"}},
+        node={"sweep_progress": {"_target_": "fh_sim.runs.sweep.SweepProgress"}},
         package="hydra.callbacks",
     )
 
@@ -117,7 +117,7 @@ def _mode_from_command() -> Iterator[None]:
 
 def _failed_runs(sweep_dirs: list[Path]) -> list[Path]:
     """Run folders under ``sweep_dirs`` whose manifest says ``failed``."""
-    from fh_sim import rundir
+    from fh_sim.runs import rundir
 
     failed = []
     for sweep_dir in sweep_dirs:
@@ -153,8 +153,8 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     import hydra
     from hydra.core.global_hydra import GlobalHydra
 
-    from fh_sim.runner import run_task
-    from fh_sim.sweep import SweepProgress
+    from fh_sim.runs.runner import run_task
+    from fh_sim.runs.sweep import SweepProgress
 
     args = [quote_non_ascii(a) for a in argv]
     inspect = any(a.split("=")[0] in _INSPECT_FLAGS for a in args)

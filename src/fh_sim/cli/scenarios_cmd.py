@@ -6,7 +6,7 @@ import argparse
 import json
 
 from fh_sim.cli.run_cmd import conf_dir
-from fh_sim.scenario_catalog import format_table, list_scenarios
+from fh_sim.scenarios.catalog import format_table, list_scenarios
 
 
 def main(argv: list[str], *, command: str, debug: bool) -> int:

@@ -59,7 +59,7 @@ class SimConfig:
             values); the same K gives the same values in every scenario and seed.
         uncertainty: the declared uncertain inputs (``conf/uncertainty``).
         record_choices: write every seeker's choice set, attributes, first choice and
-            placement to ``choices.parquet`` (:mod:`fh_sim.choices`; for estimation,
+            placement to ``choices.parquet`` (:mod:`fh_sim.outcomes.choices`; for estimation,
             about 140 rows per seeker: use a small scale). Changes no outcome.
     """
 

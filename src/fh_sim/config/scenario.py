@@ -4,7 +4,7 @@ A scenario is a set of named interventions. Packages compose scenarios through
 Hydra's defaults list; because every intervention lives in a dict under its own
 name, composing merges them, and conflicting interventions (the same link edited
 twice in the same year, two housing policies for one place) are refused by
-:func:`fh_sim.levers.validate_scenario`.
+:func:`fh_sim.scenarios.levers.validate_scenario`.
 
 ``places`` fields take zone ids or municipality names; an empty list means the whole
 region.

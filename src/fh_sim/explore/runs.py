@@ -1,6 +1,6 @@
 """Run a scenario over seeds in parallel, the baseline cached, and compare on common seeds.
 
-A run is :class:`fh_sim.model.HousingModel` on one ``(seed, replicate)``. Runs go to a
+A run is :class:`fh_sim.sim.model.HousingModel` on one ``(seed, replicate)``. Runs go to a
 process pool over the machine's cores; each outcome table is cached in memory under the
 hash of its whole config (scale, horizon, seed, replicate, region, assumptions, rules and
 the scenario's interventions; not its name), so the baseline on the same seeds is run
@@ -96,8 +96,8 @@ def build_config(scenario: dict[str, Any], spec: RunSpec, region: Any) -> Any:
     from omegaconf.errors import OmegaConfBaseException
 
     from fh_sim.explore.scenario_form import compose
-    from fh_sim.levers import validate_scenario
-    from fh_sim.runner import config_error, to_sim_config
+    from fh_sim.runs.runner import config_error, to_sim_config
+    from fh_sim.scenarios.levers import validate_scenario
 
     if spec.n_seeds < 1:
         raise ConfigError(f"seeds must be >= 1, got {spec.n_seeds}", key="seeds")
@@ -118,7 +118,7 @@ def build_config(scenario: dict[str, Any], spec: RunSpec, region: Any) -> Any:
 
 def run_key(sim: Any) -> str:
     """Cache key of one run: the hash of its config without the scenario's name."""
-    from fh_sim.rundir import config_hash
+    from fh_sim.runs.rundir import config_hash
 
     body = dataclasses.asdict(sim)
     body["scenario"] = {k: v for k, v in body["scenario"].items()
@@ -131,8 +131,8 @@ _worker_regions: dict[str, Any] = {}
 
 def run_one(sim: Any) -> pd.DataFrame:
     """Simulate one run (in a worker process); the region is loaded once per process."""
-    from fh_sim.model import HousingModel
     from fh_sim.region import load_region
+    from fh_sim.sim.model import HousingModel
 
     data_dir = sim.region.data_dir
     if data_dir not in _worker_regions:
@@ -149,7 +149,7 @@ def _ignore_interrupt() -> None:
 
 def _warm() -> int:
     """Import the model in a worker so the first Run does not pay for it."""
-    import fh_sim.model  # noqa: F401
+    import fh_sim.sim.model  # noqa: F401
 
     return os.getpid()
 

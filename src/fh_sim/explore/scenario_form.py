@@ -4,7 +4,7 @@ A scenario is kept as a plain dict (the resolved ``scenario`` node of a composed
 The form starts from a ready-made scenario (or the baseline) and adds its own
 interventions under keys starting with ``explorer_``; the ready-made ones stay as they
 are, so conflicts between the two (two housing policies for one place) get the CLI's
-message from :func:`fh_sim.levers.validate_scenario`.
+message from :func:`fh_sim.scenarios.levers.validate_scenario`.
 
 Saved scenarios are self-contained YAML files ``DIR/scenario/NAME.yaml`` (defaults:
 ``base``), runnable as ``fh-sim run --config-dir DIR scenario=NAME``.
@@ -86,7 +86,7 @@ class FormLevers:
 def ready_made() -> list[str]:
     """Names of the ready-made scenarios in ``conf/scenario/`` (baseline first)."""
     from fh_sim.cli.run_cmd import conf_dir
-    from fh_sim.scenario_catalog import list_scenarios
+    from fh_sim.scenarios.catalog import list_scenarios
 
     names = [s.name for s in list_scenarios(conf_dir())]
     return sorted(names, key=lambda n: (n != "baseline", n))
@@ -229,7 +229,7 @@ def normalise(scenario: dict[str, Any]) -> dict[str, Any]:
     from omegaconf.errors import OmegaConfBaseException
 
     from fh_sim.config.scenario import ScenarioConfig
-    from fh_sim.runner import config_error
+    from fh_sim.runs.runner import config_error
 
     try:
         node = OmegaConf.merge(OmegaConf.structured(ScenarioConfig), scenario)

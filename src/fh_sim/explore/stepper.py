@@ -1,6 +1,6 @@
 """Step through one run year by year, in Mesa's idiom (play / pause / step one year).
 
-One :class:`fh_sim.model.HousingModel` lives in the explorer's process; each ``step()``
+One :class:`fh_sim.sim.model.HousingModel` lives in the explorer's process; each ``step()``
 advances one calendar year and the views read its outcome table so far.
 """
 
@@ -20,7 +20,7 @@ class Stepper:
     """
 
     def __init__(self, sim: Any, region: Any) -> None:
-        from fh_sim.model import HousingModel
+        from fh_sim.sim.model import HousingModel
 
         self.sim = sim
         self.model = HousingModel(sim, region=region)

@@ -10,7 +10,7 @@ import numpy as np
 
 from fh_sim.reference.terms import HAZARDS, TERMS
 from fh_sim.rules.allocation import UNAVAILABLE
-from fh_sim.state import Households
+from fh_sim.sim.state import Households
 
 COLUMNS: tuple[str, ...] = (
     "zone",
@@ -24,7 +24,7 @@ COLUMNS: tuple[str, ...] = (
     "is_base_resident",
     "home_municipality",
 )
-"""The household attributes, one per column of :class:`fh_sim.state.Households`."""
+"""The household attributes, one per column of :class:`fh_sim.sim.state.Households`."""
 
 
 class HouseholdAgent(mesa.Agent):
@@ -33,7 +33,7 @@ class HouseholdAgent(mesa.Agent):
     Attributes:
         zone, dwelling_type, size, age_head, income_annual, income_group, workplace,
             years_at_address, is_base_resident, home_municipality: as in
-            :class:`fh_sim.state.Households` (scalars here).
+            :class:`fh_sim.sim.state.Households` (scalars here).
         wants_to_move: decided in :meth:`step` this year.
         ranking: (zone, dwelling type) alternatives, best first (seekers only).
         new_home: the alternative held in the allocation, or None.

@@ -1,6 +1,6 @@
 """A per-agent reference of the yearly household rules, in Mesa's idiom.
 
-:class:`ReferenceModel` starts from exactly the state a :class:`fh_sim.model.HousingModel`
+:class:`ReferenceModel` starts from exactly the state a :class:`fh_sim.sim.model.HousingModel`
 builds for the same config and seed, turns every household row into a
 :class:`HouseholdAgent`, and runs the year with agent methods:
 
@@ -32,12 +32,12 @@ import numpy as np
 
 from fh_sim.config import SimConfig
 from fh_sim.errors import ConfigError
-from fh_sim.levers import levers_for_year
-from fh_sim.model import HousingModel
 from fh_sim.reference.agents import COLUMNS, HouseholdAgent, to_columns
 from fh_sim.reference.terms import HAZARDS, TERMS
 from fh_sim.region.region import Region
-from fh_sim.state import N_TYPES, Households, StepContext
+from fh_sim.scenarios.levers import levers_for_year
+from fh_sim.sim.model import HousingModel
+from fh_sim.sim.state import N_TYPES, Households, StepContext
 
 
 def _supported(pipeline: dict[str, list[tuple[Any, Any]]], cfg: SimConfig) -> None:

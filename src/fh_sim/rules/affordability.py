@@ -20,8 +20,8 @@ Two mechanisms of the housing policy levers (report 5.1):
   zone's rent, only to households whose income is at most the policy's income limit
   (the low-income group by default). Dwellings of one (zone, type) cell are
   interchangeable in the model, so the affordable flats of a zone are a quota of
-  tenancies (:attr:`fh_sim.state.Dwellings.affordable`); a household holding one carries
-  :attr:`fh_sim.state.Households.affordable_tenant`, pays the affordable rent in its
+  tenancies (:attr:`fh_sim.sim.state.Dwellings.affordable`); a household holding one carries
+  :attr:`fh_sim.sim.state.Households.affordable_tenant`, pays the affordable rent in its
   burden (cost-driven moving and out-migration, the recorded rent burden), and keeps it
   until it moves or leaves. Free tenancies are let by lottery to eligible seekers placed
   in the zone's rental flats (:func:`let_affordable`); in the choice, an eligible seeker
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, Dwellings, Households, Pairs, StepContext, by_age_band
+from fh_sim.sim.state import N_TYPES, Dwellings, Households, Pairs, StepContext, by_age_band
 from fh_sim.types import BoolArray, FloatArray, IntArray
 
 EXCLUDED: float = -np.inf

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.full_pairs import FullPairs
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
+from fh_sim.sim.full_pairs import FullPairs
+from fh_sim.sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 UNAVAILABLE: float = -1.0e3
@@ -210,7 +210,7 @@ def lottery_rounds(
 
 CHUNK_BYTES = 8 * 1024 * 1024
 """Working arrays of the full-set rounds are formed in row blocks of about this size:
-they stay in the allocator's reused heap and in cache (see :mod:`fh_sim.memory`)."""
+they stay in the allocator's reused heap and in cache (see :mod:`fh_sim.sim.memory`)."""
 
 
 def block_rows(k: int) -> int:

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from fh_sim.full_pairs import FullPairs
-from fh_sim.state import N_TYPES, Households, Pairs, StepContext
+from fh_sim.sim.full_pairs import FullPairs
+from fh_sim.sim.state import N_TYPES, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 BLOCK_PAIRS = 1 << 19

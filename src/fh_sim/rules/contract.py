@@ -35,7 +35,15 @@ import numpy as np
 
 from fh_sim.errors import PluginError
 from fh_sim.rules.registry import Rule
-from fh_sim.state import N_TYPES, Allocation, Events, Households, Migration, StepContext, ZoneUpdate
+from fh_sim.sim.state import (
+    N_TYPES,
+    Allocation,
+    Events,
+    Households,
+    Migration,
+    StepContext,
+    ZoneUpdate,
+)
 
 ARITY: dict[str, int] = {
     "demography": 2,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.population import draw_workplaces, income_group
+from fh_sim.population.synthesis import draw_workplaces, income_group
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import Events, Households, StepContext
+from fh_sim.sim.state import Events, Households, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 

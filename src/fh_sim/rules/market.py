@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, StepContext
+from fh_sim.sim.state import N_TYPES, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.population import draw_workplaces, income_group
+from fh_sim.population.synthesis import draw_workplaces, income_group
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, Households, Migration, StepContext, by_age_band
+from fh_sim.sim.state import N_TYPES, Households, Migration, StepContext, by_age_band
 from fh_sim.types import FloatArray
 
 

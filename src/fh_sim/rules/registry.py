@@ -5,19 +5,19 @@ default instance, :data:`REGISTRY`, that the built-in rule modules fill when
 :mod:`fh_sim.rules` is imported. Tests and plugins may build their own.
 
 Families and the call signature of their rules (``ctx`` is a
-:class:`fh_sim.state.StepContext`, ``p`` the rule's frozen params dataclass):
+:class:`fh_sim.sim.state.StepContext`, ``p`` the rule's frozen params dataclass):
 
 =============== ========================================== ===============================
 family          signature                                  returns
 =============== ========================================== ===============================
-demography      ``f(ctx, p)``                              :class:`fh_sim.state.Events`
-migration       ``f(ctx, p)``                              :class:`fh_sim.state.Migration`
+demography      ``f(ctx, p)``                              :class:`fh_sim.sim.state.Events`
+migration       ``f(ctx, p)``                              :class:`fh_sim.sim.state.Migration`
 relocation      ``f(ctx, p)``                              float[n_households] hazard
 utility         ``f(ctx, pairs, p)``                       float[n_pairs] utility
 allocation      ``f(ctx, pairs, utility, p)``              int[n_seekers] pair index or -1
 prices          ``f(ctx, p)``                              float[n_zones, 3] new price index
 construction    ``f(ctx, p)``                              int[n_zones, 3] dwellings added
-zone_dynamics   ``f(ctx, p)``                              :class:`fh_sim.state.ZoneUpdate`
+zone_dynamics   ``f(ctx, p)``                              :class:`fh_sim.sim.state.ZoneUpdate`
 =============== ========================================== ===============================
 
 Parameter names carry their range: ``prob``, ``hazard`` and names ending in ``_prob``,

@@ -12,7 +12,7 @@ import numpy as np
 
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import Households, StepContext, by_age_band
+from fh_sim.sim.state import Households, StepContext, by_age_band
 from fh_sim.types import FloatArray
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from fh_sim.rules.affordability import expected_rent_factor
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import N_TYPES, Pairs, StepContext
+from fh_sim.sim.state import N_TYPES, Pairs, StepContext
 from fh_sim.types import FloatArray
 
 
@@ -55,7 +55,7 @@ def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -
     """float[n_pairs] ``segment_coef(pairs, p) x value[segment, alternative]``.
 
     The products are formed once per [segment, alternative] (a few thousand) and read
-    per pair with one gather (:meth:`fh_sim.state.Pairs.lookup`).
+    per pair with one gather (:meth:`fh_sim.sim.state.Pairs.lookup`).
 
     Args:
         pairs: candidate pairs.
@@ -306,7 +306,7 @@ class AlternativeConstantParams:
 
     The constants are set when the model is built so that, in the base year, the
     expected choices reproduce the distribution of the dwelling stock
-    (:mod:`fh_sim.calibration`); changes after the base year (prices, networks, safety,
+    (:mod:`fh_sim.calibrate.constants`); changes after the base year (prices, networks, safety,
     reputation) then move choices away from it.
 
     Attributes:

@@ -155,7 +155,7 @@ def unknown_attribute(name: str, units: Mapping[str, str]) -> str:
 
 
 def read_zone(zones: Any, name: str) -> FloatArray:
-    """``zones[name]`` for :class:`fh_sim.state.Zones` (state first, then fixed attributes).
+    """``zones[name]`` for :class:`fh_sim.sim.state.Zones` (state first, then fixed attributes).
 
     Raises:
         KeyError: an unknown name, with the nearest valid names.
@@ -245,7 +245,7 @@ def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
 
     Args:
         region: the loaded :class:`fh_sim.region.region.Region`.
-        zones: the model's base-year :class:`fh_sim.state.Zones` (unscaled attributes
+        zones: the model's base-year :class:`fh_sim.sim.state.Zones` (unscaled attributes
             are read from ``region``).
         registry: where plugin zone attributes are registered (None: none).
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.population import offer
+from fh_sim.population.synthesis import offer
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.state import StepContext, ZoneUpdate
+from fh_sim.sim.state import StepContext, ZoneUpdate
 
 
 def low_income_share(ctx: StepContext) -> np.ndarray:

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from fh_sim.errors import ConfigError, PluginError
-from fh_sim.outcomes import COMMON_METRICS, REGION_ONLY, SEGMENT_METRICS, SEGREGATION_METRICS
+from fh_sim.outcomes.record import COMMON_METRICS, REGION_ONLY, SEGMENT_METRICS, SEGREGATION_METRICS
 from fh_sim.rules.contract import failure, watch_globals
 from fh_sim.rules.registry import LeverKind, Metric, make_params, nearest
 from fh_sim.rules.zone_table import ZoneInfo
-from fh_sim.state import N_SEGMENTS
+from fh_sim.sim.state import N_SEGMENTS
 from fh_sim.types import FloatArray
 
 BUILT_IN_METRICS = frozenset(
@@ -118,7 +118,7 @@ class Extensions:
 
         Args:
             ctx: the end-of-year context (read-only views are made here).
-            recorder: the run's :class:`fh_sim.outcomes.Recorder`.
+            recorder: the run's :class:`fh_sim.outcomes.record.Recorder`.
             persons: float[n_zones] persons per zone (weights of ``per="zone"`` means).
 
         Raises:

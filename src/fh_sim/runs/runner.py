@@ -5,10 +5,10 @@ job of a sweep (``fh-sim sweep``, any launcher). It
 
 1. locks the run folder (one writer) and skips the job if the folder is already complete
    with the same identity (config, region data, plugins, code; see
-   :mod:`fh_sim.run_identity`) and its results pass their checksums (resume);
+   :mod:`fh_sim.runs.identity`) and its results pass their checksums (resume);
 2. writes ``manifest.json`` with ``status: running``;
 3. builds the typed config (``OmegaConf.to_object``, which runs the range checks);
-4. runs :class:`fh_sim.model.HousingModel` and writes ``outcomes.parquet`` atomically
+4. runs :class:`fh_sim.sim.model.HousingModel` and writes ``outcomes.parquet`` atomically
    (and, for a single run, ``population.png``);
 5. writes the manifest with ``status: complete`` last, or ``status: failed`` and the
    error if anything went wrong (the error is then raised again for the command line).
@@ -29,10 +29,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from fh_sim import rundir
 from fh_sim.config import SimConfig
 from fh_sim.errors import ConfigError, FhSimError
-from fh_sim.run_identity import run_identity
+from fh_sim.runs import rundir
+from fh_sim.runs.identity import run_identity
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
 
     The folder is locked for the whole job (one writer per folder). A folder that is
     complete with the same identity (config, region data, plugins, code; see
-    :mod:`fh_sim.run_identity`) and whose files pass their checksums is skipped;
+    :mod:`fh_sim.runs.identity`) and whose files pass their checksums is skipped;
     anything else is run again.
 
     Args:
@@ -243,7 +243,7 @@ def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
     try:
         check_scenario_file(cfg, hc.runtime.choices.get("scenario"))
         sim_cfg = to_sim_config(cfg)
-        from fh_sim.model import HousingModel  # imported late: `fh-sim scenarios` stays fast
+        from fh_sim.sim.model import HousingModel  # imported late: `fh-sim scenarios` stays fast
 
         model = HousingModel(sim_cfg)
         outcomes = model.run(progress=not multirun)

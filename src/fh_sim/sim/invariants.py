@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from fh_sim.errors import InvariantError
-from fh_sim.outcomes import Flows
-from fh_sim.state import N_TYPES, Dwellings, Households
+from fh_sim.outcomes.record import Flows
+from fh_sim.sim.state import N_TYPES, Dwellings, Households
 from fh_sim.types import IntArray
 
 

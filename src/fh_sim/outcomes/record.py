@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fh_sim.state import N_SEGMENTS, N_TYPES, SEGMENT_NAMES, Dwellings, Households, Zones
+from fh_sim.sim.state import N_SEGMENTS, N_TYPES, SEGMENT_NAMES, Dwellings, Households, Zones
 from fh_sim.types import FloatArray, IntArray
 
 FLOWS: tuple[str, ...] = (

@@ -215,7 +215,7 @@ class RunFolderLock:
 
 
 CHOICES = "choices.parquet"
-"""Choice observations of a run with ``record_choices: true`` (:mod:`fh_sim.choices`)."""
+"""Choice observations of a run with ``record_choices: true`` (:mod:`fh_sim.outcomes.choices`)."""
 
 
 def remove_stale(run_dir: Path) -> None:

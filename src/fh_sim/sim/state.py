@@ -217,7 +217,7 @@ class Zones:
         low_share_base: float[n_zones] base-year share of low-income households.
         alt_constant: float[5, n_zones, 3] calibrated utility constant of each
             (zone, type) for residents by life stage (0-3) and in-migrants (4)
-            (:mod:`fh_sim.calibration`).
+            (:mod:`fh_sim.calibrate.constants`).
         info: zone ids, names, municipality names, coordinates, coast flag and every
             fixed attribute by name with its unit
             (:class:`fh_sim.rules.zone_table.ZoneInfo`; None outside a model).
@@ -363,7 +363,7 @@ class Pairs:
         return self.segment.astype(np.int64) * n_alternatives + self.alternative
 
     # Helpers that let a utility term be written once for sampled and full sets: on a
-    # full set (:class:`fh_sim.full_pairs.FullPairs`) they return broadcastable
+    # full set (:class:`fh_sim.sim.full_pairs.FullPairs`) they return broadcastable
     # [seeker, column] arrays
     # instead of gathering per pair; :meth:`flat` turns the result into float[n_pairs].
     def of_seeker(self, values: np.ndarray) -> np.ndarray:
@@ -426,7 +426,7 @@ class StepContext:
         dwellings: the dwelling table.
         zones: the zone table.
         commute_minutes: float[n_nodes, n_nodes] generalised travel cost, minutes.
-        levers: the scenario's levers for this year (:class:`fh_sim.levers.YearLevers`).
+        levers: the scenario's levers for this year (:class:`fh_sim.scenarios.levers.YearLevers`).
         assumptions: the run's :class:`fh_sim.config.AssumptionsConfig`.
         rng: the run's single random generator.
         seekers: households looking for a dwelling (choice and allocation stages).

@@ -1,16 +1,16 @@
 """How the model commits what the rules propose: the only writes to the state.
 
 Each function updates the household table, the dwelling occupancy and the year's
-:class:`fh_sim.outcomes.Flows` together, so the accounting identities hold by
-construction and :mod:`fh_sim.invariants` can check them independently.
+:class:`fh_sim.outcomes.record.Flows` together, so the accounting identities hold by
+construction and :mod:`fh_sim.sim.invariants` can check them independently.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from fh_sim.outcomes import Flows
-from fh_sim.state import (
+from fh_sim.outcomes.record import Flows
+from fh_sim.sim.state import (
     N_TYPES,
     Allocation,
     Dwellings,

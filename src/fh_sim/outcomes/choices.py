@@ -11,7 +11,7 @@ year                      calendar year of the choice
 seeker                    the seeker's row among the year's seekers
 kind                      ``mover`` (resident household), ``new`` (formed this year) or
                           ``in_migrant``
-life_stage, income_group  the seeker's segment (codes of ``fh_sim.state.LIFE_STAGES``
+life_stage, income_group  the seeker's segment (codes of ``fh_sim.sim.state.LIFE_STAGES``
                           and ``INCOME_GROUPS``); ``segment = life_stage x 3 + group``
 zone, zone_id             the alternative's zone (index and id)
 dwelling_type             0 rental, 1 tenant-owned, 2 house
@@ -42,10 +42,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fh_sim.full_pairs import FullPairs
 from fh_sim.rules.allocation import UNAVAILABLE
 from fh_sim.rules.choice import pair_utility
-from fh_sim.state import N_TYPES, Allocation, Pairs, StepContext
+from fh_sim.sim.full_pairs import FullPairs
+from fh_sim.sim.state import N_TYPES, Allocation, Pairs, StepContext
 from fh_sim.types import FloatArray
 
 KINDS: tuple[str, ...] = ("mover", "new", "in_migrant")

@@ -16,7 +16,7 @@ from fh_sim.config.assumptions import AssumptionsConfig
 from fh_sim.errors import ConfigError
 from fh_sim.region.network import node_jobs
 from fh_sim.region.region import Region
-from fh_sim.state import N_TYPES, Dwellings, Households, Zones
+from fh_sim.sim.state import N_TYPES, Dwellings, Households, Zones
 from fh_sim.types import FloatArray, IntArray
 
 log = logging.getLogger(__name__)

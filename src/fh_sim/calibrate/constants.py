@@ -50,12 +50,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim import transitions
-from fh_sim.outcomes import Flows
-from fh_sim.rowops import row_max, row_sum
+from fh_sim.outcomes.record import Flows
 from fh_sim.rules.choice import choice_pairs
 from fh_sim.rules.migration import age_hazard
-from fh_sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
+from fh_sim.sim import transitions
+from fh_sim.sim.rowops import row_max, row_sum
+from fh_sim.sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Estimate the location-choice coefficients from a choices table (``choices.parquet``).
 
 The model's utility is ``sum_t coef_t x x_<term t> + offset + log_size`` plus Gumbel
-noise (:mod:`fh_sim.choices`), so the coefficients of a choices table are those of a
+noise (:mod:`fh_sim.outcomes.choices`), so the coefficients of a choices table are those of a
 conditional (McFadden) logit with the fixed part ``offset + log_size``. Two engines:
 
 * ``full`` (default): maximum likelihood over every observation's full set of available
@@ -63,7 +63,7 @@ class ChoiceData:
 
 def choice_data(frame: pd.DataFrame, observations: str = "first",
                 terms: list[str] | None = None, source: str = "choices table") -> ChoiceData:
-    """Select the observations of a choices table (see :mod:`fh_sim.choices`).
+    """Select the observations of a choices table (see :mod:`fh_sim.outcomes.choices`).
 
     Keeps, per (year, seeker), the available alternatives of seekers with exactly one
     chosen row (``first`` or ``placed``).

@@ -16,21 +16,12 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from fh_sim import invariants, transitions
-from fh_sim.calibration import alternative_constants
-from fh_sim.choices import CHOICE_COLUMNS, choice_table
+from fh_sim.calibrate.constants import alternative_constants
 from fh_sim.config import SimConfig
-from fh_sim.extensions import Extensions
-from fh_sim.levers import (
-    idle_levers,
-    levers_for_year,
-    network_change_years,
-    validate_scenario,
-)
-from fh_sim.memory import tune_allocator
-from fh_sim.outcomes import Flows, Recorder, stock_weighted_price
+from fh_sim.outcomes.choices import CHOICE_COLUMNS, choice_table
+from fh_sim.outcomes.record import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
-from fh_sim.population import income_group, synthesise
+from fh_sim.population.synthesis import income_group, synthesise
 from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
 from fh_sim.rules.affordability import let_affordable, new_tenancies
@@ -38,7 +29,16 @@ from fh_sim.rules.choice import choice_pairs, pair_utility
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
 from fh_sim.rules.zone_table import zone_info
-from fh_sim.state import N_TYPES, StepContext
+from fh_sim.scenarios.levers import (
+    idle_levers,
+    levers_for_year,
+    network_change_years,
+    validate_scenario,
+)
+from fh_sim.sim import invariants, transitions
+from fh_sim.sim.extensions import Extensions
+from fh_sim.sim.memory import tune_allocator
+from fh_sim.sim.state import N_TYPES, StepContext
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class HousingModel(mesa.Model):
     """
 
     def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
-        tune_allocator()  # many short-lived arrays: reuse freed memory (fh_sim.memory)
+        tune_allocator()  # many short-lived arrays: reuse freed memory (fh_sim.sim.memory)
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))
         super().__init__(rng=np.random.default_rng(seed_seq))
         self.cfg = cfg
@@ -252,7 +252,7 @@ class HousingModel(mesa.Model):
         )
 
     def _choose_and_allocate(self, year, movers, formed, arriving, flows) -> np.ndarray:
-        from fh_sim.state import Households
+        from fh_sim.sim.state import Households
 
         t = perf_counter()
         new = Households.empty()
@@ -385,7 +385,7 @@ class HousingModel(mesa.Model):
         """The choice observations of the years simulated so far (``record_choices``).
 
         Long format, one row per (year, seeker, alternative); columns in
-        :mod:`fh_sim.choices`. Empty when ``cfg.record_choices`` is false.
+        :mod:`fh_sim.outcomes.choices`. Empty when ``cfg.record_choices`` is false.
         """
         if not self._choice_tables:
             return pd.DataFrame(columns=list(CHOICE_COLUMNS))

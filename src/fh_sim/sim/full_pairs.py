@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from fh_sim.state import N_TYPES, Pairs
+from fh_sim.sim.state import N_TYPES, Pairs
 from fh_sim.types import FloatArray, IntArray
 
 

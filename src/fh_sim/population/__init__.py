@@ -1,0 +1,1 @@
+"""fh_sim.population.synthesis."""

@@ -1,16 +1,16 @@
 """The yearly loop: :class:`HousingModel`, a mesa Model over columnar state.
 
-One ``step()`` is one calendar year: demography, border migration, relocation,
-location choice, allocation, prices, construction, zone dynamics, then the invariants
-and the outcome record. All randomness comes from ``self.rng``, one generator seeded
-from ``SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))``.
+One ``step()`` is one calendar year: the stages of :data:`fh_sim.sim.stages.STAGES`
+(levers and network, demography, border migration, relocation, location choice and
+allocation, prices, construction, zone dynamics, invariants, the outcome record).
+All randomness comes from ``self.rng``, one generator seeded from
+``SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from time import perf_counter
 
 import mesa
 import numpy as np
@@ -18,14 +18,12 @@ import pandas as pd
 
 from fh_sim.calibrate.constants import alternative_constants
 from fh_sim.config import SimConfig
-from fh_sim.outcomes.choices import CHOICE_COLUMNS, choice_table
+from fh_sim.outcomes.choices import CHOICE_COLUMNS
 from fh_sim.outcomes.record import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
-from fh_sim.population.synthesis import income_group, synthesise
+from fh_sim.population.synthesis import synthesise
 from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
-from fh_sim.rules.affordability import let_affordable, new_tenancies
-from fh_sim.rules.choice import choice_pairs, pair_utility
 from fh_sim.rules.migration import housing_burden
 from fh_sim.rules.relocation import commute_minutes
 from fh_sim.rules.zone_table import zone_info
@@ -35,10 +33,11 @@ from fh_sim.scenarios.levers import (
     network_change_years,
     validate_scenario,
 )
-from fh_sim.sim import invariants, transitions
 from fh_sim.sim.extensions import Extensions
 from fh_sim.sim.memory import tune_allocator
-from fh_sim.sim.state import N_TYPES, StepContext
+from fh_sim.sim.stages import STAGES, Year
+from fh_sim.sim.state import StepContext
+from fh_sim.sim.timer import StageTimer
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +56,10 @@ class HousingModel(mesa.Model):
         year: the calendar year whose end state the model holds.
         households, dwellings, zones: the state.
         rng: the run's only random generator.
-        timings: seconds spent per stage (``family.rule`` for every rule call, plus
-            the model's own stages), summed over the steps run so far. Always on: a
-            few ``perf_counter`` calls per step.
+        timings: seconds per stage, exclusive (``model.<stage>`` for the model's own
+            work in each stage of :data:`fh_sim.sim.stages.STAGES`, ``<family>.<rule>``
+            for every rule call), summed over the steps so far; they add up to the steps'
+            time.
     """
 
     def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
@@ -77,7 +77,8 @@ class HousingModel(mesa.Model):
 
             registry = REGISTRY
         self.pipeline = build_pipeline(cfg, registry)  # plugins loaded, contract-checked
-        self.timings: dict[str, float] = {}
+        self.timer = StageTimer()
+        self.timings = self.timer.seconds
         self._choice_tables: list[pd.DataFrame] = []
         self.year = base
         self.zone_ids = list(self.region.zones.index)
@@ -169,176 +170,23 @@ class HousingModel(mesa.Model):
         )
 
     # -- the year ----------------------------------------------------------------
-    def _clock(self, key: str, started: float) -> float:
-        """Add the time since ``started`` to ``timings[key]``; return the current time."""
-        now = perf_counter()
-        self.timings[key] = self.timings.get(key, 0.0) + (now - started)
-        return now
-
     def step(self) -> None:
-        """Advance one calendar year (see the module docstring for the order)."""
-        t = perf_counter()
-        year = self.year + 1
-        nz = self.zones.n
-        flows = Flows(nz)
+        """Advance one calendar year: the stages of :data:`fh_sim.sim.stages.STAGES`."""
         hh = self.households
-        start_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
-        start_h = np.bincount(hh.zone, minlength=nz)
-        self.levers = self._levers(year)
-        if year in self._change_years:
-            self._set_network(year)
-            self.zones.accessibility = self._accessibility
-        self._now = self._regional_indicators(start_p)
-        t = self._clock("model.levers_network", t)
-        formed, arriving = [], []
-        for rule, p in self.pipeline["demography"]:
-            ev = rule.func(self._context(year), p)
-            t = self._clock(f"demography.{rule.name}", t)
-            self.households = transitions.apply_events(
-                self.households, self.dwellings, ev, flows, formed
-            )
-            t = self._clock("model.apply_events", t)
-        for rule, p in self.pipeline["migration"]:
-            mig = rule.func(self._context(year), p)
-            t = self._clock(f"migration.{rule.name}", t)
-            self.households = transitions.apply_migration(
-                self.households, self.dwellings, mig, flows, arriving
-            )
-            t = self._clock("model.apply_migration", t)
-        ctx = self._context(year)
-        stay = np.ones(self.households.n)
-        for rule, p in self.pipeline["relocation"]:
-            stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
-            t = self._clock(f"relocation.{rule.name}", t)
-        movers = np.flatnonzero(self.rng.random(self.households.n) >= stay)
-        t = self._clock("model.movers", t)
-        alloc_rejected = self._choose_and_allocate(year, movers, formed, arriving, flows)
-        t = perf_counter()
-        ctx = self._context(year, excess_demand=alloc_rejected)
-        ((rule, p),) = self.pipeline["prices"]
-        self.dwellings.price_index = rule.func(ctx, p)
-        t = self._clock(f"prices.{rule.name}", t)
-        added = 0
-        for rule, p in self.pipeline["construction"]:
-            added = added + rule.func(ctx, p)
-            t = self._clock(f"construction.{rule.name}", t)
-        self._build(np.asarray(added, dtype=np.int64))
-        t = self._clock("model.build", t)
-        for rule, p in self.pipeline["zone_dynamics"]:
-            upd = rule.func(self._context(year), p)
-            t = self._clock(f"zone_dynamics.{rule.name}", t)
-            self._apply_zone_update(upd)
-            t = self._clock("model.apply_zone_update", t)
-        self.year = year
-        if self.cfg.check_invariants:
-            invariants.check(
-                year=year,
-                zone_ids=self.zone_ids,
-                start_persons=start_p,
-                start_households=start_h,
-                households=self.households,
-                dwellings=self.dwellings,
-                flows=flows,
-                price_bounds=(
-                    self.cfg.assumptions.housing.price_floor,
-                    self.cfg.assumptions.housing.price_ceiling,
-                ),
-            )
-            t = self._clock("model.invariants", t)
-        self._record(flows)
-        self._clock("model.record", t)
+        nz = self.zones.n
+        year = Year(
+            year=self.year + 1,
+            flows=Flows(nz),
+            start_persons=np.bincount(hh.zone, weights=hh.size, minlength=nz),
+            start_households=np.bincount(hh.zone, minlength=nz),
+        )
+        for stage in STAGES:
+            with self.timer(f"model.{stage.name}"):
+                stage.run(self, year)
         log.debug(
-            "%d: %d households, %d persons", year, self.households.n, self.households.persons()
+            "%d: %d households, %d persons", self.year, self.households.n,
+            self.households.persons(),
         )
-
-    def _choose_and_allocate(self, year, movers, formed, arriving, flows) -> np.ndarray:
-        from fh_sim.sim.state import Households
-
-        t = perf_counter()
-        new = Households.empty()
-        for part in formed:
-            new = new.concat(part)
-        came = Households.empty()
-        for part in arriving:
-            came = came.concat(part)
-        seekers = self.households.take(movers).concat(new).concat(came)
-        t = self._clock("model.seekers", t)
-        choice = self.cfg.rules.choice
-        pairs = choice_pairs(
-            seekers,
-            self.dwellings.stock,
-            choice.n_sampled,
-            self.rng,
-            zone_municipality=self.zones.municipality,
-            n_home=choice.n_home,
-        )
-        t = self._clock("choice.sample_pairs", t)
-        ctx = self._context(year, seekers=seekers)
-        clock = [t]
-
-        def tick(name: str) -> None:
-            clock[0] = self._clock(f"utility.{name}", clock[0])
-
-        utility = pair_utility(ctx, pairs, self.pipeline["utility"], tick)
-        t = clock[0]
-        ((rule, p),) = self.pipeline["allocation"]
-        alloc = rule.func(ctx, pairs, utility, p)
-        t = self._clock(f"allocation.{rule.name}", t)
-        if self.cfg.record_choices:
-            self._choice_tables.append(choice_table(
-                ctx, pairs, self.pipeline["utility"], utility, alloc,
-                n_movers=movers.shape[0], n_new=new.n, zone_ids=self.zone_ids,
-            ))
-            t = self._clock("model.record_choices", t)
-        placed = alloc.choice >= 0
-        at_alt = pairs.alternative_at(np.maximum(alloc.choice, 0))
-        affordable = let_affordable(
-            ctx,
-            seekers,
-            movers,
-            np.where(placed, at_alt // N_TYPES, -1),
-            np.where(placed, at_alt % N_TYPES, -1),
-        )
-        t = self._clock("model.let_affordable", t)
-        self.households = transitions.apply_allocation(
-            self.households,
-            self.dwellings,
-            movers=movers,
-            formed=new,
-            arriving=came,
-            seekers=seekers,
-            pairs=pairs,
-            alloc=alloc,
-            flows=flows,
-            zone_municipality=self.zones.municipality,
-            affordable=affordable,
-        )
-        self._clock("model.apply_allocation", t)
-        return alloc.rejected
-
-    def _build(self, added: np.ndarray) -> None:
-        d, z = self.dwellings, self.zones
-        d.affordable = d.affordable + new_tenancies(
-            added[:, 0], self.levers.affordable_share, self.rng
-        )
-        d.stock = d.stock + added
-        d.built = d.built + added.sum(axis=1)
-        z.land_capacity = np.maximum(z.land_capacity - added.sum(axis=1), 0.0)
-
-    def _apply_zone_update(self, upd) -> None:
-        z = self.zones
-        if upd.crime_index is not None:
-            z.crime_index = np.maximum(upd.crime_index, 0.0)
-        if upd.trust is not None:
-            z.trust = upd.trust
-        if upd.reputation is not None:
-            z.reputation = upd.reputation
-        if upd.income_factor is not None:
-            hh = self.households
-            rows = np.flatnonzero(upd.income_factor != 1.0)  # x 1.0 changes nothing
-            hh.income_annual[rows] *= upd.income_factor[rows]
-            # every group from the income (merges and splits change incomes too)
-            hh.income_group = income_group(hh.income_annual, self.income_thresholds)
 
     def _record(self, flows: Flows) -> None:
         ctx = self._context(self.year)

@@ -155,3 +155,25 @@ def test_rank_order_is_a_stable_descending_argsort():
         np.testing.assert_array_equal(
             rank_order(values), np.argsort(-values, axis=1, kind="stable")
         )
+
+
+def test_best_open_update_matches_a_fresh_search() -> None:
+    """The round-to-round update of the best open column equals a full masked maximum."""
+    from fh_sim.rules.allocation import _best_open, _best_open_update
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n, k = int(rng.integers(1, 60)), int(rng.integers(1, 40))
+        noisy = rng.integers(0, 5, size=(n, k)).astype(np.float32)  # many ties
+        noisy[rng.random((n, k)) < 0.3] = -np.inf
+        rows = rng.permutation(n)[: int(rng.integers(1, n + 1))]
+        open_col = rng.random(k) < 0.7
+        col, val = _best_open(noisy, rows, open_col)
+        for _ in range(5):
+            nxt = open_col.copy()
+            nxt[rng.random(k) < 0.2] ^= True
+            got = _best_open_update(noisy, rows, nxt, open_col, col, val)
+            want = _best_open(noisy, rows, nxt)
+            np.testing.assert_array_equal(got[0], want[0])
+            np.testing.assert_array_equal(got[1], want[1])
+            open_col, (col, val) = nxt, got

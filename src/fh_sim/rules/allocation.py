@@ -273,6 +273,34 @@ def _best_open(noisy: FloatArray, rows: IntArray, open_col: np.ndarray
     return best, value
 
 
+def _best_open_update(noisy: FloatArray, rows: IntArray, open_col: np.ndarray,
+                      prev_open: np.ndarray, col: IntArray, val: FloatArray
+                      ) -> tuple[IntArray, FloatArray]:
+    """:func:`_best_open` from the previous round's result (same columns and values).
+
+    A row whose best column is still open keeps it unless a newly opened column beats
+    it (ties to the lower column, as ``np.argmax``); only rows whose best column closed
+    are searched again over all columns.
+    """
+    best, value = col.copy(), val.copy()
+    stale = ~open_col.take(col)
+    if stale.any():
+        s = np.flatnonzero(stale)
+        best[s], value[s] = _best_open(noisy, rows[s], open_col)
+    new = np.flatnonzero(open_col & ~prev_open)
+    keep = np.flatnonzero(~stale)
+    if new.shape[0] and keep.shape[0]:
+        sub = noisy[np.ix_(rows[keep], new)]
+        j = np.argmax(sub, axis=1)
+        v = sub[np.arange(keep.shape[0]), j].astype(float)
+        c = new.take(j)
+        b, w = best[keep], value[keep]
+        take_new = (v > w) | ((v == w) & (c < b))
+        best[keep] = np.where(take_new, c, b)
+        value[keep] = np.where(take_new, v, w)
+    return best, value
+
+
 def _full_set_rounds(
     ctx: StepContext, pairs: FullPairs, utility: FloatArray, p: LotteryParams
 ) -> Allocation:
@@ -311,9 +339,19 @@ def _full_set_rounds(
     held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
     held_val = np.full(n_s, -np.inf)
     live = by_ticket[top_open.take(by_ticket)]
+    cache_col = np.zeros(n_s, dtype=np.int64)  # best open column found for each row
+    cache_val = np.full(n_s, -np.inf)
+    prev_open: np.ndarray | None = None
     for _ in range(p.n_rounds):
         open_col = capacity.take(cols) > 0
-        best_l, best_v = _best_open(noisy, live, open_col)
+        if prev_open is None:
+            best_l, best_v = _best_open(noisy, live, open_col)
+        else:
+            best_l, best_v = _best_open_update(noisy, live, open_col, prev_open,
+                                               cache_col.take(live), cache_val.take(live))
+        cache_col[live] = best_l
+        cache_val[live] = best_v
+        prev_open = open_col
         ok = best_v > held_val.take(live)
         rows, best = live[ok], best_l[ok]
         if rows.shape[0] == 0:

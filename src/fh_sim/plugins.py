@@ -42,7 +42,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from fh_sim.errors import ConfigError, PluginError
 from fh_sim.rules.contract import check_at_load, checked_pipeline
@@ -50,13 +50,16 @@ from fh_sim.rules.registry import FAMILIES, LeverKind, Metric, Registry, Rule, Z
 
 log = logging.getLogger(__name__)
 
+F = TypeVar("F", bound=Callable[..., Any])
+"""A decorated function; the decorators return it unchanged."""
+
 MARK = "__fh_sim_rule__"
 """Attribute :func:`rule` sets on a function: ``(family, name, params)``."""
 HOOK_MARK = "__fh_sim_hook__"
 """Attribute :func:`zone_attribute`, :func:`metric` and :func:`lever` set on a function."""
 
 
-def zone_attribute(name: str, *, unit: str) -> Callable[[Callable], Callable]:
+def zone_attribute(name: str, *, unit: str) -> Callable[[F], F]:
     """Mark ``f(info) -> float[n_zones]`` as zone attribute ``name``, computed once.
 
     ``info`` is a :class:`fh_sim.rules.zone_table.ZoneInfo` (ids, names, municipality
@@ -68,7 +71,7 @@ def zone_attribute(name: str, *, unit: str) -> Callable[[Callable], Callable]:
         unit: its unit, e.g. ``km`` or ``dB``.
     """
 
-    def deco(func: Callable) -> Callable:
+    def deco(func: F) -> F:
         setattr(func, HOOK_MARK, ZoneAttribute(name=name, unit=unit, func=func))
         return func
 
@@ -76,7 +79,7 @@ def zone_attribute(name: str, *, unit: str) -> Callable[[Callable], Callable]:
 
 
 def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
-           ) -> Callable[[Callable], Callable]:
+           ) -> Callable[[F], F]:
     """Mark ``f(ctx) -> float[...]`` as outcome metric ``name``, recorded every year.
 
     The model calls it with the end-of-year state (``ctx.year`` = the year recorded,
@@ -99,7 +102,7 @@ def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
             f"got per={per!r}, how={how!r}"
         )
 
-    def deco(func: Callable) -> Callable:
+    def deco(func: F) -> F:
         setattr(func, HOOK_MARK, Metric(name=name, unit=unit, func=func, per=per, how=how))
         return func
 
@@ -107,7 +110,7 @@ def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
 
 
 def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
-          ) -> Callable[[Callable], Callable]:
+          ) -> Callable[[F], F]:
     """Mark ``f(info, p, year) -> float[n_zones]`` as lever kind ``name``.
 
     Scenario YAML names interventions of the kind under ``scenario.levers.<name>``, each
@@ -124,7 +127,7 @@ def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
         unit: the value's unit.
     """
 
-    def deco(func: Callable) -> Callable:
+    def deco(func: F) -> F:
         setattr(func, HOOK_MARK,
                 LeverKind(name=name, params=params, func=func, neutral=neutral, unit=unit))
         return func
@@ -132,7 +135,7 @@ def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
     return deco
 
 
-def rule(family: str, name: str, *, params: type) -> Callable[[Callable], Callable]:
+def rule(family: str, name: str, *, params: type) -> Callable[[F], F]:
     """Mark a function as rule ``name`` of ``family``; registered when its module is loaded.
 
     Args:
@@ -148,49 +151,49 @@ def rule(family: str, name: str, *, params: type) -> Callable[[Callable], Callab
             f"unknown rule family '{family}' for rule '{name}'; valid: {list(FAMILIES)}"
         )
 
-    def deco(func: Callable) -> Callable:
+    def deco(func: F) -> F:
         setattr(func, MARK, (family, name, params))
         return func
 
     return deco
 
 
-def demography(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def demography(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a demographic event rule ``f(ctx, p) -> Events``."""
     return rule("demography", name, params=params)
 
 
-def migration(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def migration(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a border-migration rule ``f(ctx, p) -> Migration``."""
     return rule("migration", name, params=params)
 
 
-def relocation(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def relocation(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a relocation trigger ``f(ctx, p) -> float[n_households]`` (yearly hazard)."""
     return rule("relocation", name, params=params)
 
 
-def utility(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def utility(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a utility term ``f(ctx, pairs, p) -> float[n_pairs]``."""
     return rule("utility", name, params=params)
 
 
-def allocation(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def allocation(name: str, *, params: type) -> Callable[[F], F]:
     """Mark an allocation rule ``f(ctx, pairs, utility, p) -> Allocation``."""
     return rule("allocation", name, params=params)
 
 
-def prices(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def prices(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a price rule ``f(ctx, p) -> float[n_zones, 3]``."""
     return rule("prices", name, params=params)
 
 
-def construction(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def construction(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a construction rule ``f(ctx, p) -> int[n_zones, 3]``."""
     return rule("construction", name, params=params)
 
 
-def zone_dynamics(name: str, *, params: type) -> Callable[[Callable], Callable]:
+def zone_dynamics(name: str, *, params: type) -> Callable[[F], F]:
     """Mark a zone-dynamics rule ``f(ctx, p) -> ZoneUpdate``."""
     return rule("zone_dynamics", name, params=params)
 
@@ -292,7 +295,9 @@ def register_module(module: ModuleType, registry: Registry, *, spec: str) -> lis
 def _check_params(params: type, what: str, spec: str) -> None:
     import dataclasses
 
-    if not dataclasses.is_dataclass(params) or not params.__dataclass_params__.frozen:
+    # typeshed's DataclassInstance does not declare __dataclass_params__
+    frozen = dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if not frozen:
         raise PluginError(f"{what}: params must be a frozen dataclass", where=f"plugin '{spec}'")
     try:
         params()
@@ -307,7 +312,7 @@ def module_summary(module: ModuleType) -> str:
     kind = {ZoneAttribute: "zone attributes", Metric: "metrics", LeverKind: "levers"}
     for value in vars(module).values():
         hook = getattr(value, HOOK_MARK, None)
-        if callable(value) and type(hook) in kind:
+        if callable(value) and hook is not None and type(hook) in kind:
             hooks[kind[type(hook)]].append(hook.name)
     rules = [f"{r.family}.{r.name}" for r in marked_rules(module)]
     return f"rules {rules}" + "".join(f", {k} {v}" for k, v in hooks.items() if v)

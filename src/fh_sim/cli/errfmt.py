@@ -73,8 +73,8 @@ def _from_text(kind: str, text: str) -> str:
     errors = {"ConfigKeyError": ConfigKeyError, "ValidationError": ValidationError,
               "MissingMandatoryValue": MissingMandatoryValue}
     rebuilt = errors.get(kind, OmegaConfBaseException)(_first_line(text))
-    rebuilt.full_key = key.group(1) if key else None  # type: ignore[attr-defined]
-    rebuilt.msg = _first_line(text)  # type: ignore[attr-defined]
+    rebuilt.full_key = key.group(1) if key else None
+    rebuilt.msg = _first_line(text)
     return _omegaconf(rebuilt)
 
 

@@ -85,7 +85,7 @@ def _hydra_cli(argv: list[str], prog: str) -> Iterator[None]:
     saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
     saved_stderr = sys.stderr
     sys.argv = [prog, *argv]
-    sys.stderr = _StderrWithoutJobErrors(saved_stderr)  # type: ignore[assignment]
+    sys.stderr = _StderrWithoutJobErrors(saved_stderr)
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         yield

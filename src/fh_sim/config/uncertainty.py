@@ -76,7 +76,7 @@ def _as_input(name: str, raw: Any) -> UncertainInput:
         raw = OmegaConf.to_container(raw, resolve=True)
     if not isinstance(raw, Mapping):
         raise ConfigError("must be a mapping with key, low, high", key=f"uncertainty.inputs.{name}")
-    return UncertainInput(**raw)  # type: ignore[arg-type]
+    return UncertainInput(**raw)
 
 
 def inputs_of(cfg: DictConfig | Mapping[str, Any]) -> dict[str, UncertainInput]:

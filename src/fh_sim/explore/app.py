@@ -200,7 +200,7 @@ def Page():  # noqa: N802
     if message.value:
         kind = solara.Error if message.value.startswith("error") else solara.Info
         kind(message.value, classes=["explorer-message"])
-    if run_task.error:
+    if run_task.error and run_task.exception is not None:
         solara.Error(error_text(run_task.exception), classes=["explorer-message"])
     view = solara.use_reactive("results")
     names = {"results": t("table", lg) + " / " + t("map", lg), "step": t("step", lg),

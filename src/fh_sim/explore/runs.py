@@ -211,7 +211,7 @@ class Runner:
             with self._lock:
                 self._pending.pop(keys[i], None)
             out[i] = fut.result()
-            self._cache[keys[i]] = out[i]  # type: ignore[assignment]
+            self._cache[keys[i]] = out[i]
             self._cache.move_to_end(keys[i])
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 from omegaconf import OmegaConf
 
 from fh_sim.errors import FhSimError
@@ -260,7 +260,7 @@ def split_levers(scenario: dict[str, Any]) -> tuple[dict[str, Any], FormLevers]:
     if (x := g["housing_policies"].get(PREFIX + "housing")) is not None:
         lev.construction_multiplier = x["construction_multiplier"]
         mix = (x.get("rental_share"), x.get("tenant_owned_share"), x.get("house_share"))
-        lev.tenure_mix = None if mix[0] is None else tuple(mix)  # type: ignore[assignment]
+        lev.tenure_mix = None if mix[0] is None else tuple(mix)
         lev.affordable_share = x["affordable_share"]
         lev.queue_priority = x["queue_priority_base_residents"]
         lev.housing_places = list(x["places"])

@@ -176,7 +176,7 @@ def table_html(table: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in table.itertuples():
         name, metric = html.escape(str(r.name)), html.escape(str(r.metric))
-        base, scen, diff, lo, hi = (_fmt(float(v)) for v in  # type: ignore[arg-type]
+        base, scen, diff, lo, hi = (_fmt(float(v)) for v in
                                     (r.baseline, r.scenario, r.difference, r.q05, r.q95))
         tip = f"{name}: {diff} ({lo} to {hi}), n={r.n_pairs}"
         rows.append(

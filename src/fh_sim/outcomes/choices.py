@@ -89,7 +89,10 @@ def choice_table(
 
     Semantics: pure; no rng.
     """
-    n_s = ctx.seekers.n
+    seekers = ctx.seekers
+    if seekers is None:
+        raise ValueError("choice records need the year's seekers; ctx.seekers is None")
+    n_s = seekers.n
     k = pairs.n // max(n_s, 1)
     seeker = np.repeat(np.arange(n_s, dtype=np.int32), k)
     alt = pairs.alternative.astype(np.int32)
@@ -102,8 +105,8 @@ def choice_table(
         "year": np.full(pairs.n, ctx.year, dtype=np.int16),
         "seeker": seeker,
         "kind": pd.Categorical.from_codes(kind_code, categories=list(KINDS)),
-        "life_stage": np.repeat(ctx.seekers.life_stage(), k).astype(np.int8),
-        "income_group": np.repeat(ctx.seekers.income_group, k).astype(np.int8),
+        "life_stage": np.repeat(seekers.life_stage(), k).astype(np.int8),
+        "income_group": np.repeat(seekers.income_group, k).astype(np.int8),
         "zone": (alt // N_TYPES).astype(np.int16),
         "zone_id": pd.Categorical.from_codes(alt // N_TYPES, categories=list(zone_ids)),
         "dwelling_type": (alt % N_TYPES).astype(np.int8),

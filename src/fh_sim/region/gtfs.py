@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import partridge as ptg  # type: ignore[import-untyped]
+import partridge as ptg
 
 from fh_sim.errors import DataError
 from fh_sim.region.rules import haversine_km

@@ -34,9 +34,12 @@ import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fh_sim.errors import ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+"""A decorated function; the decorators return it unchanged."""
 
 FAMILIES: tuple[str, ...] = (
     "demography",
@@ -211,7 +214,7 @@ class Registry:
         """Registered hooks of ``kind`` (one of :data:`HOOKS`) by name, in order."""
         return dict(self._hooks[kind])
 
-    def register(self, family: str, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def register(self, family: str, name: str, *, params: type) -> Callable[[F], F]:
         """Decorator registering ``func`` as rule ``name`` of ``family``.
 
         Args:
@@ -224,10 +227,13 @@ class Registry:
         """
         if family not in self._rules:
             raise ValueError(f"unknown rule family '{family}'; valid: {list(FAMILIES)}")
-        if not dataclasses.is_dataclass(params) or not params.__dataclass_params__.frozen:
+        # typeshed's DataclassInstance does not declare __dataclass_params__
+        frozen = (dataclasses.is_dataclass(params)
+                  and params.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+        if not frozen:
             raise ValueError(f"params of rule '{name}' must be a frozen dataclass")
 
-        def deco(func: Callable) -> Callable:
+        def deco(func: F) -> F:
             if name in self._rules[family]:
                 raise ValueError(f"rule '{name}' is already registered in family '{family}'")
             self._rules[family][name] = Rule(family=family, name=name, func=func, params=params)
@@ -235,35 +241,35 @@ class Registry:
 
         return deco
 
-    def demography(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def demography(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a demography event rule."""
         return self.register("demography", name, params=params)
 
-    def migration(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def migration(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a border-migration rule."""
         return self.register("migration", name, params=params)
 
-    def relocation(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def relocation(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a relocation trigger (a moving hazard)."""
         return self.register("relocation", name, params=params)
 
-    def utility(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def utility(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a location-choice utility term."""
         return self.register("utility", name, params=params)
 
-    def allocation(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def allocation(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register an allocation rule."""
         return self.register("allocation", name, params=params)
 
-    def prices(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def prices(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a price rule."""
         return self.register("prices", name, params=params)
 
-    def construction(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def construction(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a construction rule."""
         return self.register("construction", name, params=params)
 
-    def zone_dynamics(self, name: str, *, params: type) -> Callable[[Callable], Callable]:
+    def zone_dynamics(self, name: str, *, params: type) -> Callable[[F], F]:
         """Register a zone-dynamics rule."""
         return self.register("zone_dynamics", name, params=params)
 

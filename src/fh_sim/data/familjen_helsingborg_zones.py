@@ -126,28 +126,31 @@ def _municipal_mix(m: str) -> tuple[np.ndarray, str, str]:
 
 
 def _dwellings(zones: pd.DataFrame, kinds: pd.Series) -> tuple[pd.DataFrame, dict]:
+    """Dwellings per zone and type: each zone's total from its own population (H1, H2).
+
+    A zone's total is its population / HOUSEHOLD_SIZE / (1 - VACANCY) (largest remainder
+    within the municipality), so every zone starts at the assumed vacancy. The types
+    are fitted (iterative proportional fitting) to the zone totals and the municipal
+    mix (H3), starting from each neighbourhood's kind mix (H5) and the municipal mix in
+    the main and other zones (H4); rounded per zone by largest remainder.
+    """
     out = pd.DataFrame(0, index=zones.index, columns=["rental", "tenant_owned", "house"])
     status = {}
     for m, grp in zones.groupby("municipality", sort=False):
         total = round(grp.population_2019.sum() / HOUSEHOLD_SIZE / (1 - VACANCY))
         mix, st, src = _municipal_mix(m)
-        by_type = _lr(total, mix)
-        for t, col in enumerate(out.columns):
-            fixed = {
-                i: grp.population_2019[i]
-                / grp.population_2019.sum()
-                * total
-                * ZONE_MIX[kinds[i]][t]
-                for i in grp.index
-                if kinds[i] != "main"
-            }
-            main = [i for i in grp.index if kinds[i] == "main"]
-            weights = np.array([fixed.get(i, 0.0) for i in grp.index])
-            remainder = by_type[t] - weights.sum()
-            weights[[list(grp.index).index(i) for i in main]] = max(remainder, 0.0)
-            out.loc[grp.index, col] = _lr(by_type[t], weights)
+        by_type = np.asarray(_lr(total, mix), dtype=float)
+        zone_total = np.asarray(_lr(total, grp.population_2019.to_numpy(dtype=float)))
+        seed = np.array([ZONE_MIX.get(kinds[i], mix) for i in grp.index], dtype=float)
+        fit = seed * zone_total[:, None]
+        for _ in range(200):  # rows: zone totals; columns: municipal types
+            fit *= np.divide(by_type, fit.sum(axis=0), out=np.ones(3), where=fit.sum(axis=0) > 0)
+            rows = fit.sum(axis=1, keepdims=True)
+            fit *= np.divide(zone_total[:, None], rows, out=np.zeros_like(rows), where=rows > 0)
+        for i, t_i, w in zip(grp.index, zone_total, fit, strict=True):
+            out.loc[i] = _lr(int(t_i), w if w.sum() > 0 else mix)
         for i in grp.index:
-            status[i] = (st, f"{src}; rules H1, H2, H4")
+            status[i] = (st, f"{src}; rules H1, H2, H4, H5")
     return out, status
 
 

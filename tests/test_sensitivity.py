@@ -171,3 +171,11 @@ def test_sensitivity_command_names_a_bad_input(tmp_path):
     assert done.returncode == 2
     assert "unknown uncertain input(s) nope" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_replicates_are_averaged_per_point(tmp_path):
+    study = sa.Study(method="morris", outcomes=["y"], budget=2, inputs=INPUTS[:2],
+                     replicates=3)
+    points = sa.run_study(study, tmp_path, jobs=1,
+                          evaluate=lambda cfg: {"y|region|R": float(cfg.replicate)})
+    assert (points["y|region|R"] == 1.0).all()  # mean of replicates 0, 1, 2

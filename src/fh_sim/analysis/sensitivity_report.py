@@ -187,3 +187,30 @@ def assumptions_that_matter(out_dir: str | Path, scenario: str, metric: str, *,
 def study_summary(out_dir: Path) -> dict[str, object]:
     """The study's definition as saved (for the command's closing lines)."""
     return json.loads((out_dir / sa.SPEC_FILE).read_text(encoding="utf-8"))
+
+
+def effects_explained(out_dir: str | Path, scenarios: list[str] | None = None, *,
+                      top: int = 5) -> pd.DataFrame:
+    """:func:`assumptions_that_matter` for every region-level effect of a study.
+
+    Args:
+        out_dir: a finished sensitivity study folder.
+        scenarios: only these scenarios (None: all the study's); others are skipped.
+        top: inputs per effect.
+
+    Returns:
+        The rows of :func:`assumptions_that_matter` with ``scenario`` and ``metric``.
+    """
+    table = pd.read_parquet(Path(out_dir) / f"{INDICES}.parquet")
+    effects = table[(table["target"] == "effect") & (table["level"] == "region")]
+    parts = []
+    for (scen, metric), _ in effects.groupby(["scenario", "metric"], sort=False):
+        if scenarios is not None and scen not in scenarios:
+            continue
+        rows = assumptions_that_matter(out_dir, scen, metric, top=top)
+        parts.append(rows.assign(scenario=scen, metric=metric))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    return out[["scenario", "metric", *[c for c in out.columns if c not in
+                                        ("scenario", "metric")]]]

@@ -49,9 +49,10 @@ def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) 
     lines = [f"# Which assumptions drive the answers ({study.method})", "",
              f"Budget {study.budget} ({n_points} points per scenario), seed {study.seed}, "
              f"overrides: {' '.join(study.overrides) or 'none'}. "
-             + ("Morris mu* = mean absolute elementary effect, in the outcome's unit, over a "
-                "step of two thirds of the input's range; sigma = their spread "
-                "(interactions or non-linearity)." if study.method == "morris" else
+             + ("Morris mu* = mean absolute elementary effect, in the outcome's unit per "
+                "full range of the input (steps of two thirds of the range, scaled); mu = "
+                "its signed mean; sigma = their spread (interactions, non-linearity or "
+                "noise)." if study.method == "morris" else
                 "ST = total-order Sobol index (share of variance the input explains, with its "
                 "interactions); S1 = first order; +- = half-width of the 95 % bootstrap "
                 "interval."), ""]

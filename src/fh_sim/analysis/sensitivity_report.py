@@ -99,7 +99,8 @@ def write_outputs(out_dir: Path, table: pd.DataFrame, study: sa.Study) -> list[P
             ["target", "scenario", "metric", "unit"], sort=False):
         title = outcome_title(target, scen, metric, "region", unit)
         if study.method == "morris":
-            fig = morris_plot(rows, title=title, unit=outcome_unit(metric, target),
+            # mu* and sigma are changes: percentage points for a growth in %
+            fig = morris_plot(rows, title=title, unit=outcome_unit(metric, "effect"),
                               horizon=horizon)
         else:
             fig = sobol_plot(rows, title=title, horizon=horizon)

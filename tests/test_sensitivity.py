@@ -15,7 +15,11 @@ import pytest
 
 from cli_helpers import compose_config, fh_sim
 from fh_sim.analysis import sensitivity as sa
-from fh_sim.analysis.sensitivity_report import assumptions_that_matter, write_outputs
+from fh_sim.analysis.sensitivity_report import (
+    assumptions_that_matter,
+    effects_explained,
+    write_outputs,
+)
 from fh_sim.config.uncertainty import (
     UncertainInput,
     apply_params_draw,
@@ -144,6 +148,9 @@ def test_sobol_recovers_variance_shares(tmp_path):
     # effect = 5 x rate; rate in the low third [0.1, 0.233], high third [0.367, 0.5]
     assert row["effect_low"] == pytest.approx(5 * (0.1 + 0.4 / 6), abs=0.1)
     assert row["effect_high"] == pytest.approx(5 * (0.5 - 0.4 / 6), abs=0.1)
+    every = effects_explained(tmp_path, ["package_transit"], top=1)
+    assert every[["scenario", "metric", "input"]].values.tolist() == [
+        ["package_transit", "y", "crime_adjust_rate"]]
 
 
 def test_sensitivity_command_runs_the_model(tmp_path):
@@ -171,3 +178,11 @@ def test_sensitivity_command_names_a_bad_input(tmp_path):
     assert done.returncode == 2
     assert "unknown uncertain input(s) nope" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_replicates_are_averaged_per_point(tmp_path):
+    study = sa.Study(method="morris", outcomes=["y"], budget=2, inputs=INPUTS[:2],
+                     replicates=3)
+    points = sa.run_study(study, tmp_path, jobs=1,
+                          evaluate=lambda cfg: {"y|region|R": float(cfg.replicate)})
+    assert (points["y|region|R"] == 1.0).all()  # mean of replicates 0, 1, 2

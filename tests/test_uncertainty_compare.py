@@ -102,3 +102,9 @@ def test_compare_writes_the_uncertainty_tables(tmp_path):
     rob = pd.read_csv(out / "robustness.csv")
     assert set(rob["metric"]) <= {"population", "rent_burden"}
     assert (out / "robustness.png").is_file()
+
+
+def test_one_seed_per_draw_cannot_be_split():
+    parts = decompose(np.array([1.0, 2.0, 4.0]), np.array([0, 1, 2]))
+    assert np.isnan(parts["share_params"]) and np.isnan(parts["share_seeds"])
+    assert parts["var_params"] == pytest.approx(parts["var_total"])

@@ -24,7 +24,11 @@ PARAMS_DRAW = "params_draw"  # parameter draw (-1 = configured values), when col
 
 
 def draw_columns(df: pd.DataFrame) -> list[str]:
-    """What identifies a run's draw: seed and replicate, plus the parameter draw if known."""
+    """What identifies a run's draw: seed and replicate, plus the parameter draw if known.
+
+    :func:`fh_sim.analysis.collect.collect` adds ``params_draw`` only when some run has
+    one, so runs without parameter draws pair on ``(seed, replicate)`` as before.
+    """
     return [*DRAW, PARAMS_DRAW] if PARAMS_DRAW in df.columns else list(DRAW)
 LOW_Q, HIGH_Q = 0.05, 0.95
 

@@ -306,13 +306,17 @@ def collect(paths: Sequence[str | Path]) -> Collection:
             f"two runs of scenario '{first['scenario']}' with seed {first['seed']} and "
             f"replicate {first['replicate']}: " + " and ".join(clash["run_dir"].head(2))
         )
+    with_draws = bool((runs["params_draw"] >= 0).any())
+    if not with_draws:  # no parameter draws: runs pair on (seed, replicate) alone
+        runs = runs.drop(columns="params_draw")
     tables = []
     for row in runs.itertuples(index=False):
         df = _read_outcomes(Path(row.run_dir))
         df["scenario"] = row.scenario
         df["seed"] = row.seed
         df["replicate"] = row.replicate
-        df["params_draw"] = row.params_draw
+        if with_draws:
+            df["params_draw"] = row.params_draw
         df["run_dir"] = row.run_dir
         tables.append(df)
     table = pd.concat(tables, ignore_index=True)

@@ -57,6 +57,8 @@ class Study:
         budget: trajectories (Morris) or base sample size N (Sobol; a power of two).
         seed: the run seed shared by all points and scenarios; also seeds the sampler.
         inputs: names of the uncertain inputs varied (all declared when empty).
+        replicates: runs per point and scenario on replicates ``0..R-1`` of ``seed``,
+            averaged (damps the random noise that otherwise enters the indices).
         overrides: Hydra overrides applied to every run (scale and end year included).
     """
 
@@ -67,8 +69,11 @@ class Study:
     seed: int = 0
     inputs: list[str] = field(default_factory=list)
     overrides: list[str] = field(default_factory=list)
+    replicates: int = 1
 
     def __post_init__(self) -> None:
+        if self.replicates < 1:
+            raise FhSimError(f"replicates must be >= 1, got {self.replicates}")
         if self.method not in METHODS:
             raise FhSimError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
         if self.budget < 2:
@@ -199,14 +204,18 @@ def _applied(cfg: DictConfig, values: dict[str, Any]) -> Iterator[DictConfig]:
 
 def _evaluate_point(scenario: str, overrides: tuple[str, ...], names: list[str],
                     unit: list[float], outcomes: list[str], path: str,
-                    evaluate: Evaluator | None) -> None:
-    """Run one point and write its outcomes atomically (a worker's job)."""
+                    evaluate: Evaluator | None, replicates: int = 1) -> None:
+    """Run one point (mean over its replicates); write its outcomes atomically."""
     base = _base_config(scenario, overrides)
     key = (scenario, overrides, tuple(names))
     if key not in _INPUTS:
         _INPUTS[key] = check_inputs(base, names)
+    runs = []
     with _applied(base, values_at(base, _INPUTS[key], unit)) as cfg:
-        result = (evaluate or (lambda c: run_model(c, outcomes)))(cfg)
+        for rep in range(replicates):
+            with _applied(cfg, {"replicate": rep} if replicates > 1 else {}) as one:
+                runs.append((evaluate or (lambda c: run_model(c, outcomes)))(one))
+    result = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
     tmp = Path(path + ".tmp")
     tmp.write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
@@ -216,7 +225,7 @@ def _check_folder(out_dir: Path, study: Study) -> None:
     spec = out_dir / SPEC_FILE
     mine = asdict(study)
     if spec.is_file():
-        old = json.loads(spec.read_text(encoding="utf-8"))
+        old = asdict(Study(**json.loads(spec.read_text(encoding="utf-8"))))
         if old != mine:
             diff = sorted(k for k in mine if old.get(k) != mine[k])
             raise FhSimError("the folder holds a different study (differs in "
@@ -263,7 +272,8 @@ def run_study(study: Study, out_dir: Path, *, jobs: int = 1,
             path = _point_path(out_dir, scen, row)
             if not path.is_file():
                 tasks.append(delayed(_evaluate_point)(scen, overrides, names, point.tolist(),
-                                                      study.outcomes, str(path), evaluate))
+                                                      study.outcomes, str(path), evaluate,
+                                                      study.replicates))
     total = len(unit) * len(study.scenarios)
     log.info("%s study: %d inputs, %d points x %d scenario(s) = %d runs, %d to run in %s",
              study.method, len(names), len(unit), len(study.scenarios), total, len(tasks),

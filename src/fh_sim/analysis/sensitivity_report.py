@@ -49,9 +49,10 @@ def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) 
     lines = [f"# Which assumptions drive the answers ({study.method})", "",
              f"Budget {study.budget} ({n_points} points per scenario), seed {study.seed}, "
              f"overrides: {' '.join(study.overrides) or 'none'}. "
-             + ("Morris mu* = mean absolute elementary effect, in the outcome's unit, over a "
-                "step of two thirds of the input's range; sigma = their spread "
-                "(interactions or non-linearity)." if study.method == "morris" else
+             + ("Morris mu* = mean absolute elementary effect, in the outcome's unit per "
+                "full range of the input (steps of two thirds of the range, scaled); mu = "
+                "its signed mean; sigma = their spread (interactions, non-linearity or "
+                "noise)." if study.method == "morris" else
                 "ST = total-order Sobol index (share of variance the input explains, with its "
                 "interactions); S1 = first order; +- = half-width of the 95 % bootstrap "
                 "interval."), ""]
@@ -98,7 +99,8 @@ def write_outputs(out_dir: Path, table: pd.DataFrame, study: sa.Study) -> list[P
             ["target", "scenario", "metric", "unit"], sort=False):
         title = outcome_title(target, scen, metric, "region", unit)
         if study.method == "morris":
-            fig = morris_plot(rows, title=title, unit=outcome_unit(metric, target),
+            # mu* and sigma are changes: percentage points for a growth in %
+            fig = morris_plot(rows, title=title, unit=outcome_unit(metric, "effect"),
                               horizon=horizon)
         else:
             fig = sobol_plot(rows, title=title, horizon=horizon)
@@ -187,3 +189,30 @@ def assumptions_that_matter(out_dir: str | Path, scenario: str, metric: str, *,
 def study_summary(out_dir: Path) -> dict[str, object]:
     """The study's definition as saved (for the command's closing lines)."""
     return json.loads((out_dir / sa.SPEC_FILE).read_text(encoding="utf-8"))
+
+
+def effects_explained(out_dir: str | Path, scenarios: list[str] | None = None, *,
+                      top: int = 5) -> pd.DataFrame:
+    """:func:`assumptions_that_matter` for every region-level effect of a study.
+
+    Args:
+        out_dir: a finished sensitivity study folder.
+        scenarios: only these scenarios (None: all the study's); others are skipped.
+        top: inputs per effect.
+
+    Returns:
+        The rows of :func:`assumptions_that_matter` with ``scenario`` and ``metric``.
+    """
+    table = pd.read_parquet(Path(out_dir) / f"{INDICES}.parquet")
+    effects = table[(table["target"] == "effect") & (table["level"] == "region")]
+    parts = []
+    for (scen, metric), _ in effects.groupby(["scenario", "metric"], sort=False):
+        if scenarios is not None and scen not in scenarios:
+            continue
+        rows = assumptions_that_matter(out_dir, scen, metric, top=top)
+        parts.append(rows.assign(scenario=scen, metric=metric))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    return out[["scenario", "metric", *[c for c in out.columns if c not in
+                                        ("scenario", "metric")]]]

@@ -60,7 +60,8 @@ def decompose(values: np.ndarray, draws: np.ndarray) -> dict[str, float]:
 
     Returns:
         ``var_total, var_params, var_seeds`` (population variances; the two parts sum
-        to the total), ``share_params, share_seeds`` and the 5-95 % intervals of the
+        to the total), ``share_params, share_seeds`` (NaN with one seed per draw: the
+        parts are then not separable) and the 5-95 % intervals of the
         total, of the draw means (parameters alone) and of the values with their draw's
         mean removed and the overall mean added back (seeds alone).
     """
@@ -71,12 +72,13 @@ def decompose(values: np.ndarray, draws: np.ndarray) -> dict[str, float]:
     var_total = float(np.mean((values - grand) ** 2))
     var_params = float(np.mean((means - grand) ** 2))
     var_seeds = float(np.mean((values - means) ** 2))
-    share = var_params / var_total if var_total > 0 else float("nan")
+    separable = var_total > 0 and bool((frame.groupby("k").size() > 1).any())
+    share = var_params / var_total if separable else float("nan")
     draw_means = frame.groupby("k")["v"].mean().to_numpy()
     seeds_only = values - means + grand
     return {
         "var_total": var_total, "var_params": var_params, "var_seeds": var_seeds,
-        "share_params": share, "share_seeds": 1.0 - share if var_total > 0 else float("nan"),
+        "share_params": share, "share_seeds": 1.0 - share,
         "q05": float(np.quantile(values, LOW_Q)), "q95": float(np.quantile(values, HIGH_Q)),
         "params_q05": float(np.quantile(draw_means, LOW_Q)),
         "params_q95": float(np.quantile(draw_means, HIGH_Q)),
@@ -193,7 +195,11 @@ def write_uncertainty(table: pd.DataFrame, pairing: Pairing, *, year: int, out_d
         fig.savefig(out_dir / "robustness.png", dpi=100)
         plt.close(fig)
         files.append(out_dir / "robustness.png")
-    region = effects[effects["level"] == "region"] if not effects.empty else effects
+    region = effects[(effects["level"] == "region") & effects["metric"].isin(metrics)] \
+        if not effects.empty else effects
+    if not region.empty and (region["n_seeds"] < 2).any():
+        log.warning("one seed per parameter draw: the interval cannot be split between "
+                    "parameters and seeds (sweep replicate=0,1 or more)")
     for row in region.itertuples(index=False):
         log.info("%s, %s: effect %.4g [%.4g, %.4g]; %.0f %% of the variance from the "
                  "parameters, %.0f %% from the seeds (%d draws x %d seeds)", row.scenario,

@@ -39,6 +39,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
                    help="outcomes of the robustness table when the runs carry parameter "
                    "draws (params_draw); default: population rent_burden "
                    "base_residents_in_region displaced_cumulative")
+    p.add_argument("--sensitivity", type=Path, default=None, metavar="STUDY",
+                   help="a fh-sim sensitivity folder: write, per compared effect, the "
+                   "assumptions with the largest index and the effect at their low and high "
+                   "values (assumptions_that_matter.csv)")
     p.add_argument("--no-map", action="store_true",
                    help="skip the network maps (they need the region's data)")
     p.add_argument("--as-rates", action="store_true",
@@ -79,6 +83,14 @@ def main(argv: list[str], *, command: str = "compare", debug: bool = False) -> i
                         label_zones=args.label_zones)
     write_uncertainty(comp.collection.table, comp.pairing, year=comp.year, out_dir=out,
                       **robust_metrics(args.robust))
+    if args.sensitivity is not None:
+        from fh_sim.analysis.sensitivity_report import effects_explained
+
+        explained = effects_explained(args.sensitivity, list(comp.pairing.common))
+        explained.to_csv(out / "assumptions_that_matter.csv", index=False)
+        log.info("assumptions that matter for %d effect(s): %s",
+                 explained[["scenario", "metric"]].drop_duplicates().shape[0] if len(
+                     explained) else 0, out / "assumptions_that_matter.csv")
     log.info("compared %d runs in %.1f s", len(comp.collection.runs),
              time.perf_counter() - started)
     if comp.banner:

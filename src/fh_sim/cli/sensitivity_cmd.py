@@ -1,8 +1,8 @@
 """``fh-sim sensitivity``: which uncertain assumptions drive outcomes and effects.
 
 Usage: ``fh-sim sensitivity [method=morris|sobol] [scenario=NAME[,NAME]]
-[outcomes=M,...] [budget=N] [scale=S] [end_year=Y] [seed=K] [inputs=NAME,...] [jobs=J]
-[out=DIR] [CONFIG OVERRIDES]``.
+[outcomes=M,...] [budget=N] [scale=S] [end_year=Y] [seed=K] [replicates=R] [inputs=NAME,...]
+[jobs=J] [out=DIR] [CONFIG OVERRIDES]``.
 
 Global sensitivity analysis over the uncertain inputs of ``conf/uncertainty``: every
 point runs the baseline and each named scenario in-process on one common seed, so the
@@ -22,7 +22,8 @@ from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
 
-OWN_KEYS = ("method", "scenario", "outcomes", "budget", "inputs", "jobs", "out", "baseline")
+OWN_KEYS = ("method", "scenario", "outcomes", "budget", "inputs", "jobs", "out", "baseline",
+            "replicates")
 DEFAULTS = {"method": "morris", "scenario": "", "budget": None, "jobs": None, "out": None,
             "baseline": "baseline"}
 DEFAULT_BUDGET = {"morris": 10, "sobol": 64}
@@ -73,6 +74,7 @@ def main(argv: list[str], *, command: str = "sensitivity", debug: bool = False) 
         budget=_int(own, "budget", DEFAULT_BUDGET.get(method, 10)),
         seed=int(next((o.split("=", 1)[1] for o in overrides if o.startswith("seed=")), 0)),
         inputs=[n for n in own.get("inputs", "").split(",") if n],
+        replicates=_int(own, "replicates", 1),
         overrides=[o for o in overrides if not o.startswith("seed=")],
     )
     scale = float(next(o.split("=", 1)[1] for o in study.overrides if o.startswith("scale=")))

@@ -195,7 +195,7 @@ def test_every_context_field_is_in_the_guide():
 
 
 def test_seed_and_replicate_are_explained_as_the_model_uses_them():
-    model_src = (ROOT / "src" / "fh_sim" / "model.py").read_text(encoding="utf-8")
+    model_src = (ROOT / "src" / "fh_sim" / "sim" / "model.py").read_text(encoding="utf-8")
     assert "SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))" in model_src
     assert "SeedSequence(seed, spawn_key=(replicate,))" in GUIDE
     assert "**`seed` and `replicate`.**" in GUIDE

@@ -163,7 +163,7 @@ def test_model_keeps_time_per_rule_and_stage(region):
     for family, rules in model.pipeline.items():
         for rule, _ in rules:
             assert model.timings[f"{family}.{rule.name}"] > 0.0
-    for stage in ("model.record", "model.apply_allocation", "choice.sample_pairs"):
+    for stage in ("model.record", "model.choice_allocation", "choice.choice_set"):
         assert model.timings[stage] > first[stage] > 0.0
 
 

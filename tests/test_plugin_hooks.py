@@ -228,7 +228,7 @@ def test_sweep_and_compare_show_the_plugin_metric(tmp_path):
     cmp = fh_sim("compare", str(outputs), "--out", str(report), "--no-map",
                  "--metrics", "km_to_station", "population", outputs=outputs, timeout=300)
     assert cmp.returncode == 0, cmp.stderr[-2000:]
-    summary = pd.read_csv(report / "summary.csv")
+    summary = pd.read_csv(report / "details.csv")  # region level, every outcome
     row = summary[(summary.metric == "km_to_station") & (summary.scenario == "station_shuttle")]
     assert len(row) == 1
     diff = [c for c in summary.columns if "diff" in c and "mean" in c]

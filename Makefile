@@ -17,11 +17,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/fh-sim run
 
-## The test suite.
+## The test suite, after the format and lint checks.
 test: $(STAMP)
+	$(VENV)/bin/ruff format --check src tests benchmarks examples
+	$(VENV)/bin/ruff check src tests benchmarks examples
 	$(PY) -m pytest -q
 
-## Format, lint and type checks (also part of `make test`).
 ## Solara's browser files for `fh-sim explore` on a machine without internet access
 ## (with internet, Solara fetches and caches them itself on first use).
 SOLARA_CDN = $(shell $(PY) -c "import solara.server.settings as s; print(s.assets.proxy_cache_dir)")
@@ -34,6 +35,7 @@ explorer-assets: $(STAMP)
 	  tar xzf requirejs-2.3.6.tgz --strip-components=1 -C requirejs@2.3.6 && \
 	  tar xzf font-awesome-4.5.0.tgz --strip-components=1 -C font-awesome@4.5.0 && rm -f *.tgz
 
+## Format, lint and type checks.
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks examples
 	$(VENV)/bin/ruff check src tests benchmarks examples

@@ -46,8 +46,9 @@ def main() -> None:
     ev = evaluator("baseline", args.scale, (f"end_year={args.end_year}",))
     mid = [(p.low + p.high) / 2 for p in ev.spec.parameters]
     rng = np.random.default_rng(0)
-    xs = [list(np.asarray(mid) * rng.uniform(0.97, 1.03, len(mid)))
-          for _ in range(args.evaluations)]
+    xs = [
+        list(np.asarray(mid) * rng.uniform(0.97, 1.03, len(mid))) for _ in range(args.evaluations)
+    ]
     single = np.array([one_run(args.scale, args.end_year, x) for x in xs[:5]])
     pool = Parallel(n_jobs=args.workers, backend="loky")
     pool(delayed(one_run)(args.scale, args.end_year, x) for x in xs[: 2 * args.workers])
@@ -55,17 +56,25 @@ def main() -> None:
     per_run = np.array(pool(delayed(one_run)(args.scale, args.end_year, x) for x in xs))
     wall = time.perf_counter() - started
     cpu = float(np.median(per_run[:, 1]))
-    print(json.dumps({
-        "scale": args.scale, "years": f"2019-{args.end_year}", "workers": args.workers,
-        "cpus": os.cpu_count(), "evaluations": len(xs),
-        "one_process_wall_s_per_run": round(float(np.median(single[:, 0])), 3),
-        "one_process_cpu_s_per_run": round(float(np.median(single[:, 1])), 3),
-        "parallel_wall_s": round(wall, 2),
-        "median_cpu_s_per_run_in_workers": round(cpu, 3),
-        "evaluations_per_hour_measured": round(3600 * len(xs) / wall),
-        "evaluations_per_hour_cpu_bound": round(3600 * args.workers / cpu),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "scale": args.scale,
+                "years": f"2019-{args.end_year}",
+                "workers": args.workers,
+                "cpus": os.cpu_count(),
+                "evaluations": len(xs),
+                "one_process_wall_s_per_run": round(float(np.median(single[:, 0])), 3),
+                "one_process_cpu_s_per_run": round(float(np.median(single[:, 1])), 3),
+                "parallel_wall_s": round(wall, 2),
+                "median_cpu_s_per_run_in_workers": round(cpu, 3),
+                "evaluations_per_hour_measured": round(3600 * len(xs) / wall),
+                "evaluations_per_hour_cpu_bound": round(3600 * args.workers / cpu),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -27,10 +27,22 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 FH_SIM = Path(sys.executable).parent / "fh-sim"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCENARIOS = ["safety_programme", "higher_trust", "income_uplift", "transit_hoganas_rail",
-             "brand_campaign", "growth_first"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCENARIOS = [
+    "safety_programme",
+    "higher_trust",
+    "income_uplift",
+    "transit_hoganas_rail",
+    "brand_campaign",
+    "growth_first",
+]
 
 
 def _free_port() -> int:
@@ -46,9 +58,14 @@ def main() -> None:
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="bench_explore_"))
     env = {**os.environ, "FH_SIM_EXPLORE_WARM": "0"}
-    proc = subprocess.Popen([str(FH_SIM), "explore", "--port", str(port)], cwd=workdir,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(FH_SIM), "explore", "--port", str(port)],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(180):
@@ -70,27 +87,35 @@ def main() -> None:
             for i, scen in enumerate(SCENARIOS[: args.repeat + 1]):
                 page.get_by_label("Start from", exact=True).first.click(force=True)
                 page.locator(".v-overlay .v-list-item", has_text=scen).first.click()
-                page.locator(".result-time").wait_for(state="detached", timeout=5_000) \
-                    if i == 0 else None
+                page.locator(".result-time").wait_for(
+                    state="detached", timeout=5_000
+                ) if i == 0 else None
                 before = page.locator(".result-time").all_inner_texts()
                 started = time.perf_counter()
                 run.click()
                 page.wait_for_function(
                     "b => { const e = document.querySelector('.result-time');"
-                    " return e && e.innerText !== b; }", arg=before[0] if before else "",
-                    timeout=180_000)
+                    " return e && e.innerText !== b; }",
+                    arg=before[0] if before else "",
+                    timeout=180_000,
+                )
                 page.locator("#diff-table").wait_for(timeout=180_000)
                 seconds = time.perf_counter() - started
                 server = page.locator(".result-time").inner_text()
                 kind = "cold" if i == 0 else "warm"
                 if i:
                     warm.append(seconds)
-                print(f"{kind} {scen:<22} browser {seconds:5.1f} s | server: {server} | "
-                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+                print(
+                    f"{kind} {scen:<22} browser {seconds:5.1f} s | server: {server} | "
+                    f"load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
             browser.close()
         if warm:
-            print(f"warm Runs: median {statistics.median(warm):.1f} s, "
-                  f"max {max(warm):.1f} s over {len(warm)}")
+            print(
+                f"warm Runs: median {statistics.median(warm):.1f} s, "
+                f"max {max(warm):.1f} s over {len(warm)}"
+            )
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)

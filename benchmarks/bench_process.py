@@ -28,15 +28,24 @@ def _one(args: list[str], cwd: str) -> dict[str, float]:
     exe = Path(sys.executable).with_name("fh-sim")
     env = {**os.environ, "FH_SIM_OUTPUTS": cwd}
     pid_start = time.perf_counter()
-    proc = subprocess.Popen([str(exe), *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(exe), *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - pid_start
     err = proc.stderr.read() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"fh-sim {' '.join(args)} failed: {err[-2000:]}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "peak_mb": usage.ru_maxrss / 1024}
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def measure_process(repeat: int = 3) -> dict[str, dict[str, float]]:
@@ -58,13 +67,40 @@ def process_rows(r: dict[str, dict[str, float]], row: Any) -> list[dict[str, Any
     rows = []
     for name, fig in r.items():
         quick = name.startswith("fh-sim ")
-        rows.append(row("process", name, "wall time (median of runs)", fig["wall_s"], "s",
-                        "<= 0.3 s" if quick else "", fig["wall_s"] <= 0.3 if quick else None))
+        rows.append(
+            row(
+                "process",
+                name,
+                "wall time (median of runs)",
+                fig["wall_s"],
+                "s",
+                "<= 0.3 s" if quick else "",
+                fig["wall_s"] <= 0.3 if quick else None,
+            )
+        )
         rows.append(row("process", name, "CPU time", fig["cpu_s"], "s"))
     full, small = r["run full scale 2019-2050"], r["run scale 0.1 2019-2050"]
     ratio = small["wall_s"] / full["wall_s"]
-    rows.append(row("process", "scale 0.1 / full scale", "whole-process time ratio", 100 * ratio,
-                    "%", "<= 35 %", ratio <= 0.35))
-    rows.append(row("process", "run full scale 2019-2050", "peak memory (RSS)", full["peak_mb"],
-                    "MB", "<= 200 MB", full["peak_mb"] <= 200))
+    rows.append(
+        row(
+            "process",
+            "scale 0.1 / full scale",
+            "whole-process time ratio",
+            100 * ratio,
+            "%",
+            "<= 35 %",
+            ratio <= 0.35,
+        )
+    )
+    rows.append(
+        row(
+            "process",
+            "run full scale 2019-2050",
+            "peak memory (RSS)",
+            full["peak_mb"],
+            "MB",
+            "<= 200 MB",
+            full["peak_mb"] <= 200,
+        )
+    )
     return rows

@@ -25,13 +25,20 @@ def compose_config(overrides: list[str]) -> DictConfig:
         return compose("config", overrides=overrides)
 
 
-def fh_sim(*args: str, outputs: Path, timeout: float = 120,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def fh_sim(
+    *args: str, outputs: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``fh-sim ARGS`` in a subprocess with outputs under ``outputs``."""
     full_env = {**os.environ, "FH_SIM_OUTPUTS": str(outputs), **(env or {})}
     full_env.pop("HYDRA_FULL_ERROR", None)
-    return subprocess.run([str(FH_SIM), *args], capture_output=True, text=True,
-                          timeout=timeout, env=full_env, cwd=outputs.parent)
+    return subprocess.run(
+        [str(FH_SIM), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=outputs.parent,
+    )
 
 
 def run_dirs(root: Path) -> list[Path]:

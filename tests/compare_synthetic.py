@@ -18,10 +18,23 @@ MUNICIPALITIES = ["Helsingborg", "Klippan"]
 ZONES = ["helsingborg", "klippan"]
 SEGMENTS = ["young_low", "family_high"]
 METRICS = [
-    "population", "households", "in_migrants", "out_migrants", "vacancy_rate",
-    "price_index", "rent_burden", "waiting_households", "accessibility", "commute_cost",
-    "safety", "reputation", "dissimilarity_income", "isolation_low_income",
-    "theil_income", "base_residents_in_region", "displaced",
+    "population",
+    "households",
+    "in_migrants",
+    "out_migrants",
+    "vacancy_rate",
+    "price_index",
+    "rent_burden",
+    "waiting_households",
+    "accessibility",
+    "commute_cost",
+    "safety",
+    "reputation",
+    "dissimilarity_income",
+    "isolation_low_income",
+    "theil_income",
+    "base_residents_in_region",
+    "displaced",
 ]
 # scenario -> additive effect on every value
 EFFECTS = {"baseline": 0.0, "transit": 10.0, "housing": -5.0}
@@ -79,8 +92,7 @@ def write_run(
         table = outcome_table(scenario=scenario, seed=seed, replicate=replicate, years=years)
         table.to_parquet(run_dir / "outcomes.parquet", index=False)
     if status != "no-manifest":
-        manifest = {"status": status, "seed": seed, "replicate": replicate,
-                    "scenario": scenario}
+        manifest = {"status": status, "seed": seed, "replicate": replicate, "scenario": scenario}
         (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return run_dir
 
@@ -96,7 +108,8 @@ def write_sweep(
     job = 0
     for scenario, replicates in scenarios.items():
         for rep in replicates:
-            dirs.append(write_run(root / str(job), scenario=scenario, seed=7,
-                                  replicate=rep, years=years))
+            dirs.append(
+                write_run(root / str(job), scenario=scenario, seed=7, replicate=rep, years=years)
+            )
             job += 1
     return dirs

@@ -25,9 +25,16 @@ def pairs_for(seekers, zone, dtype, seeker) -> Pairs:
     seeker, zone, dtype = np.asarray(seeker), np.asarray(zone), np.asarray(dtype)
     stage = seekers.life_stage()[seeker]
     group = seekers.income_group[seeker]
-    return Pairs(seeker=seeker, zone=zone, dwelling_type=dtype,
-                 log_weight=np.zeros(len(zone)), life_stage=stage, income_group=group,
-                 alternative=zone * 3 + dtype, segment=stage * 3 + group)
+    return Pairs(
+        seeker=seeker,
+        zone=zone,
+        dwelling_type=dtype,
+        log_weight=np.zeros(len(zone)),
+        life_stage=stage,
+        income_group=group,
+        alternative=zone * 3 + dtype,
+        segment=stage * 3 + group,
+    )
 
 
 # -- credit ------------------------------------------------------------------------------
@@ -65,8 +72,12 @@ def test_highest_price_is_the_boundary_of_can_buy() -> None:
 
 def test_credit_closes_owned_dwellings_to_those_who_cannot_borrow() -> None:
     seekers = households(
-        age_head=[25, 50], income_annual=[200_000.0, 600_000.0], income_group=[0, 2],
-        zone=[-1, -1], dwelling_type=[-1, -1])
+        age_head=[25, 50],
+        income_annual=[200_000.0, 600_000.0],
+        income_group=[0, 2],
+        zone=[-1, -1],
+        dwelling_type=[-1, -1],
+    )
     ctx = context(households(size=[1]), seekers=seekers)
     pairs = pairs_for(seekers, [0, 0, 0, 0, 0, 0], [0, 1, 2] * 2, [0, 0, 0, 1, 1, 1])
     out = aff.credit_constraint(ctx, pairs, P)
@@ -86,8 +97,13 @@ def test_owners_bring_the_equity_of_the_dwelling_they_leave() -> None:
 
 def test_allocation_never_places_a_seeker_where_it_cannot_buy() -> None:
     seekers = households(size=[1, 1], zone=[-1, -1], dwelling_type=[-1, -1])
-    ctx = context(households(size=[1]), zones=zones(1), dwellings=dwellings([[5, 5, 5]]),
-                  levers=no_levers(1, 2030), seekers=seekers)
+    ctx = context(
+        households(size=[1]),
+        zones=zones(1),
+        dwellings=dwellings([[5, 5, 5]]),
+        levers=no_levers(1, 2030),
+        seekers=seekers,
+    )
     # seeker 0's candidates are all closed; seeker 1 ranks a closed house (closed even
     # with +100) above a flat
     pairs = pairs_for(seekers, [0, 0, 0, 0], [2, 2, 2, 0], [0, 0, 1, 1])
@@ -106,11 +122,12 @@ def tenancy_ctx(hh, seekers, quota, stock=((10, 5, 5), (10, 5, 5))):
 
 
 def test_free_tenancies_go_to_eligible_seekers_in_rental_flats_up_to_the_quota() -> None:
-    hh = households(zone=[0, 0, 1], dwelling_type=[0, 0, 0],
-                    affordable_tenant=[True, False, False])
+    hh = households(zone=[0, 0, 1], dwelling_type=[0, 0, 0], affordable_tenant=[True, False, False])
     seekers = households(
-        zone=[-1] * 6, dwelling_type=[-1] * 6,
-        income_annual=[200_000.0, 250_000.0, 280_000.0, 600_000.0, 200_000.0, 200_000.0])
+        zone=[-1] * 6,
+        dwelling_type=[-1] * 6,
+        income_annual=[200_000.0, 250_000.0, 280_000.0, 600_000.0, 200_000.0, 200_000.0],
+    )
     dest_zone = np.array([0, 0, 0, 0, 0, 1])
     dest_type = np.array([0, 0, 0, 0, 1, 0])
     ctx = tenancy_ctx(hh, seekers, quota=[3, 0])
@@ -121,20 +138,24 @@ def test_free_tenancies_go_to_eligible_seekers_in_rental_flats_up_to_the_quota()
 
 
 def test_a_placed_mover_gives_up_its_tenancy() -> None:
-    hh = households(zone=[0, 0], dwelling_type=[0, 0], affordable_tenant=[True, False],
-                    income_annual=[200_000.0, 200_000.0])
+    hh = households(
+        zone=[0, 0],
+        dwelling_type=[0, 0],
+        affordable_tenant=[True, False],
+        income_annual=[200_000.0, 200_000.0],
+    )
     seekers = hh.take(np.array([0, 1]))
     ctx = tenancy_ctx(hh, seekers, quota=[1, 0])
     # household 0 moves to zone 1, household 1 moves within zone 0 and gets the tenancy
-    got = aff.let_affordable(ctx, seekers, np.array([0, 1]), np.array([1, 0]),
-                             np.array([0, 0]))
+    got = aff.let_affordable(ctx, seekers, np.array([0, 1]), np.array([1, 0]), np.array([0, 0]))
     np.testing.assert_array_equal(got, [False, True])
 
 
 def test_expected_rent_factor_for_eligible_seekers_only() -> None:
     hh = households(zone=[0], dwelling_type=[0])
-    seekers = households(income_annual=[200_000.0, 600_000.0], zone=[-1, -1],
-                         dwelling_type=[-1, -1])
+    seekers = households(
+        income_annual=[200_000.0, 600_000.0], zone=[-1, -1], dwelling_type=[-1, -1]
+    )
     ctx = tenancy_ctx(hh, seekers, quota=[3, 0])  # 9 vacant rental flats in zone 0
     pairs = pairs_for(seekers, [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1])
     f = aff.expected_rent_factor(ctx, pairs, seekers.income_annual[pairs.seeker])
@@ -151,9 +172,15 @@ def test_invariants_refuse_tenancies_beyond_the_quota() -> None:
     hh = households(zone=[0, 0], dwelling_type=[0, 0], affordable_tenant=[True, True])
     d = dwellings([[5, 0, 0]], occupied=[[2, 0, 0]])
     d.affordable = np.array([1])
-    kw = dict(year=2030, zone_ids=["z"], start_persons=np.array([4.0]),
-              start_households=np.array([2]), households=hh, flows=Flows(1),
-              price_bounds=(0.2, 5.0))
+    kw = dict(
+        year=2030,
+        zone_ids=["z"],
+        start_persons=np.array([4.0]),
+        start_households=np.array([2]),
+        households=hh,
+        flows=Flows(1),
+        price_bounds=(0.2, 5.0),
+    )
     with pytest.raises(InvariantError, match="quota"):
         invariants.check(dwellings=d, **kw)
     d.affordable = np.array([2])
@@ -161,8 +188,9 @@ def test_invariants_refuse_tenancies_beyond_the_quota() -> None:
 
 
 def test_current_residents_first_lets_tenancies_to_low_income_households() -> None:
-    cfg = compose_config(["scenario=current_residents_first", "scale=0.03", "end_year=2025",
-                          "seed=5"])
+    cfg = compose_config(
+        ["scenario=current_residents_first", "scale=0.03", "end_year=2025", "seed=5"]
+    )
     cfg.scenario.housing_policies.current_residents_first.start_year = 2020
     m = HousingModel(OmegaConf.to_object(cfg))
     m.run()

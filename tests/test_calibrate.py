@@ -44,8 +44,9 @@ def test_history_with_a_post_2019_figure_is_refused(tmp_path):
 
 def test_targets_observed_growth_from_the_counts():
     h = history_table(DATA)
-    spec = load_spec(conf_dir() / "calibration" / "baseline.yaml", h,
-                     list(load_region().municipalities.index))
+    spec = load_spec(
+        conf_dir() / "calibration" / "baseline.yaml", h, list(load_region().municipalities.index)
+    )
     region = next(t for t in spec.targets if t.level == "region")
     n0 = h[h.date == "2016-03-31"].population.sum()
     n1 = h[h.date == "2019-12-31"].population.sum()
@@ -81,8 +82,16 @@ def test_common_random_numbers_same_candidate_same_loss():
 
 def test_calibrate_command_writes_config_tables_and_plots(tmp_path, capsys):
     cfg = tmp_path / "calibrated.yaml"
-    code = fh_sim(["calibrate", "budget=12", "scale=0.01", "workers=1",
-                   f"out={tmp_path / 'out'}", f"config_out={cfg}"])
+    code = fh_sim(
+        [
+            "calibrate",
+            "budget=12",
+            "scale=0.01",
+            "workers=1",
+            f"out={tmp_path / 'out'}",
+            f"config_out={cfg}",
+        ]
+    )
     assert code == 0
     text = cfg.read_text(encoding="utf-8")
     assert text.startswith("# @package _global_")

@@ -27,8 +27,9 @@ def results() -> dict[str, tuple[float, float]]:
     for scenario in ("baseline", "current_residents_first", "growth_first"):
         base, pop = 0.0, 0.0
         for seed in SEEDS:
-            cfg = compose([f"scenario={scenario}", f"scale={SCALE}", f"end_year={END}",
-                           f"seed={seed}"])
+            cfg = compose(
+                [f"scenario={scenario}", f"scale={SCALE}", f"end_year={END}", f"seed={seed}"]
+            )
             df = HousingModel(to_sim_config(cfg), region=region).run()
             last = df[(df.level == "region") & (df.year == END)].set_index("metric")["value"]
             base += last["base_residents_in_region"]
@@ -39,14 +40,12 @@ def results() -> dict[str, tuple[float, float]]:
 
 @pytest.mark.slow
 def test_current_residents_first_keeps_more_base_year_residents(results):
-    crf, base, gf = (results[s][0] for s in
-                     ("current_residents_first", "baseline", "growth_first"))
+    crf, base, gf = (results[s][0] for s in ("current_residents_first", "baseline", "growth_first"))
     assert crf > 1.02 * base, (crf, base)
     assert crf > 1.01 * gf, (crf, gf)
 
 
 @pytest.mark.slow
 def test_growth_first_grows_the_population_most(results):
-    crf, base, gf = (results[s][1] for s in
-                     ("current_residents_first", "baseline", "growth_first"))
+    crf, base, gf = (results[s][1] for s in ("current_residents_first", "baseline", "growth_first"))
     assert gf > 1.02 * base and gf > 1.02 * crf, (gf, base, crf)

@@ -13,17 +13,17 @@ from fh_sim.cli import main as fh_sim_main
 
 USER_SCENARIOS = {
     "typo.yaml": "defaults: [base, _self_]\nname: typo\ndescription: d\n"
-                 "safety_programme:\n  s: {places: [bjuv]}\n",
+    "safety_programme:\n  s: {places: [bjuv]}\n",
     "wrong_type.yaml": "defaults: [base, _self_]\nname: wrong_type\ndescription: d\n"
-                       "safety_programmes:\n  s: {places: [bjuv], crime_reduction: lots}\n",
+    "safety_programmes:\n  s: {places: [bjuv], crime_reduction: lots}\n",
     "bad_node.yaml": "defaults: [base, _self_]\nname: bad_node\ndescription: d\n"
-                     "link_edits:\n  x: {op: add, from_node: nowhere, to_node: helsingborg, "
-                     "mode: bus, minutes: 5, departures_per_hour: 2, start_year: 2020}\n",
+    "link_edits:\n  x: {op: add, from_node: nowhere, to_node: helsingborg, "
+    "mode: bus, minutes: 5, departures_per_hour: 2, start_year: 2020}\n",
     "missing_link.yaml": "defaults: [base, _self_]\nname: missing_link\ndescription: d\n"
-                         "link_edits:\n  y: {op: change, from_node: bastad, to_node: perstorp,"
-                         " departures_per_hour: 4, start_year: 2020}\n",
+    "link_edits:\n  y: {op: change, from_node: bastad, to_node: perstorp,"
+    " departures_per_hour: 4, start_year: 2020}\n",
     "both_housing.yaml": "defaults: [base, growth_first, current_residents_first, _self_]\n"
-                         "name: both_housing\ndescription: d\n",
+    "name: both_housing\ndescription: d\n",
 }
 
 # (overrides, substrings the one error line must contain)
@@ -40,13 +40,15 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "unknown launcher": (["hydra/launcher=nope"], ["unknown hydra/launcher 'nope'"]),
     "override syntax": (["seed=["], ["cannot parse the override"]),
     "typo in a user's scenario file": (
-        ["scenario=typo"], ["'safety_programme'", "scenario/typo.yaml"]),
+        ["scenario=typo"],
+        ["'safety_programme'", "scenario/typo.yaml"],
+    ),
     "wrong type in a user's scenario file": (
-        ["scenario=wrong_type"], ["crime_reduction", "lots", "scenario/wrong_type.yaml"]),
-    "link to an unknown node": (
-        ["scenario=bad_node"], ["'x'", "unknown node 'nowhere'"]),
-    "edit of a link that does not exist": (
-        ["scenario=missing_link"], ["link edit 'y'", "bastad"]),
+        ["scenario=wrong_type"],
+        ["crime_reduction", "lots", "scenario/wrong_type.yaml"],
+    ),
+    "link to an unknown node": (["scenario=bad_node"], ["'x'", "unknown node 'nowhere'"]),
+    "edit of a link that does not exist": (["scenario=missing_link"], ["link edit 'y'", "bastad"]),
     "two scenarios that conflict": (["scenario=both_housing"], ["housing"]),
 }
 
@@ -66,9 +68,13 @@ def _no_complete_run(root: Path) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_gives_one_line(case: str, tmp_path: Path, user_conf: Path,
-                                  monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_gives_one_line(
+    case: str,
+    tmp_path: Path,
+    user_conf: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     overrides, expected = CASES[case]
     monkeypatch.setenv("FH_SIM_OUTPUTS", str(tmp_path / "outputs"))
     code = fh_sim_main(["run", "--config-dir", str(user_conf), *TINY, *overrides])
@@ -82,8 +88,9 @@ def test_bad_input_gives_one_line(case: str, tmp_path: Path, user_conf: Path,
     _no_complete_run(tmp_path)
 
 
-def test_unwritable_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     monkeypatch.setenv("FH_SIM_OUTPUTS", str(blocker / "outputs"))

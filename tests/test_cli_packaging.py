@@ -28,19 +28,36 @@ def test_package_conf_is_the_repository_conf_and_is_packaged() -> None:
 
 def test_installed_copy_without_the_repository_finds_its_configs(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(Path(fh_sim.__file__).parent, site / "fh_sim", symlinks=False,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(fh_sim.__file__).parent,
+        site / "fh_sim",
+        symlinks=False,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     assert not (site / "fh_sim" / "conf").is_symlink()
-    code = ("import sys, fh_sim; from fh_sim.cli import main; "
-            "print(fh_sim.__file__); sys.exit(main(sys.argv[1:]))")
+    code = (
+        "import sys, fh_sim; from fh_sim.cli import main; "
+        "print(fh_sim.__file__); sys.exit(main(sys.argv[1:]))"
+    )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    listed = subprocess.run([sys.executable, "-c", code, "scenarios"], capture_output=True,
-                            text=True, env=env, cwd=tmp_path, timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "-c", code, "scenarios"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.startswith(str(site / "fh_sim"))
     assert "transit_hoganas_rail" in listed.stdout
-    shown = subprocess.run([sys.executable, "-c", code, "run", "--cfg", "job",
-                            "scenario=package_transit"], capture_output=True, text=True,
-                           env=env, cwd=tmp_path, timeout=60)
+    shown = subprocess.run(
+        [sys.executable, "-c", code, "run", "--cfg", "job", "scenario=package_transit"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert shown.returncode == 0, shown.stderr
     assert "name: package_transit" in shown.stdout and "hoganasbanan" in shown.stdout

@@ -27,13 +27,17 @@ YEARS = range(2019, 2024)
 @pytest.fixture
 def sweep(tmp_path: Path) -> Path:
     # transit shares replicates 1, 2 with the baseline; 5 and 6 have no baseline pair.
-    write_sweep(tmp_path, scenarios={"baseline": [0, 1, 2], "transit": [1, 2, 5, 6],
-                                     "housing": [0, 1, 2]}, years=YEARS)
+    write_sweep(
+        tmp_path,
+        scenarios={"baseline": [0, 1, 2], "transit": [1, 2, 5, 6], "housing": [0, 1, 2]},
+        years=YEARS,
+    )
     return tmp_path
 
 
-def _direct(scenario: str, reps: list[int], *, year: int, level: str, unit: str,
-            metric: str) -> np.ndarray:
+def _direct(
+    scenario: str, reps: list[int], *, year: int, level: str, unit: str, metric: str
+) -> np.ndarray:
     vals = []
     for rep in reps:
         t = outcome_table(scenario=scenario, seed=7, replicate=rep, years=YEARS)
@@ -46,13 +50,19 @@ def test_levels_equal_direct_mean_and_quantiles(sweep: Path) -> None:
     coll = collect([sweep])
     levels = summarise(coll.table)
     for scen, reps in {"baseline": [0, 1, 2], "transit": [1, 2, 5, 6]}.items():
-        for level, unit, metric in [("region", "Familjen Helsingborg", "population"),
-                                    ("municipality", "Klippan", "rent_burden"),
-                                    ("segment", "young_low", "displaced")]:
+        for level, unit, metric in [
+            ("region", "Familjen Helsingborg", "population"),
+            ("municipality", "Klippan", "rent_burden"),
+            ("segment", "young_low", "displaced"),
+        ]:
             direct = _direct(scen, reps, year=2023, level=level, unit=unit, metric=metric)
-            row = levels[(levels.scenario == scen) & (levels.year == 2023)
-                         & (levels.level == level) & (levels.unit == unit)
-                         & (levels.metric == metric)]
+            row = levels[
+                (levels.scenario == scen)
+                & (levels.year == 2023)
+                & (levels.level == level)
+                & (levels.unit == unit)
+                & (levels.metric == metric)
+            ]
             assert len(row) == 1
             assert row["n"].iloc[0] == len(reps)
             assert row["mean"].iloc[0] == pytest.approx(direct.mean(), rel=1e-12)
@@ -72,10 +82,13 @@ def test_difference_uses_common_seeds_only(sweep: Path, caplog) -> None:
     per_seed = paired_differences(coll.table, pairing)
     assert set(per_seed[per_seed.scenario == "transit"]["replicate"]) == {1, 2}
     diffs = difference_summary(coll.table, pairing)
-    row = diffs[(diffs.scenario == "transit") & (diffs.year == 2023)
-                & (diffs.level == "region") & (diffs.metric == "population")]
-    kw = {"year": 2023, "level": "region", "unit": "Familjen Helsingborg",
-          "metric": "population"}
+    row = diffs[
+        (diffs.scenario == "transit")
+        & (diffs.year == 2023)
+        & (diffs.level == "region")
+        & (diffs.metric == "population")
+    ]
+    kw = {"year": 2023, "level": "region", "unit": "Familjen Helsingborg", "metric": "population"}
     direct = _direct("transit", [1, 2], **kw) - _direct("baseline", [1, 2], **kw)
     assert row["n"].iloc[0] == 2
     assert row["mean"].iloc[0] == pytest.approx(direct.mean(), rel=1e-12)
@@ -115,16 +128,21 @@ def test_summary_table_at_horizon(sweep: Path) -> None:
     levels, diffs = summarise(coll.table), difference_summary(coll.table, pairing)
     year = horizon_year(coll.table)
     assert year == 2023
-    summary = summary_table(levels, diffs, year=year, metrics=["population", "displaced"],
-                            order=["population"])
+    summary = summary_table(
+        levels, diffs, year=year, metrics=["population", "displaced"], order=["population"]
+    )
     assert list(summary["metric"].unique()) == ["population", "displaced"]
     assert (summary["year"] == 2023).all() and (summary["level"] == "region").all()
     base = summary[summary.scenario == "baseline"]
     assert base["diff_mean"].isna().all() and (base["n_pairs"] == 0).all()
     tr = summary[(summary.scenario == "transit") & (summary.metric == "population")].iloc[0]
     assert (tr["n_runs"], tr["n_pairs"]) == (4, 2)
-    d = diffs[(diffs.scenario == "transit") & (diffs.year == 2023) & (diffs.level == "region")
-              & (diffs.metric == "population")]["mean"].iloc[0]
+    d = diffs[
+        (diffs.scenario == "transit")
+        & (diffs.year == 2023)
+        & (diffs.level == "region")
+        & (diffs.metric == "population")
+    ]["mean"].iloc[0]
     assert tr["diff_mean"] == d
 
 

@@ -16,25 +16,53 @@ from compare_synthetic import write_run, write_sweep
 from fh_sim.analysis.compare import compare_runs
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDTHS = (1400, 390)
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("runs")
-    write_sweep(root / "sweep", scenarios={"baseline": list(range(5)),
-                                           "transit": list(range(5)),
-                                           "housing": list(range(5))})
-    long_name = {"scenario": {"name": "transit", "description": "A late variant.",
-                              "link_edits": {"hoganas_rail_viken_hoganas": {
-                                  "op": "add", "from_node": "viken", "to_node": "hoganas",
-                                  "mode": "rail", "minutes": 7, "departures_per_hour": 2,
-                                  "start_year": 2022}}}}
+    write_sweep(
+        root / "sweep",
+        scenarios={
+            "baseline": list(range(5)),
+            "transit": list(range(5)),
+            "housing": list(range(5)),
+        },
+    )
+    long_name = {
+        "scenario": {
+            "name": "transit",
+            "description": "A late variant.",
+            "link_edits": {
+                "hoganas_rail_viken_hoganas": {
+                    "op": "add",
+                    "from_node": "viken",
+                    "to_node": "hoganas",
+                    "mode": "rail",
+                    "minutes": 7,
+                    "departures_per_hour": 2,
+                    "start_year": 2022,
+                }
+            },
+        }
+    }
     for seed in range(2):
-        write_run(root / "variant" / str(seed), scenario="transit", seed=7, replicate=seed,
-                  extra_config=long_name)
+        write_run(
+            root / "variant" / str(seed),
+            scenario="transit",
+            seed=7,
+            replicate=seed,
+            extra_config=long_name,
+        )
     out = root / "report"
     compare_runs([root], out_dir=out, lang="sv")
     return out / "report.html"
@@ -71,8 +99,7 @@ def test_report_renders_at_desktop_and_phone_width(report: Path, tmp_path: Path)
                 page.goto(report.as_uri(), wait_until="load")
                 m = _metrics(page)
                 page.screenshot(path=str(tmp_path / f"report_{width}px.png"))
-                page.screenshot(path=str(tmp_path / f"report_{width}px_full.png"),
-                                full_page=True)
+                page.screenshot(path=str(tmp_path / f"report_{width}px_full.png"), full_page=True)
                 assert m["viewport"]
                 assert m["scroll"] <= m["client"], (width, m["wide"])
                 assert m["wide"] == [], width

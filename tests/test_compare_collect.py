@@ -14,18 +14,24 @@ from fh_sim.errors import FhSimError
 
 def test_incomplete_runs_left_out_with_warning(tmp_path: Path, caplog) -> None:
     write_sweep(tmp_path / "sweep", scenarios={"baseline": [0, 1]})
-    running = write_run(tmp_path / "sweep" / "9", scenario="baseline", seed=7, replicate=2,
-                        status="running")
-    no_manifest = write_run(tmp_path / "sweep" / "10", scenario="baseline", seed=7,
-                            replicate=3, status="no-manifest")
-    no_outcomes = write_run(tmp_path / "sweep" / "11", scenario="baseline", seed=7,
-                            replicate=4, status="missing-outcomes")
+    running = write_run(
+        tmp_path / "sweep" / "9", scenario="baseline", seed=7, replicate=2, status="running"
+    )
+    no_manifest = write_run(
+        tmp_path / "sweep" / "10", scenario="baseline", seed=7, replicate=3, status="no-manifest"
+    )
+    no_outcomes = write_run(
+        tmp_path / "sweep" / "11",
+        scenario="baseline",
+        seed=7,
+        replicate=4,
+        status="missing-outcomes",
+    )
     with caplog.at_level(logging.WARNING):
         coll = collect([tmp_path / "sweep"])
     assert sorted(coll.runs["replicate"]) == [0, 1]
     assert set(coll.table["replicate"]) == {0, 1}
-    assert sorted(coll.skipped) == sorted(p.resolve() for p in (running, no_manifest,
-                                                                no_outcomes))
+    assert sorted(coll.skipped) == sorted(p.resolve() for p in (running, no_manifest, no_outcomes))
     for folder in (running, no_manifest, no_outcomes):
         assert str(folder.resolve()) in caplog.text
     assert "status is 'running'" in caplog.text
@@ -35,8 +41,17 @@ def test_table_has_run_metadata(tmp_path: Path) -> None:
     dirs = write_sweep(tmp_path, scenarios={"baseline": [0], "transit": [0]})
     coll = collect([dirs[0], dirs[1], tmp_path])  # overlapping paths read once
     assert len(coll.runs) == 2
-    for col in ("year", "level", "unit", "metric", "value", "scenario", "seed", "replicate",
-                "run_dir"):
+    for col in (
+        "year",
+        "level",
+        "unit",
+        "metric",
+        "value",
+        "scenario",
+        "seed",
+        "replicate",
+        "run_dir",
+    ):
         assert col in coll.table.columns
     assert coll.table["value"].dtype == "float64"
     assert coll.scenarios == ["baseline", "transit"]
@@ -75,11 +90,15 @@ def test_duplicate_run_is_an_error(tmp_path: Path) -> None:
 def test_parameter_variants_get_their_own_label(tmp_path: Path) -> None:
     for i, beta in enumerate((-1.0, -2.0)):
         for rep in (0, 1):
-            write_run(tmp_path / f"{i}{rep}", scenario="baseline", seed=3, replicate=rep,
-                      extra_config={"rules": {"utility": {"beta": beta}}})
+            write_run(
+                tmp_path / f"{i}{rep}",
+                scenario="baseline",
+                seed=3,
+                replicate=rep,
+                extra_config={"rules": {"utility": {"beta": beta}}},
+            )
     coll = collect([tmp_path])
-    assert sorted(coll.runs["scenario"].unique()) == [
-        "baseline [beta=-1]", "baseline [beta=-2]"]
+    assert sorted(coll.runs["scenario"].unique()) == ["baseline [beta=-1]", "baseline [beta=-2]"]
 
 
 def test_long_variants_get_short_labels(tmp_path: Path) -> None:
@@ -87,14 +106,21 @@ def test_long_variants_get_short_labels(tmp_path: Path) -> None:
     plugin = "/home/someone/" + "deep/" * 30 + "my_rule.py"
     edit = "hoganas_rail_helsingborg_hittarp_with_a_very_long_name_indeed"
     for i, year in enumerate((2027, 2035)):
-        write_run(tmp_path / f"y{i}", scenario="rail", seed=3, extra_config={
-            "scenario": {"name": "rail", "link_edits": {edit: {"start_year": year}}}})
+        write_run(
+            tmp_path / f"y{i}",
+            scenario="rail",
+            seed=3,
+            extra_config={"scenario": {"name": "rail", "link_edits": {edit: {"start_year": year}}}},
+        )
     for i, path in enumerate((plugin, "plugins/other.py")):
-        write_run(tmp_path / f"p{i}", scenario="base", seed=3,
-                  extra_config={"plugin_file": path})
+        write_run(tmp_path / f"p{i}", scenario="base", seed=3, extra_config={"plugin_file": path})
     labels = sorted(collect([tmp_path]).runs["scenario"].unique())
-    assert labels == ["base [plugin_file=my_rule]", "base [plugin_file=other]",
-                      "rail [start_year=2027]", "rail [start_year=2035]"]
+    assert labels == [
+        "base [plugin_file=my_rule]",
+        "base [plugin_file=other]",
+        "rail [start_year=2027]",
+        "rail [start_year=2035]",
+    ]
 
 
 def test_find_run_dirs_recurses(tmp_path: Path) -> None:

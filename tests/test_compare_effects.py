@@ -15,10 +15,25 @@ from fh_sim.analysis.timing import lever_timings, timing_warnings
 
 
 def _table(values: dict[tuple[str, int], dict[str, float]]) -> pd.DataFrame:
-    rows = [(f"{scen}/{seed}", scen, seed, 0, 2030, "municipality", "Höganäs", m, v)
-            for (scen, seed), metrics in values.items() for m, v in metrics.items()]
-    return pd.DataFrame(rows, columns=["run_dir", "scenario", "seed", "replicate", "year",
-                                       "level", "unit", "metric", "value"])
+    rows = [
+        (f"{scen}/{seed}", scen, seed, 0, 2030, "municipality", "Höganäs", m, v)
+        for (scen, seed), metrics in values.items()
+        for m, v in metrics.items()
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "run_dir",
+            "scenario",
+            "seed",
+            "replicate",
+            "year",
+            "level",
+            "unit",
+            "metric",
+            "value",
+        ],
+    )
 
 
 def _pairing(n: int) -> Pairing:
@@ -26,13 +41,17 @@ def _pairing(n: int) -> Pairing:
 
 
 def test_changes_are_computed_per_seed_in_planner_units() -> None:
-    base = {"population": 1000.0, "price_index": 1.0, "rent_burden": 0.20,
-            "commute_cost": 30.0, "dissimilarity_income": 0.30}
+    base = {
+        "population": 1000.0,
+        "price_index": 1.0,
+        "rent_burden": 0.20,
+        "commute_cost": 30.0,
+        "dissimilarity_income": 0.30,
+    }
     values = {}
     for seed in range(5):
         values[("baseline", seed)] = {m: v * (1 + 0.1 * seed) for m, v in base.items()}
-        values[("rail", seed)] = {m: v * (1 + 0.1 * seed) * 1.05
-                                  for m, v in base.items()}
+        values[("rail", seed)] = {m: v * (1 + 0.1 * seed) * 1.05 for m, v in base.items()}
     eff = effect_table(_table(values), _pairing(5), year=2030).set_index("metric")
     # percent change per seed is exactly +5 % whatever the seed's level
     assert eff.loc["price_index", "mean"] == pytest.approx(5.0)
@@ -58,8 +77,9 @@ def test_no_firm_effect_below_five_seeds() -> None:
 
 
 def test_real_counts_divide_counts_only() -> None:
-    table = _table({("rail", 0): {"population": 50.0, "rent_burden": 0.3,
-                                  "waiting_households": 5.0}})
+    table = _table(
+        {("rail", 0): {"population": 50.0, "rent_burden": 0.3, "waiting_households": 5.0}}
+    )
     out = real_counts(table, {"rail/0": 0.1}).set_index("metric")["value"]
     assert out["population"] == pytest.approx(500.0)
     assert out["waiting_households"] == pytest.approx(50.0)
@@ -67,18 +87,24 @@ def test_real_counts_divide_counts_only() -> None:
 
 
 def test_lever_timing() -> None:
-    cfg = {"region": {"base_year": 2019}, "scenario": {
-        "link_edits": {"a": {"start_year": 2035}, "b": {"start_year": 2035}},
-        "safety_programme": {"start_year": 2020}}}
+    cfg = {
+        "region": {"base_year": 2019},
+        "scenario": {
+            "link_edits": {"a": {"start_year": 2035}, "b": {"start_year": 2035}},
+            "safety_programme": {"start_year": 2020},
+        },
+    }
     timings = {t.what: t for t in lever_timings(cfg, horizon=2035)}
     assert timings["link_edits"].count == 2
     assert timings["link_edits"].years_in_force == 1
     assert timings["link_edits"].years_total == 16
     assert timings["safety_programme"].years_in_force == 16
     assert timing_warnings(cfg, horizon=2035) == [
-        "2 network changes from 2035: in force 1 of 16 years"]
+        "2 network changes from 2035: in force 1 of 16 years"
+    ]
     assert timing_warnings(cfg, horizon=2030, lang="sv") == [
-        "2 nätändringar börjar 2035, efter horisonten 2030: verkar inte alls"]
+        "2 nätändringar börjar 2035, efter horisonten 2030: verkar inte alls"
+    ]
     assert timing_warnings(cfg, horizon=2050) == []
 
 
@@ -86,8 +112,10 @@ def test_lever_timing() -> None:
 def test_rounded_interval_keeps_its_order(mean, below, above) -> None:
     lo, hi = mean - below, mean + above
     d = interval_digits(mean, lo, hi)
-    shown = [float(number(v, "en", digits=d).replace(",", "").replace("\u2212", "-"))
-             for v in (lo, mean, hi)]
+    shown = [
+        float(number(v, "en", digits=d).replace(",", "").replace("\u2212", "-"))
+        for v in (lo, mean, hi)
+    ]
     assert shown[0] <= shown[1] <= shown[2]
 
 

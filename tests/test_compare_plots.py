@@ -22,8 +22,7 @@ from fh_sim.analysis import (
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     root: Path = tmp_path_factory.mktemp("sweep")
-    write_sweep(root, scenarios={"baseline": [0, 1, 2], "transit": [0, 1, 2],
-                                 "housing": [0, 1]})
+    write_sweep(root, scenarios={"baseline": [0, 1, 2], "transit": [0, 1, 2], "housing": [0, 1]})
     coll = collect([root])
     table = add_cumulative(coll.table, labels.CUMULATIVE)
     pairing = pair_seeds(coll.runs, baseline="baseline")
@@ -32,8 +31,7 @@ def tables(tmp_path_factory):
 
 def test_population_per_municipality_lines_are_means(tables) -> None:
     levels, _ = tables
-    fig = plots.time_series(levels, metric="population", level="municipality",
-                            baseline="baseline")
+    fig = plots.time_series(levels, metric="population", level="municipality", baseline="baseline")
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert sorted(ax.get_title() for ax in axes) == sorted(MUNICIPALITIES)
     assert "Population per municipality" in fig.get_suptitle()
@@ -41,8 +39,11 @@ def test_population_per_municipality_lines_are_means(tables) -> None:
         assert ax.get_ylabel() == "persons"
         lines = {ln.get_label(): ln for ln in ax.get_lines()}
         assert set(lines) == {"baseline", "transit", "housing"}
-        sel = levels[(levels.metric == "population") & (levels.unit == ax.get_title())
-                     & (levels.scenario == "transit")].sort_values("year")
+        sel = levels[
+            (levels.metric == "population")
+            & (levels.unit == ax.get_title())
+            & (levels.scenario == "transit")
+        ].sort_values("year")
         np.testing.assert_allclose(lines["transit"].get_ydata(), sel["mean"])
         assert len(ax.collections) == 3  # one band per scenario
 
@@ -55,16 +56,23 @@ def test_difference_chart_points_and_intervals(tables) -> None:
     assert axes[0].get_xlabel() == "Change in population (persons)"
     assert "Scenario minus baseline in 2022" in fig.get_suptitle()
     assert "common seeds: housing 2, transit 3" in fig.get_suptitle()
-    row = diffs[(diffs.scenario == "transit") & (diffs.year == 2022)
-                & (diffs.level == "region") & (diffs.metric == "population")].iloc[0]
+    row = diffs[
+        (diffs.scenario == "transit")
+        & (diffs.year == 2022)
+        & (diffs.level == "region")
+        & (diffs.metric == "population")
+    ].iloc[0]
     xs = [ln.get_xdata()[0] for ln in axes[0].get_lines() if len(ln.get_xdata()) == 1]
     assert any(np.isclose(x, row["mean"]) for x in xs)
 
 
 def test_tradeoff_segments_and_indicators_are_labelled(tables) -> None:
     levels, diffs = tables
-    figs = [plots.tradeoff(diffs, year=2022), plots.segments(diffs, year=2022),
-            plots.indicators_over_time(levels, baseline="baseline")]
+    figs = [
+        plots.tradeoff(diffs, year=2022),
+        plots.segments(diffs, year=2022),
+        plots.indicators_over_time(levels, baseline="baseline"),
+    ]
     for fig in figs:
         assert fig.get_suptitle()
         for ax in (a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"):
@@ -72,14 +80,20 @@ def test_tradeoff_segments_and_indicators_are_labelled(tables) -> None:
     trade = [a for a in figs[0].axes if a.get_visible()]
     assert [a.get_title().replace("\n", " ") for a in trade] == [
         "Base-year resident households still in the region",
-        "Displaced households since the base year", "Housing cost share of income"]
+        "Displaced households since the base year",
+        "Housing cost share of income",
+    ]
     assert trade[0].get_xlabel() == "Change in population (persons)"
     seg_ax = figs[1].axes[0]
     assert [t.get_text() for t in seg_ax.get_xticklabels()] == ["young low", "family high"]
     seg_values = seg_ax.get_images()[0].get_array()
-    row = diffs[(diffs.scenario == "transit") & (diffs.level == "segment")
-                & (diffs.unit == "family_high") & (diffs.metric == "population")
-                & (diffs.year == 2022)]
+    row = diffs[
+        (diffs.scenario == "transit")
+        & (diffs.level == "segment")
+        & (diffs.unit == "family_high")
+        & (diffs.metric == "population")
+        & (diffs.year == 2022)
+    ]
     assert seg_values[0, 1] == pytest.approx(row["mean"].iloc[0])  # rows: transit, housing
 
 
@@ -98,9 +112,13 @@ def test_zone_changes_are_mean_differences_per_zone(tables) -> None:
     changes = zone_changes(diffs, metric="population", year=2022)
     assert set(changes) == {"transit", "housing"}
     assert sorted(changes["transit"].index) == ["helsingborg", "klippan"]
-    row = diffs[(diffs.scenario == "housing") & (diffs.level == "zone")
-                & (diffs.unit == "klippan") & (diffs.metric == "population")
-                & (diffs.year == 2022)]
+    row = diffs[
+        (diffs.scenario == "housing")
+        & (diffs.level == "zone")
+        & (diffs.unit == "klippan")
+        & (diffs.metric == "population")
+        & (diffs.year == 2022)
+    ]
     assert changes["housing"]["klippan"] == row["mean"].iloc[0]
     assert zone_changes(diffs, metric="population", year=1990) == {}
 
@@ -116,13 +134,17 @@ def test_change_maps_on_the_embedded_region() -> None:
     rows = [("transit", z, float(i % 5 - 2)) for i, z in enumerate(zones)]
     rows += [("brand", z, 0.0) for z in zones]
     diffs = pd.DataFrame(rows, columns=["scenario", "unit", "mean"]).assign(
-        year=2030, level="zone", metric="accessibility", n=2)
+        year=2030, level="zone", metric="accessibility", n=2
+    )
     fig = change_maps(region, diffs, metric="accessibility", year=2030)
     maps = [a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"]
     assert [a.get_title() for a in maps] == ["transit minus baseline"]
     assert "no change in any zone: brand" in fig.get_suptitle()
-    coloured = [c for c in maps[0].collections if c.get_array() is not None
-                and c.get_array().shape == (len(zones),)]
+    coloured = [
+        c
+        for c in maps[0].collections
+        if c.get_array() is not None and c.get_array().shape == (len(zones),)
+    ]
     assert len(coloured) == 1
     assert coloured[0].get_clim() == (-2.0, 2.0)  # centred on zero
     assert change_maps(region, diffs, metric="population", year=2030) is None
@@ -139,13 +161,19 @@ def test_change_maps_share_one_scale_and_draw_the_new_links() -> None:
     rows = [("rail", z, 1.0 if z == "hoganas" else 0.0) for z in zones]
     rows += [("bus", z, -8.0 if z == "orkelljunga" else 0.5) for z in zones]
     diffs = pd.DataFrame(rows, columns=["scenario", "unit", "mean"]).assign(
-        year=2040, level="zone", metric="population", n=5)
+        year=2040, level="zone", metric="population", n=5
+    )
     edit = {"op": "add", "from_node": "viken", "to_node": "hoganas", "start_year": 2035}
-    fig = change_maps(region, diffs, metric="population", year=2040,
-                      edits={"rail": {"e": edit}}, lang="sv")
+    fig = change_maps(
+        region, diffs, metric="population", year=2040, edits={"rail": {"e": edit}}, lang="sv"
+    )
     maps = [a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"]
-    clims = {c.get_clim() for a in maps for c in a.collections
-             if c.get_array() is not None and c.get_array().shape == (len(zones),)}
+    clims = {
+        c.get_clim()
+        for a in maps
+        for c in a.collections
+        if c.get_array() is not None and c.get_array().shape == (len(zones),)
+    }
     assert clims == {(-8.0, 8.0)}  # one scale across the panels
     thick = [ln for ln in maps[0].get_lines() if ln.get_linewidth() > 3]
     assert len(thick) == 1 and thick[0].get_color() == NEW_COLOR

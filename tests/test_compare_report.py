@@ -49,8 +49,14 @@ class Checker(HTMLParser):
 def report_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sweep")
     write_sweep(root, scenarios={"baseline": [0, 1, 2], "transit": [0, 1, 2]})
-    write_run(root / "evil", scenario="housing", seed=7, replicate=0, description=EVIL,
-              extra_config={"assumptions": {"mortality_scale": 1.1}})
+    write_run(
+        root / "evil",
+        scenario="housing",
+        seed=7,
+        replicate=0,
+        description=EVIL,
+        extra_config={"assumptions": {"mortality_scale": 1.1}},
+    )
     write_run(root / "broken", scenario="housing", seed=7, replicate=1, status="running")
     out = root / "report"
     compare_runs([root], out_dir=out, with_map=False)
@@ -83,8 +89,13 @@ def test_report_contents_and_escaping(report_dir: Path) -> None:
     text = "".join(checker.text)
     assert EVIL in text  # shown to the reader as text, not run as markup
     assert "&lt;script&gt;" in html
-    for heading in ("How to read this", "Scenarios", "Assumptions behind these effects",
-                    "Appendix: full configuration", "The transit scenario."):
+    for heading in (
+        "How to read this",
+        "Scenarios",
+        "Assumptions behind these effects",
+        "Appendix: full configuration",
+        "The transit scenario.",
+    ):
         assert heading in text
     # the assumption that differs between scenarios is listed with both values
     assert "assumptions.mortality_scale" in text and "1.1" in text
@@ -97,13 +108,18 @@ def test_report_contents_and_escaping(report_dir: Path) -> None:
 
 def test_report_opens_with_the_answer_and_ends_with_the_config(report_dir: Path) -> None:
     html = (report_dir / "report.html").read_text(encoding="utf-8")
-    order = ["The answer in brief", "Change against baseline per municipality",
-             "<h2>Plots", "How to read this", "Assumptions behind these effects",
-             "Appendix: full configuration"]
+    order = [
+        "The answer in brief",
+        "Change against baseline per municipality",
+        "<h2>Plots",
+        "How to read this",
+        "Assumptions behind these effects",
+        "Appendix: full configuration",
+    ]
     positions = [html.index(h) for h in order]
     assert positions == sorted(positions)
     assert html.rindex("<h2") < positions[-1]  # the appendix is the last section
-    answer = html[positions[0]:positions[1]]
+    answer = html[positions[0] : positions[1]]
     # three paired seeds: said, warned, and nothing called firm
     assert "paired on 3 seeds" in answer
     assert "Only 3 paired seed(s)" in answer
@@ -133,8 +149,9 @@ def test_counts_are_real_numbers(report_dir: Path) -> None:
     """Synthetic transit adds 10 per year to every value: +30 agents by 2022 at scale 0.05
     is +600 persons; the baseline level is the agents' count divided by the scale."""
     pq = pd.read_parquet(report_dir / "summary.parquet")
-    row = pq[(pq.scenario == "transit") & (pq.level == "region")
-             & (pq.metric == "population")].iloc[0]
+    row = pq[
+        (pq.scenario == "transit") & (pq.level == "region") & (pq.metric == "population")
+    ].iloc[0]
     assert row["unit"] == "persons"
     assert abs(row["mean"] - 600) < 60
     assert row["q05"] <= row["mean"] <= row["q95"]
@@ -144,14 +161,21 @@ def test_counts_are_real_numbers(report_dir: Path) -> None:
 
 
 def test_swedish_report(tmp_path: Path) -> None:
-    write_sweep(tmp_path / "runs", scenarios={"baseline": [0, 1, 2, 3, 4],
-                                              "transit": [0, 1, 2, 3, 4]})
+    write_sweep(
+        tmp_path / "runs", scenarios={"baseline": [0, 1, 2, 3, 4], "transit": [0, 1, 2, 3, 4]}
+    )
     out = tmp_path / "sv"
     compare_runs([tmp_path / "runs"], out_dir=out, with_map=False, lang="sv")
     html = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html
-    for sv in ("Svaret i korthet", "Förändring mot baseline per kommun", "Befolkning",
-               "Bilaga: fullständig konfiguration", "personer", "Så läser du rapporten"):
+    for sv in (
+        "Svaret i korthet",
+        "Förändring mot baseline per kommun",
+        "Befolkning",
+        "Bilaga: fullständig konfiguration",
+        "personer",
+        "Så läser du rapporten",
+    ):
         assert sv in html
     for en in ("The answer in brief", "How to read this", "Population", "persons"):
         assert en not in html
@@ -168,11 +192,22 @@ def test_late_lever_is_flagged(tmp_path: Path) -> None:
     late = {"op": "add", "from_node": "a", "to_node": "c", "start_year": 2030}
     for seed in range(2):
         write_run(tmp_path / f"b{seed}", scenario="baseline", seed=seed)
-        write_run(tmp_path / f"t{seed}", scenario="transit", seed=seed,
-                  extra_config={"scenario": {"name": "transit", "description": "x",
-                                             "link_edits": {"e1": edit, "e2": late}}})
+        write_run(
+            tmp_path / f"t{seed}",
+            scenario="transit",
+            seed=seed,
+            extra_config={
+                "scenario": {
+                    "name": "transit",
+                    "description": "x",
+                    "link_edits": {"e1": edit, "e2": late},
+                }
+            },
+        )
     comp = compare_runs([tmp_path], with_map=False)
     (summary,) = comp.summaries
     assert "1 network change from 2022: in force 1 of 3 years" in summary.warnings
-    assert ("1 network change starts in 2030, after the horizon 2022: never in force"
-            in summary.warnings)
+    assert (
+        "1 network change starts in 2030, after the horizon 2022: never in force"
+        in summary.warnings
+    )

@@ -31,12 +31,20 @@ def baseline():
     return {s: run(ScenarioConfig(), s) for s in SEEDS}
 
 
-
 def express_link_to_city() -> ScenarioConfig:
     """A new fast, frequent rail link from zone z0 to the job centre from 2020."""
-    link = LinkEdit(op="add", from_node="z0", to_node="city", mode="rail", line="express",
-                    minutes=8, departures_per_hour=4, start_year=2020)
+    link = LinkEdit(
+        op="add",
+        from_node="z0",
+        to_node="city",
+        mode="rail",
+        line="express",
+        minutes=8,
+        departures_per_hour=4,
+        start_year=2020,
+    )
     return ScenarioConfig(name="express_z0", link_edits={"x": link})
+
 
 def test_safer_zone_attracts_more_in_moves(baseline):
     safer = ScenarioConfig(

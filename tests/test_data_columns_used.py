@@ -30,6 +30,7 @@ Edit = Callable[[pd.DataFrame], None]
 def _scale(col: str, factor: float) -> Edit:
     def edit(df: pd.DataFrame) -> None:
         df[col] = df[col] * factor
+
     return edit
 
 
@@ -37,18 +38,21 @@ def _attr(name: str, factor: float) -> Edit:
     def edit(df: pd.DataFrame) -> None:
         rows = df["attribute"] == name
         df.loc[rows, "value"] = df.loc[rows, "value"] * factor
+
     return edit
 
 
 def _text(col: str) -> Edit:
     def edit(df: pd.DataFrame) -> None:
         df[col] = df[col].astype(str) + "_x"
+
     return edit
 
 
 def _flip(col: str) -> Edit:
     def edit(df: pd.DataFrame) -> None:
         df[col] = ~df[col].astype(str).eq("True")
+
     return edit
 
 
@@ -61,6 +65,7 @@ def _move_people(df: pd.DataFrame) -> None:
 def _shift_coords(col: str) -> Edit:
     def edit(df: pd.DataFrame) -> None:
         df[col] = df[col] + 0.01
+
     return edit
 
 
@@ -137,8 +142,11 @@ def informational() -> set[tuple[str, str]]:
 def _outcomes(data_dir: Path) -> bytes:
     scenario = ScenarioConfig(
         name="growth_like",
-        housing_policies={"toc": HousingPolicy(construction_multiplier=1.5,
-                                               transit_oriented=True, start_year=2020)},
+        housing_policies={
+            "toc": HousingPolicy(
+                construction_multiplier=1.5, transit_oriented=True, start_year=2020
+            )
+        },
     )
     cfg = SimConfig(seed=3, scale=0.03, end_year=2025, scenario=scenario)
     cfg.region.data_dir = str(data_dir)
@@ -158,8 +166,9 @@ def test_each_column_is_used_or_marked_informational(
 ) -> None:
     folder = tmp_path / "data"
     shutil.copytree(embedded_data_dir(), folder)
-    df = pd.read_csv(folder / file, dtype={"kommun_code": str}, keep_default_na=False,
-                     na_values=[""])
+    df = pd.read_csv(
+        folder / file, dtype={"kommun_code": str}, keep_default_na=False, na_values=[""]
+    )
     EDITS[(file, column)](df)
     df.to_csv(folder / file, index=False)
     changed = _outcomes(folder) != shipped
@@ -167,7 +176,8 @@ def test_each_column_is_used_or_marked_informational(
     listed = (file, name) in informational()
     assert changed != listed, (
         f"{file} {name}: outcomes {'changed' if changed else 'unchanged'} but DATA.md "
-        f"{'lists' if listed else 'does not list'} it as informational")
+        f"{'lists' if listed else 'does not list'} it as informational"
+    )
 
 
 def test_informational_list_names_only_edited_columns() -> None:
@@ -176,12 +186,14 @@ def test_informational_list_names_only_edited_columns() -> None:
 
 
 @pytest.mark.parametrize("file", sorted({f for f, _ in EDITS}))
-def test_rewriting_a_file_unchanged_changes_nothing(file: str, shipped: bytes,
-                                                    tmp_path: Path) -> None:
+def test_rewriting_a_file_unchanged_changes_nothing(
+    file: str, shipped: bytes, tmp_path: Path
+) -> None:
     """The control: the read-and-write of the edits alone leaves the outcomes as shipped."""
     folder = tmp_path / "data"
     shutil.copytree(embedded_data_dir(), folder)
-    df = pd.read_csv(folder / file, dtype={"kommun_code": str}, keep_default_na=False,
-                     na_values=[""])
+    df = pd.read_csv(
+        folder / file, dtype={"kommun_code": str}, keep_default_na=False, na_values=[""]
+    )
     df.to_csv(folder / file, index=False)
     assert _outcomes(folder) == shipped

@@ -59,10 +59,16 @@ def lab(tmp_path, monkeypatch):
     shutil.copytree(embedded_data_dir(), data)
     z = load_region(data).zones
     km = _haversine(z.lat, z.lon, z.lat["helsingborg"], z.lon["helsingborg"])
-    pd.DataFrame({"zone_id": z.index, "attribute": "km_to_helsingborg",
-                  "value": np.round(km.to_numpy(), 1), "unit": "km", "status": "derived",
-                  "source": "great-circle distance from zones.csv coordinates"}
-                 ).to_csv(data / USER_FILE, index=False)
+    pd.DataFrame(
+        {
+            "zone_id": z.index,
+            "attribute": "km_to_helsingborg",
+            "value": np.round(km.to_numpy(), 1),
+            "unit": "km",
+            "status": "derived",
+            "source": "great-circle distance from zones.csv coordinates",
+        }
+    ).to_csv(data / USER_FILE, index=False)
     for name in ("examples",):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)
@@ -88,12 +94,21 @@ def test_my_lab_loads_and_runs_with_every_hook(lab):
     rules = RulesConfig()
     rules.utility = {**rules.utility, "green_space": {}, "station_proximity": {}}
     rules.relocation = {**rules.relocation, "green_deficit": {}}
-    cfg = SimConfig(scale=0.01, end_year=2026, plugins=[str(lab / "my_lab.py")], rules=rules,
-                    scenario=ScenarioConfig(name="shuttle", levers=levers))
+    cfg = SimConfig(
+        scale=0.01,
+        end_year=2026,
+        plugins=[str(lab / "my_lab.py")],
+        rules=rules,
+        scenario=ScenarioConfig(name="shuttle", levers=levers),
+    )
     m = HousingModel(cfg, registry=reg)
     out = m.run()
-    assert set(out[out.metric == "km_to_station"].level) == {"zone", "municipality", "region",
-                                                             "segment"}
+    assert set(out[out.metric == "km_to_station"].level) == {
+        "zone",
+        "municipality",
+        "region",
+        "segment",
+    }
     served = np.asarray(m.zones.info.municipality) == "Höganäs"
     np.testing.assert_array_equal(m.levers["station_shuttle"], np.where(served, 0.5, 1.0))
 
@@ -136,8 +151,9 @@ def _compose(args: list[str]):
 def test_every_command_composes_builds_and_steps(command, lab):
     verb, *args = command
     if verb == "sweep":  # one job of the sweep: the first value of every list
-        args = [a if a.startswith("-") or "[" in a else re.sub(r"=([^,]*),.*", r"=\1", a)
-                for a in args]
+        args = [
+            a if a.startswith("-") or "[" in a else re.sub(r"=([^,]*),.*", r"=\1", a) for a in args
+        ]
     args = [a.replace("scale=0.05", "scale=0.01") for a in args]
     cfg = to_sim_config(_compose(args))
     m = HousingModel(cfg, registry=plugins.registry_with_builtins())
@@ -157,8 +173,7 @@ def test_csv_block_values_are_what_its_source_says():
     rows = [line.split(",") for line in csv.strip().splitlines()[1:]]
     z = load_region().zones
     for zone_id, _, value, *_ in rows:
-        km = _haversine(z.lat[zone_id], z.lon[zone_id], z.lat["helsingborg"],
-                        z.lon["helsingborg"])
+        km = _haversine(z.lat[zone_id], z.lon[zone_id], z.lat["helsingborg"], z.lon["helsingborg"])
         assert float(value) == pytest.approx(round(float(km), 1))
 
 
@@ -189,8 +204,9 @@ def test_every_context_field_is_in_the_guide():
         "zones": [*STATE, *SHIPPED, *AMENITIES],
     }
     forms = ("`{}`", "ctx.{}`", ".{}`", "`ctx.{}.", "`ctx.{}[")
-    missing = {k: [n for n in v if not any(f.format(n) in GUIDE for f in forms)]
-               for k, v in named.items()}
+    missing = {
+        k: [n for n in v if not any(f.format(n) in GUIDE for f in forms)] for k, v in named.items()
+    }
     assert not any(missing.values()), missing
 
 

@@ -59,8 +59,11 @@ def _family_share_in_greenest(seed: int, coef: float) -> float:
     rules.utility = {**rules.utility, "green_space": {"coef": coef}}
     rules.migration = {"out_migration": {}}  # spare dwellings: movers have a choice
     cfg = SimConfig(seed=seed, end_year=2022, plugins=[EXAMPLE], rules=rules)
-    m = HousingModel(cfg, region=toy_region(4, population_per_zone=1500),
-                     registry=plugins.registry_with_builtins())
+    m = HousingModel(
+        cfg,
+        region=toy_region(4, population_per_zone=1500),
+        registry=plugins.registry_with_builtins(),
+    )
     m.run()
     hh = m.households
     fam = hh.life_stage() == 2
@@ -68,6 +71,5 @@ def _family_share_in_greenest(seed: int, coef: float) -> float:
 
 
 def test_switching_green_space_on_draws_families_to_the_greenest_zone():
-    gains = [_family_share_in_greenest(s, 4.0) - _family_share_in_greenest(s, 0.0)
-             for s in (1, 2)]
+    gains = [_family_share_in_greenest(s, 4.0) - _family_share_in_greenest(s, 0.0) for s in (1, 2)]
     assert min(gains) > 0.01, gains

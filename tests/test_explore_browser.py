@@ -25,8 +25,14 @@ from cli_helpers import FH_SIM
 playwright = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 RUN_TIMEOUT_MS = 300_000  # generous: the machine may be shared
 
 pytestmark = [
@@ -47,9 +53,14 @@ def server(tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 - closed below
     env = {**os.environ, "FH_SIM_OUTPUTS": str(tmp_path / "outputs")}
-    proc = subprocess.Popen([str(FH_SIM), "explore", "--port", str(port)], cwd=tmp_path,
-                            stdout=log, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(FH_SIM), "explore", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while True:
@@ -121,8 +132,10 @@ def test_compose_run_save_load_step_in_the_browser(server):
         seconds = time.perf_counter() - started
         page.locator("#region-map circle.zone").first.wait_for(timeout=30_000)
         server_says = page.locator(".result-time").inner_text()
-        print(f"\nRun to result (scale 0.1, 2019-2040, 3 seeds): {seconds:.1f} s in the "
-              f"browser; server: {server_says}")
+        print(
+            f"\nRun to result (scale 0.1, 2019-2040, 3 seeds): {seconds:.1f} s in the "
+            f"browser; server: {server_says}"
+        )
         assert seconds < RUN_TIMEOUT_MS / 1000
 
         rows = page.locator("#diff-table tbody tr")
@@ -132,8 +145,10 @@ def test_compose_run_save_load_step_in_the_browser(server):
         zones = page.locator("#region-map circle.zone")
         n_zones = zones.count()
         assert n_zones > 10
-        values = [float(v) for v in zones.evaluate_all(
-            "els => els.map(e => e.getAttribute('data-value'))")]
+        values = [
+            float(v)
+            for v in zones.evaluate_all("els => els.map(e => e.getAttribute('data-value'))")
+        ]
         assert any(v != 0 for v in values)
         assert page.locator("#region-map line.link.edited").count() == 3  # the new railway
         assert re.search(r"\d", page.locator("#region-map circle.zone title").first.text_content())

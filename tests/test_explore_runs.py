@@ -31,14 +31,16 @@ def runner():
 
 @pytest.fixture(scope="module")
 def safety(region, runner):
-    lev = sf.FormLevers(safety_reduction=0.5, safety_places=["Bjuv", "Åstorp"],
-                        start_year=2020, safety_years=1)
+    lev = sf.FormLevers(
+        safety_reduction=0.5, safety_places=["Bjuv", "Åstorp"], start_year=2020, safety_years=1
+    )
     scen = sf.apply_levers(sf.load_scenario("baseline"), lev, region, name="safer")
     return run_comparison(runner, scen, SPEC, region)
 
 
 def test_a_scenario_equal_to_the_baseline_is_read_from_the_cache_and_differs_by_zero(
-        region, runner, safety):
+    region, runner, safety
+):
     same = sf.apply_levers(sf.load_scenario("baseline"), sf.FormLevers(), region, name="same")
     out = run_comparison(runner, same, SPEC, region)
     assert out.runs_done == 0 and out.runs_cached == 2 * SPEC.n_seeds
@@ -61,8 +63,9 @@ def test_parallel_runs_equal_a_run_in_this_process(region, runner, safety):
 
 
 def test_safety_programme_raises_safety_where_it_runs(region, safety):
-    mean, low, high = views.zone_change(safety.diffs, scenario="safer", metric="safety",
-                                        year=SPEC.end_year)
+    mean, low, high = views.zone_change(
+        safety.diffs, scenario="safer", metric="safety", year=SPEC.end_year
+    )
     muni = region.zones["municipality"]
     targeted = muni[muni.isin(["Bjuv", "Åstorp"])].index
     others = muni[~muni.isin(["Bjuv", "Åstorp"])].index
@@ -83,15 +86,25 @@ def test_difference_table_holds_means_inside_their_intervals(safety):
 
 
 def test_map_draws_every_zone_and_marks_the_new_link(region, safety):
-    edits = {"x": {"op": "add", "from_node": "viken", "to_node": "hoganas", "mode": "bus",
-                   "line": "x", "minutes": 9.0, "departures_per_hour": 4.0, "start_year": 2021}}
+    edits = {
+        "x": {
+            "op": "add",
+            "from_node": "viken",
+            "to_node": "hoganas",
+            "mode": "bus",
+            "line": "x",
+            "minutes": 9.0,
+            "departures_per_hour": 4.0,
+            "start_year": 2021,
+        }
+    }
     links = views.network_links(region, 2022, edits)
     assert int(links["edited"].sum()) == 1
     assert int(views.network_links(region, 2020, edits)["edited"].sum()) == 0
-    mean, low, high = views.zone_change(safety.diffs, scenario="safer", metric="safety",
-                                        year=2022)
-    svg = views.region_svg(region, mean, title="t", value_label="v", links=links,
-                           low=low, high=high)
+    mean, low, high = views.zone_change(safety.diffs, scenario="safer", metric="safety", year=2022)
+    svg = views.region_svg(
+        region, mean, title="t", value_label="v", links=links, low=low, high=high
+    )
     assert svg.count('class="zone"') == region.n_zones
     assert svg.count('class="link edited"') == 1
 
@@ -99,9 +112,16 @@ def test_map_draws_every_zone_and_marks_the_new_link(region, safety):
 def test_open_folder_compares_a_finished_sweep(tmp_path):
     from cli_helpers import fh_sim
 
-    done = fh_sim("sweep", "scenario=baseline,safety_programme", "replicate=0,1",
-                  "scale=0.01", "end_year=2021", f"hydra.sweep.dir={tmp_path / 'sweep'}",
-                  outputs=tmp_path / "outputs", timeout=300)
+    done = fh_sim(
+        "sweep",
+        "scenario=baseline,safety_programme",
+        "replicate=0,1",
+        "scale=0.01",
+        "end_year=2021",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        outputs=tmp_path / "outputs",
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     out = open_folder(tmp_path / "sweep")
     assert out.scenarios == ["safety_programme"] and out.year == 2021

@@ -17,14 +17,19 @@ def _execute(name: str, tmp_path: Path, monkeypatch) -> tuple[nbformat.NotebookN
     monkeypatch.setenv("FH_SIM_NOTEBOOK_OUT", str(tmp_path))
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     started = time.perf_counter()
-    NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     return nb, time.perf_counter() - started
 
 
 def _images(nb: nbformat.NotebookNode) -> int:
-    return sum("image/png" in out.get("data", {})
-               for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+    return sum(
+        "image/png" in out.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+    )
 
 
 def _no_model_logic(nb: nbformat.NotebookNode) -> None:

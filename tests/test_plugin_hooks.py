@@ -22,15 +22,24 @@ from fh_sim.sim.model import HousingModel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "plugins" / "station_access.py")
-SHUTTLE = {"station_shuttle": {"north": {"places": ["Höganäs", "Örkelljunga"],
-                                        "cut_share": 0.5, "start_year": 2021}}}
+SHUTTLE = {
+    "station_shuttle": {
+        "north": {"places": ["Höganäs", "Örkelljunga"], "cut_share": 0.5, "start_year": 2021}
+    }
+}
 
 
 def _model(*, levers=None, seed=0, end_year=2021, scale=0.02, region=None, extra=None):
     rules = RulesConfig()
     rules.utility = {**rules.utility, "station_proximity": extra or {"coef": -0.2}}
-    cfg = SimConfig(seed=seed, scale=scale, end_year=end_year, plugins=[EXAMPLE],
-                    rules=rules, scenario=ScenarioConfig(name="s", levers=levers or {}))
+    cfg = SimConfig(
+        seed=seed,
+        scale=scale,
+        end_year=end_year,
+        plugins=[EXAMPLE],
+        rules=rules,
+        scenario=ScenarioConfig(name="s", levers=levers or {}),
+    )
     return HousingModel(cfg, registry=plugins.registry_with_builtins(), region=region)
 
 
@@ -69,8 +78,13 @@ def test_every_shipped_zone_attribute_is_readable_by_name_with_its_unit():
             continue
         name = RENAMED.get(column, column)
         values = m.zones.info[name] if name != "crime_base" else m.zones["crime_base"]
-        if name not in ("amenity_coast", "amenity_nature", "amenity_services", "jobs",
-                        "crime_base"):
+        if name not in (
+            "amenity_coast",
+            "amenity_nature",
+            "amenity_services",
+            "jobs",
+            "crime_base",
+        ):
             np.testing.assert_array_equal(values, zt[column].to_numpy(float))
             assert m.zones.info.units[name] == unit, name
 
@@ -101,10 +115,12 @@ def test_lever_is_neutral_before_start_and_cuts_distance_in_places_after():
 def test_two_interventions_of_one_kind_add_their_changes():
     zones = load_region().zones
     first = str(zones.index[zones["municipality"] == "Höganäs"][0])  # one zone of Höganäs
-    both = {"station_shuttle": {"a": {"places": ["Höganäs"], "cut_share": 0.25,
-                                      "start_year": 2020},
-                                "b": {"places": [first], "cut_share": 0.25,
-                                      "start_year": 2020}}}
+    both = {
+        "station_shuttle": {
+            "a": {"places": ["Höganäs"], "cut_share": 0.25, "start_year": 2020},
+            "b": {"places": [first], "cut_share": 0.25, "start_year": 2020},
+        }
+    }
     m = _model(levers=both, end_year=2020)
     m.step()
     info = m.zones.info
@@ -115,14 +131,20 @@ def test_two_interventions_of_one_kind_add_their_changes():
     np.testing.assert_allclose(m.levers["station_shuttle"][~in_hoganas], 1.0)
 
 
-@pytest.mark.parametrize("levers, key, says", [
-    ({"station_shutle": {"x": {}}}, "scenario.levers.station_shutle", "station_shuttle"),
-    ({"station_shuttle": {"x": {"cut_shar": 0.5}}}, "station_shuttle.x.cut_shar",
-     "nearest valid: cut_share"),
-    ({"station_shuttle": {"x": {"cut_share": "half"}}}, "x.cut_share", "expected a number"),
-    ({"station_shuttle": {"x": {"cut_share": 1.5}}}, "x.cut_share", "[0, 1]"),
-    ({"station_shuttle": {"x": {"places": ["Hoganas"]}}}, "x.places", "Höganäs"),
-])
+@pytest.mark.parametrize(
+    "levers, key, says",
+    [
+        ({"station_shutle": {"x": {}}}, "scenario.levers.station_shutle", "station_shuttle"),
+        (
+            {"station_shuttle": {"x": {"cut_shar": 0.5}}},
+            "station_shuttle.x.cut_shar",
+            "nearest valid: cut_share",
+        ),
+        ({"station_shuttle": {"x": {"cut_share": "half"}}}, "x.cut_share", "expected a number"),
+        ({"station_shuttle": {"x": {"cut_share": 1.5}}}, "x.cut_share", "[0, 1]"),
+        ({"station_shuttle": {"x": {"places": ["Hoganas"]}}}, "x.places", "Höganäs"),
+    ],
+)
 def test_lever_parameters_are_typed_and_checked_when_the_model_is_built(levers, key, says):
     with pytest.raises(ConfigError) as err:
         _model(levers=levers)
@@ -162,9 +184,12 @@ def test_the_shuttle_lowers_the_distance_and_draws_households_to_the_served_zone
             return r.set_index("unit").value if unit is None else r.set_index("unit").value[unit]
 
         assert at(shut, "km_to_station", "region", "Familjen Helsingborg") < at(
-            base, "km_to_station", "region", "Familjen Helsingborg")
-        gain = sum(at(shut, "households", "municipality", m) - at(base, "households",
-                   "municipality", m) for m in ("Höganäs", "Örkelljunga"))
+            base, "km_to_station", "region", "Familjen Helsingborg"
+        )
+        gain = sum(
+            at(shut, "households", "municipality", m) - at(base, "households", "municipality", m)
+            for m in ("Höganäs", "Örkelljunga")
+        )
         served_gain.append(gain)
     assert all(g > 0 for g in served_gain), served_gain
 
@@ -173,11 +198,26 @@ def test_zone_attribute_from_a_user_file_in_a_data_copy(tmp_path):
     data = tmp_path / "region"
     shutil.copytree(embedded_data_dir(), data)
     region = load_region(data)
-    rows = [{"zone_id": z, "attribute": "km_to_helsingborg", "value": round(float(v), 3),
-             "unit": "km", "status": "derived", "source": "great-circle from zones.csv"}
-            for z, v in zip(region.zones.index, _haversine(
-                region.zones.lat, region.zones.lon, region.zones.lat.iloc[0],
-                region.zones.lon.iloc[0]), strict=True)]
+    rows = [
+        {
+            "zone_id": z,
+            "attribute": "km_to_helsingborg",
+            "value": round(float(v), 3),
+            "unit": "km",
+            "status": "derived",
+            "source": "great-circle from zones.csv",
+        }
+        for z, v in zip(
+            region.zones.index,
+            _haversine(
+                region.zones.lat,
+                region.zones.lon,
+                region.zones.lat.iloc[0],
+                region.zones.lon.iloc[0],
+            ),
+            strict=True,
+        )
+    ]
     pd.DataFrame(rows).to_csv(data / USER_FILE, index=False)
     m = _model(region=load_region(data))
     assert m.zones.info.units["km_to_helsingborg"] == "km"
@@ -195,19 +235,29 @@ def test_zone_attribute_from_a_user_file_in_a_data_copy(tmp_path):
 def test_a_failing_or_misshapen_hook_is_reported_by_name(tmp_path):
     src = Path(EXAMPLE).read_text(encoding="utf-8")
     broken = tmp_path / "broken_hooks.py"
-    broken.write_text(src.replace("return km.min(axis=1)", "return km.min(axis=0)"),
-                      encoding="utf-8")
+    broken.write_text(
+        src.replace("return km.min(axis=1)", "return km.min(axis=0)"), encoding="utf-8"
+    )
     with pytest.raises(PluginError, match="zone attribute 'station_km' returned"):
-        HousingModel(replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(broken)]),
-                     registry=plugins.registry_with_builtins())
+        HousingModel(
+            replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(broken)]),
+            registry=plugins.registry_with_builtins(),
+        )
     failing = tmp_path / "failing_metric.py"
-    failing.write_text(src.replace("return effective_km(ctx)[ctx.households.zone]",
-                                   "raise RuntimeError('no data for ' + str(ctx.year))"),
-                       encoding="utf-8")
-    with pytest.raises(PluginError,
-                       match=r"metric 'km_to_station' failed in 2019: RuntimeError: no data"):
-        HousingModel(replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(failing)]),
-                     registry=plugins.registry_with_builtins())
+    failing.write_text(
+        src.replace(
+            "return effective_km(ctx)[ctx.households.zone]",
+            "raise RuntimeError('no data for ' + str(ctx.year))",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        PluginError, match=r"metric 'km_to_station' failed in 2019: RuntimeError: no data"
+    ):
+        HousingModel(
+            replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(failing)]),
+            registry=plugins.registry_with_builtins(),
+        )
 
 
 @pytest.mark.slow
@@ -216,17 +266,37 @@ def test_sweep_and_compare_show_the_plugin_metric(tmp_path):
     `fh-sim compare`; the summary holds the plugin's metric with a paired difference."""
     outputs = tmp_path / "outputs"
     conf = ROOT / "examples" / "plugins" / "conf"
-    sweep = fh_sim("sweep", "--config-dir", str(conf), "experiment=station_access",
-                   f"plugins=[{EXAMPLE}]", "scenario=baseline,station_shuttle", "seed=1,2",
-                   "scale=0.02", "end_year=2026", outputs=outputs, timeout=300)
+    sweep = fh_sim(
+        "sweep",
+        "--config-dir",
+        str(conf),
+        "experiment=station_access",
+        f"plugins=[{EXAMPLE}]",
+        "scenario=baseline,station_shuttle",
+        "seed=1,2",
+        "scale=0.02",
+        "end_year=2026",
+        outputs=outputs,
+        timeout=300,
+    )
     assert sweep.returncode == 0, sweep.stderr[-2000:]
     assert len(run_dirs(outputs)) == 4
     logs = sweep.stdout + sweep.stderr
     jobs = [ln for ln in logs.splitlines() if "active rules:" in ln]
     assert len(jobs) == 4 and all("station_proximity" in ln for ln in jobs)
     report = tmp_path / "report"
-    cmp = fh_sim("compare", str(outputs), "--out", str(report), "--no-map",
-                 "--metrics", "km_to_station", "population", outputs=outputs, timeout=300)
+    cmp = fh_sim(
+        "compare",
+        str(outputs),
+        "--out",
+        str(report),
+        "--no-map",
+        "--metrics",
+        "km_to_station",
+        "population",
+        outputs=outputs,
+        timeout=300,
+    )
     assert cmp.returncode == 0, cmp.stderr[-2000:]
     summary = pd.read_csv(report / "details.csv")  # region level, every outcome
     row = summary[(summary.metric == "km_to_station") & (summary.scenario == "station_shuttle")]
@@ -238,12 +308,18 @@ def test_sweep_and_compare_show_the_plugin_metric(tmp_path):
 def test_a_metric_drawing_global_randomness_is_caught(tmp_path):
     src = Path(EXAMPLE).read_text(encoding="utf-8")
     noisy = tmp_path / "noisy_metric.py"
-    noisy.write_text(src.replace(
-        "return effective_km(ctx)[ctx.households.zone]",
-        "return effective_km(ctx)[ctx.households.zone] + np.random.random()"), encoding="utf-8")
+    noisy.write_text(
+        src.replace(
+            "return effective_km(ctx)[ctx.households.zone]",
+            "return effective_km(ctx)[ctx.households.zone] + np.random.random()",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(PluginError, match=r"metric 'km_to_station' drew from numpy's global"):
-        HousingModel(replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(noisy)]),
-                     registry=plugins.registry_with_builtins())
+        HousingModel(
+            replace(SimConfig(scale=0.01, end_year=2020), plugins=[str(noisy)]),
+            registry=plugins.registry_with_builtins(),
+        )
 
 
 def test_a_lever_value_sweeps_like_any_key():
@@ -252,10 +328,20 @@ def test_a_lever_value_sweeps_like_any_key():
     from test_docs_extending import _compose  # the guide's own composition of a command
 
     conf = str(ROOT / "examples" / "plugins" / "conf")
-    cfg = to_sim_config(_compose([
-        "--config-dir", conf, "experiment=station_access", f"plugins=[{EXAMPLE}]",
-        "scenario=station_shuttle", "scale=0.01", "end_year=2025",
-        "scenario.levers.station_shuttle.hoganas_orkelljunga.cut_share=0.25"]))
+    cfg = to_sim_config(
+        _compose(
+            [
+                "--config-dir",
+                conf,
+                "experiment=station_access",
+                f"plugins=[{EXAMPLE}]",
+                "scenario=station_shuttle",
+                "scale=0.01",
+                "end_year=2025",
+                "scenario.levers.station_shuttle.hoganas_orkelljunga.cut_share=0.25",
+            ]
+        )
+    )
     m = HousingModel(cfg, registry=plugins.registry_with_builtins())
     m.run()
     served = np.isin(np.asarray(m.zones.info.municipality), ["Höganäs", "Örkelljunga"])

@@ -56,16 +56,31 @@ def test_broken_plugins_fail_with_one_line_and_no_traceback(tmp_path: Path) -> N
     crash = fh_sim("run", *ONE_YEAR, "plugins=[crashing.py]", outputs=work / "out")
     _one_line_error(crash, "plugin 'crashing.py'", "RuntimeError: lab config missing")
 
-    shape = fh_sim("run", *ONE_YEAR, "plugins=[lab_rules.py]",
-                   "+rules.relocation.short_hazard.coef=0.2", outputs=work / "out")
+    shape = fh_sim(
+        "run",
+        *ONE_YEAR,
+        "plugins=[lab_rules.py]",
+        "+rules.relocation.short_hazard.coef=0.2",
+        outputs=work / "out",
+    )
     _one_line_error(shape, "'short_hazard' (relocation)", "expected float[")
 
-    unknown = fh_sim("run", *ONE_YEAR, "plugins=[lab_rules.py]",
-                     "+rules.relocation.shrot_hazard.coef=0.2", outputs=work / "out")
+    unknown = fh_sim(
+        "run",
+        *ONE_YEAR,
+        "plugins=[lab_rules.py]",
+        "+rules.relocation.shrot_hazard.coef=0.2",
+        outputs=work / "out",
+    )
     _one_line_error(unknown, "rules.relocation.shrot_hazard", "short_hazard", "life_stage")
 
-    draws = fh_sim("run", *ONE_YEAR, "plugins=[lab_rules.py]",
-                   "+rules.relocation.global_draws={}", outputs=work / "out")
+    draws = fh_sim(
+        "run",
+        *ONE_YEAR,
+        "plugins=[lab_rules.py]",
+        "+rules.relocation.global_draws={}",
+        outputs=work / "out",
+    )
     _one_line_error(draws, "'global_draws'", "np.random")
 
 
@@ -73,11 +88,17 @@ def test_broken_plugins_fail_with_one_line_and_no_traceback(tmp_path: Path) -> N
 def test_example_experiment_sweeps_a_plugin_coefficient(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     sweep_dir = tmp_path / "sweep"
-    result = fh_sim("sweep", "--config-dir", str(root / "examples/plugins/conf"),
-                    "experiment=green_space", *ONE_YEAR,
-                    f"plugins=[{root / 'examples/plugins/green_space.py'}]",
-                    "rules.utility.green_space.coef=0.5,2.0",
-                    f"hydra.sweep.dir={sweep_dir}", outputs=tmp_path / "out")
+    result = fh_sim(
+        "sweep",
+        "--config-dir",
+        str(root / "examples/plugins/conf"),
+        "experiment=green_space",
+        *ONE_YEAR,
+        f"plugins=[{root / 'examples/plugins/green_space.py'}]",
+        "rules.utility.green_space.coef=0.5,2.0",
+        f"hydra.sweep.dir={sweep_dir}",
+        outputs=tmp_path / "out",
+    )
     assert result.returncode == 0, result.stderr
     runs = run_dirs(sweep_dir)
     assert len(runs) == 2

@@ -121,9 +121,7 @@ def test_a_rule_drawing_from_ctx_rng_gives_what_the_bare_rule_gives():
     first = wrapped(ctx, Rate(rate=1.0))
     np.testing.assert_array_equal(first, bare)
     # the generator advanced exactly as one call would have
-    np.testing.assert_array_equal(
-        ctx.rng.random(3), np.random.default_rng(4).random(10)[5:8]
-    )
+    np.testing.assert_array_equal(ctx.rng.random(3), np.random.default_rng(4).random(10)[5:8])
 
 
 def test_signature_and_params_are_checked_at_load():
@@ -224,8 +222,11 @@ def _model(relocation=None, zone_dynamics=None) -> HousingModel:
     if zone_dynamics:
         rules.zone_dynamics = {**rules.zone_dynamics, **zone_dynamics}
     cfg = SimConfig(seed=1, end_year=2021, plugins=[THIS], rules=rules)
-    return HousingModel(cfg, region=toy_region(3, population_per_zone=300),
-                        registry=plugins.registry_with_builtins())
+    return HousingModel(
+        cfg,
+        region=toy_region(3, population_per_zone=300),
+        registry=plugins.registry_with_builtins(),
+    )
 
 
 def test_a_broken_plugin_rule_stops_the_model_with_a_clear_error():

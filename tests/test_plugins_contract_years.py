@@ -67,8 +67,11 @@ def _model(family: str, name: str, from_year: int) -> HousingModel:
     sel = getattr(rules, family)
     setattr(rules, family, {**sel, name: {"from_year": from_year}})
     cfg = SimConfig(seed=1, end_year=2024, plugins=[THIS], rules=rules)
-    return HousingModel(cfg, region=toy_region(3, population_per_zone=300),
-                        registry=plugins.registry_with_builtins())
+    return HousingModel(
+        cfg,
+        region=toy_region(3, population_per_zone=300),
+        registry=plugins.registry_with_builtins(),
+    )
 
 
 @pytest.mark.parametrize("from_year", [2020, 2023])
@@ -76,8 +79,11 @@ def test_global_random_state_is_caught_in_the_year_the_rule_starts_using_it(from
     m = _model("relocation", "global_rng_from", from_year)
     for _ in range(from_year - 2020):
         m.step()
-    with pytest.raises(PluginError, match=rf"'global_rng_from' \(relocation\).*np\.random.*"
-                                          rf"in {from_year}"):
+    with pytest.raises(
+        PluginError,
+        match=rf"'global_rng_from' \(relocation\).*np\.random.*"
+        rf"in {from_year}",
+    ):
         m.step()
 
 
@@ -107,15 +113,19 @@ def test_an_exception_in_a_plugin_rule_names_the_rule_the_year_and_the_message()
     m.step()
     with pytest.raises(PluginError) as err:
         m.step()
-    assert str(err.value) == ("rule 'raises_from' (utility) failed in 2021: "
-                              "RuntimeError: no value for 2021")
+    assert str(err.value) == (
+        "rule 'raises_from' (utility) failed in 2021: RuntimeError: no value for 2021"
+    )
 
 
-@pytest.mark.parametrize("family, value, says", [
-    ("relocation", lambda n: np.zeros(n, dtype=np.int64), "dtype int64; expected float"),
-    ("relocation", lambda n: np.zeros(n, dtype=bool), "dtype bool; expected float"),
-    ("construction", lambda n: np.zeros((n, 3)), "dtype float64; expected int"),
-])
+@pytest.mark.parametrize(
+    "family, value, says",
+    [
+        ("relocation", lambda n: np.zeros(n, dtype=np.int64), "dtype int64; expected float"),
+        ("relocation", lambda n: np.zeros(n, dtype=bool), "dtype bool; expected float"),
+        ("construction", lambda n: np.zeros((n, 3)), "dtype float64; expected int"),
+    ],
+)
 def test_the_dtype_check_is_real(family, value, says):
     ctx = context(households(zone=[0, 1, 0]))
     n = ctx.households.n if family == "relocation" else ctx.zones.n
@@ -151,17 +161,24 @@ PLUGIN = textwrap.dedent(
 )
 
 
-def test_cli_reports_a_failing_plugin_rule_as_its_failure_and_writes_no_complete_folder(
-        tmp_path):
+def test_cli_reports_a_failing_plugin_rule_as_its_failure_and_writes_no_complete_folder(tmp_path):
     plugin = tmp_path / "fails.py"
     plugin.write_text(PLUGIN, encoding="utf-8")
     outputs = tmp_path / "outputs"
-    res = fh_sim("run", "scale=0.01", "end_year=2021", f"plugins=[{plugin}]",
-                 "+rules.utility.fails_in.from_year=2021", outputs=outputs)
+    res = fh_sim(
+        "run",
+        "scale=0.01",
+        "end_year=2021",
+        f"plugins=[{plugin}]",
+        "+rules.utility.fails_in.from_year=2021",
+        outputs=outputs,
+    )
     lines = [ln for ln in res.stderr.splitlines() if ln.startswith("fh-sim run: error:")]
     assert res.returncode == 2, res.stderr[-2000:]
-    assert lines == ["fh-sim run: error: rule 'fails_in' (utility) failed in 2021: "
-                     "RuntimeError: lookup table has no row for this year"]
+    assert lines == [
+        "fh-sim run: error: rule 'fails_in' (utility) failed in 2021: "
+        "RuntimeError: lookup table has no row for this year"
+    ]
     assert "internal error" not in res.stderr and "Traceback" not in res.stderr
     (run,) = run_dirs(outputs)
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))

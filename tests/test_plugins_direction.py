@@ -75,8 +75,9 @@ def _run(seed: int, *, utility=None, relocation=None) -> pd.DataFrame:
 
 
 def _value(out: pd.DataFrame, level: str, unit: str, metric: str, year: int = 2022) -> float:
-    row = out[(out.level == level) & (out.unit == unit) & (out.metric == metric)
-              & (out.year == year)]
+    row = out[
+        (out.level == level) & (out.unit == unit) & (out.metric == metric) & (out.year == year)
+    ]
     return float(row["value"].iloc[0])
 
 
@@ -86,9 +87,11 @@ def test_a_utility_term_favouring_a_zone_raises_its_population():
         off = _run(seed, utility={"favour_zone": {"zone": FAVOURED, "coef": 0.0}})
         on = _run(seed, utility={"favour_zone": {"zone": FAVOURED, "coef": 3.0}})
         share_off = _value(off, "zone", f"z{FAVOURED}", "population") / _value(
-            off, "region", "Familjen Helsingborg", "population")
+            off, "region", "Familjen Helsingborg", "population"
+        )
         share_on = _value(on, "zone", f"z{FAVOURED}", "population") / _value(
-            on, "region", "Familjen Helsingborg", "population")
+            on, "region", "Familjen Helsingborg", "population"
+        )
         gains.append(share_on - share_off)
     assert min(gains) > 0.005, gains
 
@@ -99,4 +102,5 @@ def test_a_relocation_trigger_raises_internal_moves():
         calm = _run(seed, relocation={"restless": {"hazard": 0.0}})
         moving = _run(seed, relocation={"restless": {"hazard": 0.3}})
         assert _value(moving, "region", region, "internal_moves") > 1.5 * _value(
-            calm, "region", region, "internal_moves")
+            calm, "region", region, "internal_moves"
+        )

@@ -21,8 +21,9 @@ def test_extend_a_rule_notebook_runs_and_shows_the_trigger_effect(tmp_path: Path
     for forbidden in ("def ", "class ", "np.random", "HousingModel("):
         assert forbidden not in code  # the notebook holds no model logic
     started = time.perf_counter()
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     seconds = time.perf_counter() - started
     assert seconds < 60, f"03_extend_a_rule took {seconds:.0f} s"
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

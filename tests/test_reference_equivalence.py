@@ -64,8 +64,10 @@ def test_per_agent_utility_terms_equal_the_vectorised_terms(ref: ReferenceModel)
     assert len(ref.core.pipeline["utility"]) == len(TERMS)
     for rule, p in ref.core.pipeline["utility"]:
         vec = rule.func(ctx, pairs, p)
-        per_agent = [TERMS[rule.name](agents[s], z, t, p) for s, z, t in
-                     zip(pairs.seeker, pairs.zone, pairs.dwelling_type, strict=True)]
+        per_agent = [
+            TERMS[rule.name](agents[s], z, t, p)
+            for s, z, t in zip(pairs.seeker, pairs.zone, pairs.dwelling_type, strict=True)
+        ]
         np.testing.assert_allclose(per_agent, vec, rtol=1e-9, atol=1e-12, err_msg=rule.name)
 
 

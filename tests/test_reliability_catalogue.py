@@ -28,8 +28,8 @@ from fh_sim.region.load import embedded_data_dir
 FH_SIM = Path(sys.executable).parent / "fh-sim"
 SMALL = ("scale=0.01", "end_year=2021")
 DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
-LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d [\d:,]+\]\[")       # Hydra's job log format
-PROGRESS_LINE = re.compile(r"^fh-sim:\s+\d+%\|")                 # the run's progress bar
+LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d [\d:,]+\]\[")  # Hydra's job log format
+PROGRESS_LINE = re.compile(r"^fh-sim:\s+\d+%\|")  # the run's progress bar
 
 
 @dataclass(frozen=True)
@@ -48,56 +48,78 @@ CONF = ("--config-dir", "{ws}/conf")
 CASES: dict[str, Case] = {
     "misspelled-key": Case(("sead=3",), ("config key 'sead'", "unknown key")),
     "misspelled-key-in-file": Case(
-        (*CONF, "scenario=typo"), ("'safety_programme'", "unknown key", "scenario/typo.yaml")),
+        (*CONF, "scenario=typo"), ("'safety_programme'", "unknown key", "scenario/typo.yaml")
+    ),
     "wrong-type": Case(("end_year=soon",), ("config key 'end_year'", "'soon'")),
     "negative-rate": Case(
         ("rules.migration.in_migration.rate=-0.1",),
-        ("config key 'rules.migration.in_migration.rate'", ">= 0", "-0.1")),
+        ("config key 'rules.migration.in_migration.rate'", ">= 0", "-0.1"),
+    ),
     "probability-above-1": Case(
         ("rules.demography.leaving_home.prob=1.5",),
-        ("config key 'rules.demography.leaving_home.prob'", "[0, 1]", "1.5")),
+        ("config key 'rules.demography.leaving_home.prob'", "[0, 1]", "1.5"),
+    ),
     "end-year-before-base-year": Case(("end_year=2010",), ("config key 'end_year'", "2019")),
     "unknown-scenario": Case(("scenario=nope",), ("unknown scenario 'nope'", "baseline")),
     "unknown-rule": Case(
-        ("+rules.utility.nonsense={}",), ("rules.utility.nonsense", "unknown rule 'nonsense'")),
+        ("+rules.utility.nonsense={}",), ("rules.utility.nonsense", "unknown rule 'nonsense'")
+    ),
     "unknown-plugin": Case(("plugins=[no_such_rules_module]",), ("no_such_rules_module",)),
     "plugin-that-raises": Case(
-        ("plugins=[{ws}/exploding_plugin.py]",), ("exploding_plugin.py", "the cooling failed")),
+        ("plugins=[{ws}/exploding_plugin.py]",), ("exploding_plugin.py", "the cooling failed")
+    ),
     "missing-data-folder": Case(
-        ("region.data_dir={ws}/no_such_folder",), ("{ws}/no_such_folder", "does not exist")),
+        ("region.data_dir={ws}/no_such_folder",), ("{ws}/no_such_folder", "does not exist")
+    ),
     "missing-data-file": Case(
-        ("region.data_dir={ws}/data_missing_file",),
-        ("{ws}/data_missing_file/links.csv", "missing")),
+        ("region.data_dir={ws}/data_missing_file",), ("{ws}/data_missing_file/links.csv", "missing")
+    ),
     "malformed-csv": Case(
         ("region.data_dir={ws}/data_malformed",),
-        ("{ws}/data_malformed/zones.csv, row 2", "malformed CSV")),
+        ("{ws}/data_malformed/zones.csv, row 2", "malformed CSV"),
+    ),
     "negative-dwelling-stock": Case(
         ("region.data_dir={ws}/data_negative_stock",),
-        ("{ws}/data_negative_stock/zone_attributes.csv, row 2, column 'value'",
-         "dwellings_rental", "-5")),
+        (
+            "{ws}/data_negative_stock/zone_attributes.csv, row 2, column 'value'",
+            "dwellings_rental",
+            "-5",
+        ),
+    ),
     "link-to-unknown-node": Case(
         ("region.data_dir={ws}/data_unknown_node",),
-        ("{ws}/data_unknown_node/links.csv, row 2, column 'to_node'", "'atlantis'")),
+        ("{ws}/data_unknown_node/links.csv, row 2, column 'to_node'", "'atlantis'"),
+    ),
     "unreachable-zone": Case(
         ("region.data_dir={ws}/data_unreachable",),
-        ("{ws}/data_unreachable/links.csv", "'ekeby'", "disconnected")),
+        ("{ws}/data_unreachable/links.csv", "'ekeby'", "disconnected"),
+    ),
     "edit-of-missing-link": Case(
-        (*CONF, "scenario=edit_missing_link"), ("link edit 'faster_bus'", "bastad-perstorp")),
+        (*CONF, "scenario=edit_missing_link"), ("link edit 'faster_bus'", "bastad-perstorp")
+    ),
     "conflicting-scenarios": Case(
         (*CONF, "scenario=two_housing_policies"),
-        ("scenario 'two_housing_policies'", "housing_policies", "one housing policy per place")),
-    "empty-population-after-scale": Case(
-        ("scale=1e-9",), ("config key 'scale'", "1e-09", "empty")),
-    "unwritable-output-folder": Case(
-        ("hydra.run.dir={ws}/a_file/run",), ("{ws}/a_file/run",)),
+        ("scenario 'two_housing_policies'", "housing_policies", "one housing policy per place"),
+    ),
+    "empty-population-after-scale": Case(("scale=1e-9",), ("config key 'scale'", "1e-09", "empty")),
+    "unwritable-output-folder": Case(("hydra.run.dir={ws}/a_file/run",), ("{ws}/a_file/run",)),
     "malformed-yaml": Case(
-        (*CONF, "scenario=broken_yaml"), ("scenario/broken_yaml.yaml, line", "malformed YAML")),
+        (*CONF, "scenario=broken_yaml"), ("scenario/broken_yaml.yaml, line", "malformed YAML")
+    ),
 }
 # One case per place an error comes from: run again with --debug.
-DEBUG_CASES = ("misspelled-key", "malformed-yaml", "end-year-before-base-year",
-               "probability-above-1", "plugin-that-raises", "malformed-csv",
-               "edit-of-missing-link", "conflicting-scenarios",
-               "empty-population-after-scale", "unwritable-output-folder")
+DEBUG_CASES = (
+    "misspelled-key",
+    "malformed-yaml",
+    "end-year-before-base-year",
+    "probability-above-1",
+    "plugin-that-raises",
+    "malformed-csv",
+    "edit-of-missing-link",
+    "conflicting-scenarios",
+    "empty-population-after-scale",
+    "unwritable-output-folder",
+)
 
 USER_SCENARIOS = {
     "typo.yaml": """\
@@ -141,6 +163,7 @@ def _replace(file: str, old: str, new: str):
         text = (folder / file).read_text(encoding="utf-8")
         assert old in text, (file, old)
         (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+
     return edit
 
 
@@ -150,19 +173,32 @@ def _drop_links_of(node: str):
         kept = [ln for ln in lines if f",{node}," not in ln]
         assert len(kept) < len(lines)
         (folder / "links.csv").write_text("".join(kept), encoding="utf-8")
+
     return edit
 
 
 def make_workspace(ws: Path) -> None:
     """Bad data folders, user scenario files, a plugin that raises, a file in the way."""
     _copy_data(ws, "data_missing_file", lambda f: (f / "links.csv").unlink())
-    _copy_data(ws, "data_malformed", _replace(
-        "zones.csv", ",Helsingborg,56.044198", ',"Helsingborg,56.044198'))
-    _copy_data(ws, "data_negative_stock", _replace(
-        "zone_attributes.csv", "helsingborg,dwellings_rental,868.0",
-        "helsingborg,dwellings_rental,-5"))
-    _copy_data(ws, "data_unknown_node", _replace(
-        "links.csv", ",helsingborg,helsingborg_ramlosa,", ",helsingborg,atlantis,"))
+    _copy_data(
+        ws,
+        "data_malformed",
+        _replace("zones.csv", ",Helsingborg,56.044198", ',"Helsingborg,56.044198'),
+    )
+    _copy_data(
+        ws,
+        "data_negative_stock",
+        _replace(
+            "zone_attributes.csv",
+            "helsingborg,dwellings_rental,868.0",
+            "helsingborg,dwellings_rental,-5",
+        ),
+    )
+    _copy_data(
+        ws,
+        "data_unknown_node",
+        _replace("links.csv", ",helsingborg,helsingborg_ramlosa,", ",helsingborg,atlantis,"),
+    )
     _copy_data(ws, "data_unreachable", _drop_links_of("ekeby"))
     scenarios = ws / "conf" / "scenario"
     scenarios.mkdir(parents=True)
@@ -187,7 +223,7 @@ def fh_sim_run(ws: Path, name: str, case: Case, *, debug: bool) -> Outcome:
     outputs = ws / ("outputs_debug" if debug else "outputs") / name
     args = [a.replace("{ws}", str(ws)) for a in case.args]
     conf = args[:2] if args[:1] == ["--config-dir"] else []
-    cmd = [str(FH_SIM), *(["--debug"] if debug else []), "run", *conf, *SMALL, *args[len(conf):]]
+    cmd = [str(FH_SIM), *(["--debug"] if debug else []), "run", *conf, *SMALL, *args[len(conf) :]]
     env = {**os.environ, "FH_SIM_OUTPUTS": str(outputs)}
     env.pop("HYDRA_FULL_ERROR", None)
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=ws)
@@ -206,22 +242,27 @@ def outcomes(workspace: Path) -> dict[tuple[str, bool], Outcome]:
     """Every case plainly, the debug cases with --debug; three subprocesses at a time."""
     jobs = [(name, False) for name in CASES] + [(name, True) for name in DEBUG_CASES]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        done = pool.map(lambda job: fh_sim_run(workspace, job[0], CASES[job[0]],
-                                               debug=job[1]), jobs)
+        done = pool.map(
+            lambda job: fh_sim_run(workspace, job[0], CASES[job[0]], debug=job[1]), jobs
+        )
         return dict(zip(jobs, done, strict=True))
 
 
 def message_lines(stderr: str) -> list[str]:
     """stderr without Hydra's log records and the progress bar."""
-    return [ln for ln in stderr.splitlines()
-            if ln.strip() and not LOG_LINE.match(ln) and not PROGRESS_LINE.match(ln)]
+    return [
+        ln
+        for ln in stderr.splitlines()
+        if ln.strip() and not LOG_LINE.match(ln) and not PROGRESS_LINE.match(ln)
+    ]
 
 
 def documented_messages() -> dict[str, str]:
     """case id -> the message docs/errors.md gives for it (``<ws>`` for the folder)."""
     text = DOC.read_text(encoding="utf-8").split("## The catalogue", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `([a-z0-9-]+)` \|.*\| `(fh-sim run: error: [^`]+)` \|",
-                      text, flags=re.M)
+    rows = re.findall(
+        r"^\| `([a-z0-9-]+)` \|.*\| `(fh-sim run: error: [^`]+)` \|", text, flags=re.M
+    )
     return dict(rows)
 
 
@@ -236,8 +277,9 @@ def test_catalogue_has_at_least_15_cases() -> None:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_input_gives_one_clear_line(name: str, workspace: Path,
-                                        outcomes: dict[tuple[str, bool], Outcome]) -> None:
+def test_bad_input_gives_one_clear_line(
+    name: str, workspace: Path, outcomes: dict[tuple[str, bool], Outcome]
+) -> None:
     case, plain = CASES[name], outcomes[(name, False)]
     lines = message_lines(plain.stderr)
     assert plain.returncode == case.exit_code, plain.stderr[-3000:]

@@ -24,9 +24,13 @@ LONG = ["scale=0.5", "end_year=2050", "seed=5"]
 
 def _start(run_dir: Path, outputs: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FH_SIM_OUTPUTS": str(outputs)}
-    return subprocess.Popen([str(FH_SIM), "run", *LONG, f"hydra.run.dir={run_dir}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [str(FH_SIM), "run", *LONG, f"hydra.run.dir={run_dir}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _kill_while_running(run_dir: Path, outputs: Path, delay_s: float) -> None:
@@ -41,7 +45,7 @@ def _kill_while_running(run_dir: Path, outputs: Path, delay_s: float) -> None:
         time.sleep(delay_s)
         assert proc.poll() is None, "the run ended before it could be killed"
     finally:
-        with contextlib.suppress(ProcessLookupError):   # already ended: the asserts say why
+        with contextlib.suppress(ProcessLookupError):  # already ended: the asserts say why
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
@@ -57,13 +61,21 @@ def test_killed_run_never_reads_as_complete_and_is_redone(tmp_path: Path) -> Non
         assert "finished" not in manifest
         assert not rundir.is_complete(run_dir)
         assert not (run_dir / rundir.OUTCOMES).exists()
-        assert all(p.name in {".hydra", rundir.MANIFEST, "fh_sim.log", rundir.LOCK}
-                   or p.name.endswith(".tmp") for p in run_dir.iterdir()), list(run_dir.iterdir())
+        assert all(
+            p.name in {".hydra", rundir.MANIFEST, "fh_sim.log", rundir.LOCK}
+            or p.name.endswith(".tmp")
+            for p in run_dir.iterdir()
+        ), list(run_dir.iterdir())
 
     run_dir = tmp_path / "killed_after_0.0s"
     env = {**os.environ, "FH_SIM_OUTPUTS": str(tmp_path / "outputs")}
-    again = subprocess.run([str(FH_SIM), "run", *LONG, f"hydra.run.dir={run_dir}"], env=env,
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [str(FH_SIM), "run", *LONG, f"hydra.run.dir={run_dir}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "skipped" not in again.stderr
     assert rundir.is_complete(run_dir)

@@ -32,8 +32,9 @@ def full_run() -> tuple[HousingModel, pd.DataFrame, list[int]]:
     mp = pytest.MonkeyPatch()
     mp.setattr(invariants, "check", counting_check)
     try:
-        model = HousingModel(SimConfig(seed=11, scale=1.0, end_year=END_YEAR,
-                                       check_invariants=True))
+        model = HousingModel(
+            SimConfig(seed=11, scale=1.0, end_year=END_YEAR, check_invariants=True)
+        )
         table = model.run()
     finally:
         mp.undo()
@@ -62,7 +63,8 @@ def test_base_year_is_the_whole_region(full_run) -> None:
     pd.testing.assert_series_equal(pop.loc[expected.index], expected, check_names=False)
     assert _level(table, "region", "population").loc[2019].item() == REGION_PERSONS_2019
     assert _level(table, "region", "base_residents_in_region").loc[2019].item() == (
-        _level(table, "region", "households").loc[2019].item())
+        _level(table, "region", "households").loc[2019].item()
+    )
 
 
 def test_population_accounting_closes_every_year(full_run) -> None:
@@ -77,8 +79,18 @@ def test_population_accounting_closes_every_year(full_run) -> None:
     assert (r[["births", "deaths", "in_migrants", "out_migrants"]].iloc[1:] > 0).all().all()
 
 
-@pytest.mark.parametrize("metric", ["population", "households", "births", "deaths",
-                                    "in_migrants", "out_migrants", "internal_moves"])
+@pytest.mark.parametrize(
+    "metric",
+    [
+        "population",
+        "households",
+        "births",
+        "deaths",
+        "in_migrants",
+        "out_migrants",
+        "internal_moves",
+    ],
+)
 def test_levels_add_up(full_run, metric: str) -> None:
     model, table, _ = full_run
     zones = _level(table, "zone", metric)
@@ -98,14 +110,19 @@ def test_final_state_households_and_dwellings(full_run) -> None:
     hh, d = model.households, model.dwellings
     nz = model.region.n_zones
     assert hh.n > 150_000 and (hh.size >= 1).all()
-    assert (hh.zone >= 0).all() and (hh.dwelling_type >= 0).all()          # all housed
-    occupied = np.bincount(hh.zone.astype(np.int64) * 3 + hh.dwelling_type,
-                           minlength=nz * 3).reshape(nz, 3)
-    np.testing.assert_array_equal(d.occupied, occupied)   # one household per dwelling
-    assert (d.occupied <= d.stock).all()                   # capacity
+    assert (hh.zone >= 0).all() and (hh.dwelling_type >= 0).all()  # all housed
+    occupied = np.bincount(
+        hh.zone.astype(np.int64) * 3 + hh.dwelling_type, minlength=nz * 3
+    ).reshape(nz, 3)
+    np.testing.assert_array_equal(d.occupied, occupied)  # one household per dwelling
+    assert (d.occupied <= d.stock).all()  # capacity
     assert (d.stock >= 0).all()
-    built = d.stock.sum() - model.region.zones[
-        ["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]].to_numpy().sum()
+    built = (
+        d.stock.sum()
+        - model.region.zones[["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]]
+        .to_numpy()
+        .sum()
+    )
     assert built >= 0
     final = table[(table["year"] == END_YEAR) & (table["level"] == "region")]
     values = dict(zip(final["metric"], final["value"], strict=True))

@@ -90,12 +90,15 @@ def test_non_ascii_data_path_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_lever_after_the_horizon_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    late = ScenarioConfig(name="late", safety_programmes={
-        "bjuv": SafetyProgramme(places=["Bjuv"], start_year=2040)})
+    late = ScenarioConfig(
+        name="late", safety_programmes={"bjuv": SafetyProgramme(places=["Bjuv"], start_year=2040)}
+    )
     assert idle_levers(late, 2050) == []
     (line,) = idle_levers(late, 2022)
-    assert line == ("scenario 'late', safety_programmes 'bjuv': start_year 2040 is after "
-                    "end_year 2022, so it acts in no simulated year")
+    assert line == (
+        "scenario 'late', safety_programmes 'bjuv': start_year 2040 is after "
+        "end_year 2022, so it acts in no simulated year"
+    )
     with caplog.at_level(logging.WARNING, logger="fh_sim.sim.model"):
         late_bytes = _outcomes(scenario=late)
     assert line in caplog.text
@@ -105,8 +108,13 @@ def test_a_lever_after_the_horizon_is_a_warning(caplog: pytest.LogCaptureFixture
 # --- resume by content -------------------------------------------------------------------
 
 
-def _run(run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+def _run(
+    run_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+) -> str:
     """``fh-sim run`` into ``run_dir``; returns what it logged (Hydra's log handlers)."""
     monkeypatch.setenv("FH_SIM_OUTPUTS", str(tmp_path / "out"))
     capsys.readouterr()
@@ -131,8 +139,9 @@ def test_resume_reruns_on_changed_data_plugin_or_corrupt_results(
     assert "skipped" in _run(run_dir, tmp_path, monkeypatch, capsys, *args)
 
     text = (data / "zones.csv").read_text(encoding="utf-8")
-    (data / "zones.csv").write_text(text.replace("Helsingborg,56.04", "Helsingborg,56.05", 1),
-                                    encoding="utf-8")
+    (data / "zones.csv").write_text(
+        text.replace("Helsingborg,56.04", "Helsingborg,56.05", 1), encoding="utf-8"
+    )
     log = _run(run_dir, tmp_path, monkeypatch, capsys, *args)
     assert "its data_hash differs from this run's: running it again" in log
     assert rundir.read_manifest(run_dir)["data_hash"] != first["data_hash"]
@@ -191,20 +200,28 @@ def test_as_rates_compares_across_scales_under_a_banner(
     out = tmp_path / "report"
     assert fh_sim_main(["compare", str(tmp_path / "runs"), "--no-map", "--out", str(out)]) == 2
     capsys.readouterr()
-    assert fh_sim_main(["compare", str(tmp_path / "runs"), "--no-map", "--as-rates",
-                        "--out", str(out)]) == 0
+    assert (
+        fh_sim_main(
+            ["compare", str(tmp_path / "runs"), "--no-map", "--as-rates", "--out", str(out)]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "RATES AND SHARES ONLY: the runs differ in scale" in printed
     assert "RATES AND SHARES ONLY" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_counts_become_rates() -> None:
-    table = pd.DataFrame({
-        "run_dir": ["a"] * 6, "year": [2019, 2019, 2019, 2020, 2020, 2020],
-        "level": ["region"] * 6, "unit": ["R"] * 6,
-        "metric": ["population", "births", "vacancy_rate"] * 2,
-        "value": [200.0, 4.0, 0.02, 250.0, 5.0, 0.03],
-    })
+    table = pd.DataFrame(
+        {
+            "run_dir": ["a"] * 6,
+            "year": [2019, 2019, 2019, 2020, 2020, 2020],
+            "level": ["region"] * 6,
+            "unit": ["R"] * 6,
+            "metric": ["population", "births", "vacancy_rate"] * 2,
+            "value": [200.0, 4.0, 0.02, 250.0, 5.0, 0.03],
+        }
+    )
     out = counts_as_rates(table).set_index(["year", "metric"])["value"]
     assert out[(2019, "population")] == 1.0 and out[(2020, "population")] == 1.25
     assert out[(2019, "births")] == 4.0 / 200 and out[(2020, "births")] == 5.0 / 250
@@ -216,8 +233,7 @@ def test_counts_become_rates() -> None:
 def test_as_rates_never_bridges_base_year_version_or_horizon(tmp_path: Path) -> None:
     for seed in (1, 2):
         write_run(tmp_path / f"b{seed}", scenario="baseline", seed=seed)
-        write_run(tmp_path / f"t{seed}", scenario="transit", seed=seed,
-                  years=range(2019, 2025))
+        write_run(tmp_path / f"t{seed}", scenario="transit", seed=seed, years=range(2019, 2025))
     runs = collect([tmp_path]).runs
     with pytest.raises(FhSimError, match="horizon 2022 .* but 2024"):
         check_comparable(runs, as_rates=True)
@@ -229,16 +245,18 @@ def test_as_rates_never_bridges_base_year_version_or_horizon(tmp_path: Path) -> 
 
 
 def _zones(stock: list[list[float]]) -> pd.DataFrame:
-    return pd.DataFrame(stock, columns=["dwellings_rental", "dwellings_tenant_owned",
-                                        "dwellings_house"], index=["a", "b"])
+    return pd.DataFrame(
+        stock,
+        columns=["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"],
+        index=["a", "b"],
+    )
 
 
 def test_stock_is_the_data_where_it_houses_the_households(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     households = np.array([100, 100])
-    stock, quotas = stock_and_quotas(_zones([[100, 50, 150], [20, 10, 30]]), households,
-                                     0.02, 1.0)
+    stock, quotas = stock_and_quotas(_zones([[100, 50, 150], [20, 10, 30]]), households, 0.02, 1.0)
     assert quotas.sum(axis=1).tolist() == [100, 100]
     assert stock[0].tolist() == [100, 50, 150]  # data hold more than needed: the data
     assert (stock[1] >= np.ceil(quotas[1] / 0.98)).all()  # short: raised to the need
@@ -259,8 +277,9 @@ def test_doubling_the_dwellings_doubles_the_stock(tmp_path: Path) -> None:
     cfg = SimConfig(seed=1, scale=1.0, end_year=2020)
     cfg.region.data_dir = str(folder)
     model = HousingModel(cfg, region=region)
-    data = region.zones[["dwellings_rental", "dwellings_tenant_owned",
-                         "dwellings_house"]].to_numpy()
+    data = region.zones[
+        ["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]
+    ].to_numpy()
     assert np.array_equal(model.dwellings.stock, np.rint(data).astype(np.int64))
 
 
@@ -279,7 +298,8 @@ def test_no_room_no_building(tmp_path: Path) -> None:
     shutil.copytree(embedded_data_dir(), folder)
     df = pd.read_csv(folder / "zone_attributes.csv")
     full = (df["attribute"] == "land_capacity_dwellings") & df["zone_id"].isin(
-        ["helsingborg", "landskrona"])
+        ["helsingborg", "landskrona"]
+    )
     df.loc[full, "value"] = 0.0
     df.to_csv(folder / "zone_attributes.csv", index=False)
     cfg = SimConfig(seed=1, scale=0.1, end_year=2024)
@@ -291,13 +311,22 @@ def test_no_room_no_building(tmp_path: Path) -> None:
     assert sum(built.values()) > 0
 
 
-def test_manifest_records_the_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_manifest_records_the_identity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     run_dir = tmp_path / "run"
     _run(run_dir, tmp_path, monkeypatch, capsys)
     manifest = json.loads((run_dir / rundir.MANIFEST).read_text())
-    for key in ("identity", "config_hash", "data_hash", "plugins_hash", "code_hash",
-                "package_version", "checksums"):
+    for key in (
+        "identity",
+        "config_hash",
+        "data_hash",
+        "plugins_hash",
+        "code_hash",
+        "package_version",
+        "checksums",
+    ):
         assert manifest.get(key), key
     assert manifest["checksums"]["outcomes.parquet"] == rundir.file_sha256(
-        run_dir / rundir.OUTCOMES)
+        run_dir / rundir.OUTCOMES
+    )

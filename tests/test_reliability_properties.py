@@ -23,13 +23,50 @@ from fh_sim.region.load import embedded_data_dir, load_region
 from fh_sim.runs import rundir
 
 SHIPPED = embedded_data_dir()
-CSV_FILES = ("municipalities.csv", "zones.csv", "zone_attributes.csv", "external_nodes.csv",
-             "links.csv")
+CSV_FILES = (
+    "municipalities.csv",
+    "zones.csv",
+    "zone_attributes.csv",
+    "external_nodes.csv",
+    "links.csv",
+)
 SCENARIO = Path(__file__).resolve().parents[1] / "src/fh_sim/conf/scenario/growth_first.yaml"
-BAD_CELLS = ("", " ", "nan", "inf", "-inf", "-1", "0", "abc", "1e400", '"', "1,5", "ÅÄÖ",
-             "True", "2200", "-0.0", "1" * 40)
-BAD_VALUES = ("", "nan", "inf", "-1", "0", "abc", "[]", "{}", "null", "'", "2200", "1.5e9",
-              "[Bjuv, nowhere]", "!!python/object:os.system", "&a", "*a")
+BAD_CELLS = (
+    "",
+    " ",
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "abc",
+    "1e400",
+    '"',
+    "1,5",
+    "ÅÄÖ",
+    "True",
+    "2200",
+    "-0.0",
+    "1" * 40,
+)
+BAD_VALUES = (
+    "",
+    "nan",
+    "inf",
+    "-1",
+    "0",
+    "abc",
+    "[]",
+    "{}",
+    "null",
+    "'",
+    "2200",
+    "1.5e9",
+    "[Bjuv, nowhere]",
+    "!!python/object:os.system",
+    "&a",
+    "*a",
+)
 
 
 def _split(text: str) -> list[str]:
@@ -42,9 +79,23 @@ def csv_corruption(draw: st.DrawFn) -> tuple[str, bytes]:
     file = draw(st.sampled_from(CSV_FILES))
     text = (SHIPPED / file).read_text(encoding="utf-8")
     lines = _split(text)
-    kind = draw(st.sampled_from(("cell", "cell", "cell", "drop_row", "duplicate_row",
-                                 "truncate", "empty", "bom", "semicolon", "drop_column",
-                                 "swap_header")))
+    kind = draw(
+        st.sampled_from(
+            (
+                "cell",
+                "cell",
+                "cell",
+                "drop_row",
+                "duplicate_row",
+                "truncate",
+                "empty",
+                "bom",
+                "semicolon",
+                "drop_column",
+                "swap_header",
+            )
+        )
+    )
     if kind == "cell":
         i = draw(st.integers(1, len(lines) - 1))
         cells = lines[i].rstrip("\r\n").split(",")
@@ -54,7 +105,7 @@ def csv_corruption(draw: st.DrawFn) -> tuple[str, bytes]:
         out = "".join(lines).encode("utf-8")
     elif kind in ("drop_row", "duplicate_row"):
         i = draw(st.integers(1, len(lines) - 1))
-        lines[i:i + 1] = [] if kind == "drop_row" else [lines[i], lines[i]]
+        lines[i : i + 1] = [] if kind == "drop_row" else [lines[i], lines[i]]
         out = "".join(lines).encode("utf-8")
     elif kind == "truncate":
         raw = text.encode("utf-8")
@@ -68,7 +119,7 @@ def csv_corruption(draw: st.DrawFn) -> tuple[str, bytes]:
     elif kind == "drop_column":
         j = draw(st.integers(0, lines[0].count(",")))
         rows = [ln.rstrip("\r\n").split(",") for ln in lines]
-        out = "".join(",".join(r[:j] + r[j + 1:]) + "\n" for r in rows).encode("utf-8")
+        out = "".join(",".join(r[:j] + r[j + 1 :]) + "\n" for r in rows).encode("utf-8")
     else:  # swap_header
         head = lines[0].rstrip("\n").split(",")
         a, b = draw(st.permutations(range(len(head))))[:2]
@@ -83,8 +134,7 @@ def yaml_corruption(draw: st.DrawFn) -> str:
     """A shipped scenario file (renamed ``corrupt``) with one random corruption."""
     text = SCENARIO.read_text(encoding="utf-8").replace("name: growth_first", "name: corrupt")
     lines = _split(text)
-    kind = draw(st.sampled_from(("value", "value", "drop_line", "duplicate_line",
-                                 "truncate")))
+    kind = draw(st.sampled_from(("value", "value", "drop_line", "duplicate_line", "truncate")))
     i = draw(st.integers(0, len(lines) - 1))
     if kind == "value":
         key, sep, _ = lines[i].partition(": ")
@@ -129,11 +179,15 @@ def test_loader_reads_or_names_the_problem(corruption: tuple[str, bytes]) -> Non
 
 
 @pytest.mark.slow
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(corruption=csv_corruption())
 def test_run_on_corrupt_data_ends_cleanly(
-    corruption: tuple[str, bytes], monkeypatch: pytest.MonkeyPatch,
+    corruption: tuple[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     file, data = corruption
@@ -144,17 +198,29 @@ def test_run_on_corrupt_data_ends_cleanly(
         run_dir = Path(tmp) / "run"
         monkeypatch.setenv("FH_SIM_OUTPUTS", str(Path(tmp) / "out"))
         capsys.readouterr()
-        code = fh_sim_main(["run", "scale=0.01", "end_year=2021", f"region.data_dir={folder}",
-                            f"hydra.run.dir={run_dir}"])
+        code = fh_sim_main(
+            [
+                "run",
+                "scale=0.01",
+                "end_year=2021",
+                f"region.data_dir={folder}",
+                f"hydra.run.dir={run_dir}",
+            ]
+        )
         _check_run(code, capsys.readouterr().err, run_dir)
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(text=yaml_corruption())
 def test_run_on_a_corrupt_scenario_ends_cleanly(
-    text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         conf = Path(tmp) / "conf" / "scenario"
@@ -163,8 +229,17 @@ def test_run_on_a_corrupt_scenario_ends_cleanly(
         run_dir = Path(tmp) / "run"
         monkeypatch.setenv("FH_SIM_OUTPUTS", str(Path(tmp) / "out"))
         capsys.readouterr()
-        code = fh_sim_main(["run", "--config-dir", str(conf.parent), "scale=0.01",
-                            "end_year=2021", "scenario=corrupt", f"hydra.run.dir={run_dir}"])
+        code = fh_sim_main(
+            [
+                "run",
+                "--config-dir",
+                str(conf.parent),
+                "scale=0.01",
+                "end_year=2021",
+                "scenario=corrupt",
+                f"hydra.run.dir={run_dir}",
+            ]
+        )
         _check_run(code, capsys.readouterr().err, run_dir)
         for manifest in Path(tmp).rglob("manifest.json"):
             status = json.loads(manifest.read_text())["status"]

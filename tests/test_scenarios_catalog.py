@@ -18,9 +18,16 @@ from fh_sim.region.network import accessibility, links_in_year, node_jobs, trave
 from fh_sim.scenarios.catalog import list_scenarios
 
 RECOMMENDATIONS = {
-    "baseline", "transit_hoganas_rail", "transit_skanebanan_half_hourly",
-    "transit_orkelljunga_express_bus", "transit_soderasbanan_frequency", "safety_programme",
-    "higher_trust", "income_uplift", "brand_campaign", "growth_first",
+    "baseline",
+    "transit_hoganas_rail",
+    "transit_skanebanan_half_hourly",
+    "transit_orkelljunga_express_bus",
+    "transit_soderasbanan_frequency",
+    "safety_programme",
+    "higher_trust",
+    "income_uplift",
+    "brand_campaign",
+    "growth_first",
     "current_residents_first",
 }
 SCENARIOS = [s.name for s in list_scenarios(conf_dir())]
@@ -61,8 +68,13 @@ def test_scenario_composes_validates_and_its_edits_fit_the_network(name: str, re
     # growth_first and current_residents_first are alternatives, never in one package
     assert len(scenario.housing_policies) <= 1
     places = set(region.zones.index) | set(region.municipalities.index)
-    for group in ("safety_programmes", "trust_programmes", "income_uplifts",
-                  "brand_campaigns", "housing_policies"):
+    for group in (
+        "safety_programmes",
+        "trust_programmes",
+        "income_uplifts",
+        "brand_campaigns",
+        "housing_policies",
+    ):
         for key, item in getattr(scenario, group).items():
             assert set(item.places) <= places, f"{name}: {group}.{key}"
             assert item.start_year > 2019
@@ -81,20 +93,30 @@ def test_package_holds_every_member_intervention() -> None:
     assert set(_scenario("higher_trust").trust_programmes) == set(package.trust_programmes)
     assert package.housing_policies["current_residents_first"].queue_priority_base_residents
     assert package.name == "package_residents_first"
-    members = [_scenario(n).link_edits for n in (
-        "transit_hoganas_rail", "transit_skanebanan_half_hourly",
-        "transit_orkelljunga_express_bus", "transit_soderasbanan_frequency")]
+    members = [
+        _scenario(n).link_edits
+        for n in (
+            "transit_hoganas_rail",
+            "transit_skanebanan_half_hourly",
+            "transit_orkelljunga_express_bus",
+            "transit_soderasbanan_frequency",
+        )
+    ]
     assert sum(len(m) for m in members) == len(transit.link_edits)
 
 
-@pytest.mark.parametrize(("name", "served"), [
-    ("transit_hoganas_rail", ["hoganas", "viken", "hittarp"]),
-    ("transit_skanebanan_half_hourly", ["perstorp"]),
-    ("transit_orkelljunga_express_bus", ["orkelljunga"]),
-    ("transit_soderasbanan_frequency", ["billesholm", "kagerod", "svalov"]),
-])
-def test_transit_scenario_raises_served_zones_accessibility(name: str, served: list[str],
-                                                            region) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("name", "served"),
+    [
+        ("transit_hoganas_rail", ["hoganas", "viken", "hittarp"]),
+        ("transit_skanebanan_half_hourly", ["perstorp"]),
+        ("transit_orkelljunga_express_bus", ["orkelljunga"]),
+        ("transit_soderasbanan_frequency", ["billesholm", "kagerod", "svalov"]),
+    ],
+)
+def test_transit_scenario_raises_served_zones_accessibility(
+    name: str, served: list[str], region
+) -> None:  # type: ignore[no-untyped-def]
     sim = OmegaConf.to_object(compose_config([f"scenario={name}"]))
     edits, cfg = _scenario(name).link_edits, sim.region
     jobs, beta = node_jobs(region), cfg.access_beta_per_min
@@ -103,5 +125,5 @@ def test_transit_scenario_raises_served_zones_accessibility(name: str, served: l
     idx = [region.node_ids.index(z) for z in served]
     n = region.n_zones
     assert (after[idx] > before[idx] * 1.01).all()
-    assert (after[:n] >= before[:n] - 1e-9).all()          # nobody loses accessibility
+    assert (after[:n] >= before[:n] - 1e-9).all()  # nobody loses accessibility
     assert len(links_in_year(region, 2020, edits)) == len(links_in_year(region, 2020))

@@ -34,26 +34,54 @@ SHORT, LONG = 2030, 2040
 START = 2022
 SEEDS = tuple(range(1, 9))
 REGION = "Familjen Helsingborg"
-TREATED = ["helsingborg_drottninghog", "helsingborg_dalhem", "helsingborg_fredriksdal",
-           "helsingborg_soder", "landskrona_karlslund", "bjuv", "billesholm", "astorp"]
+TREATED = [
+    "helsingborg_drottninghog",
+    "helsingborg_dalhem",
+    "helsingborg_fredriksdal",
+    "helsingborg_soder",
+    "landskrona_karlslund",
+    "bjuv",
+    "billesholm",
+    "astorp",
+]
 HIGH_CRIME = ["bjuv", "billesholm"]  # crime index 1.44: where crime drives moving most
-GROUPS = ("link_edits", "safety_programmes", "trust_programmes", "income_uplifts",
-          "brand_campaigns", "housing_policies")
+GROUPS = (
+    "link_edits",
+    "safety_programmes",
+    "trust_programmes",
+    "income_uplifts",
+    "brand_campaigns",
+    "housing_policies",
+)
 # last simulated year per scenario: the latest year any test reads
-HORIZON = {"baseline": LONG, "transit_hoganas_rail": SHORT,
-           "transit_skanebanan_half_hourly": LONG, "transit_orkelljunga_express_bus": SHORT,
-           "transit_soderasbanan_frequency": SHORT, "safety_programme": LONG,
-           "higher_trust": LONG, "income_uplift": LONG, "brand_campaign": SHORT,
-           "growth_first": LONG, "current_residents_first": LONG}
+HORIZON = {
+    "baseline": LONG,
+    "transit_hoganas_rail": SHORT,
+    "transit_skanebanan_half_hourly": LONG,
+    "transit_orkelljunga_express_bus": SHORT,
+    "transit_soderasbanan_frequency": SHORT,
+    "safety_programme": LONG,
+    "higher_trust": LONG,
+    "income_uplift": LONG,
+    "brand_campaign": SHORT,
+    "growth_first": LONG,
+    "current_residents_first": LONG,
+}
 _RUNS: dict[tuple[str, int], pd.DataFrame] = {}
 
 
 def _run(job: tuple[str, int]) -> pd.DataFrame:
     """The outcome table of one scenario and replicate, interventions from START."""
     scenario, seed = job
-    cfg = compose_config([f"scenario={scenario}", "scale=0.1",
-                          f"end_year={HORIZON[scenario]}", "seed=2025",
-                          f"replicate={seed}"])
+    cfg = compose_config(
+        [
+            f"scenario={scenario}",
+            "scale=0.1",
+            f"end_year={HORIZON[scenario]}",
+            "seed=2025",
+            f"replicate={seed}",
+        ]
+    )
     for group in GROUPS:
         for key in cfg.scenario[group]:
             cfg.scenario[group][key].start_year = START
@@ -76,8 +104,7 @@ def outcomes(scenario: str, seed: int, end: int) -> pd.DataFrame:
     return df[df["year"] <= end]
 
 
-def value(df: pd.DataFrame, level: str, units: list[str], metric: str, how: str,
-          end: int) -> float:
+def value(df: pd.DataFrame, level: str, units: list[str], metric: str, how: str, end: int) -> float:
     """``end``: value in the last year (rates weighted by population); ``flow``: sum
     from START; ``rate``: that flow per 1,000 resident households."""
     rows = df[(df["level"] == level) & df["unit"].isin(units)]
@@ -96,13 +123,25 @@ def value(df: pd.DataFrame, level: str, units: list[str], metric: str, how: str,
     return float((v * w).sum() / w.sum())
 
 
-def diff(scenario: str, level: str, units: list[str], metric: str, *, how: str = "end",
-         end: int = SHORT, against: str = "baseline") -> tuple[float, float, float]:
+def diff(
+    scenario: str,
+    level: str,
+    units: list[str],
+    metric: str,
+    *,
+    how: str = "end",
+    end: int = SHORT,
+    against: str = "baseline",
+) -> tuple[float, float, float]:
     """Mean paired difference over the seeds and its 90 % interval."""
     runs(scenario, against)
-    d = np.array([value(outcomes(scenario, s, end), level, units, metric, how, end)
-                  - value(outcomes(against, s, end), level, units, metric, how, end)
-                  for s in SEEDS])
+    d = np.array(
+        [
+            value(outcomes(scenario, s, end), level, units, metric, how, end)
+            - value(outcomes(against, s, end), level, units, metric, how, end)
+            for s in SEEDS
+        ]
+    )
     half = stats.t.ppf(0.95, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
 
@@ -122,7 +161,8 @@ def test_hoganas_rail_serves_the_coast() -> None:
     served = ["hoganas", "viken", "hittarp"]
     acc = diff("transit_hoganas_rail", "zone", served, "accessibility")
     assert above_zero(acc) and acc[0] > 0.2 * value(
-        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT)
+        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT
+    )
     assert above_zero(diff("transit_hoganas_rail", "zone", served, "in_migrants", how="flow"))
     assert above_zero(diff("transit_hoganas_rail", "zone", served, "price_index"))
     assert diff("transit_hoganas_rail", "zone", served, "population")[0] > 0
@@ -137,11 +177,11 @@ def test_skanebanan_half_hourly_draws_in_migrants_to_perstorp() -> None:
     Klippan zone does not); Perstorp's commute cost rises (+4 min), as for the other new
     links, through workplaces drawn to the city (docs/scenarios.md)."""
     scenario, served = "transit_skanebanan_half_hourly", ["perstorp", "perstorp_rural"]
-    assert above_zero(diff(scenario, "municipality", ["Klippan", "Perstorp"],
-                           "accessibility"))
+    assert above_zero(diff(scenario, "municipality", ["Klippan", "Perstorp"], "accessibility"))
     acc = diff(scenario, "zone", served, "accessibility")
     assert above_zero(acc) and acc[0] > 0.3 * value(
-        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT)
+        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT
+    )
     assert above_zero(diff(scenario, "zone", served, "in_migrants", how="flow", end=LONG))
     assert above_zero(diff(scenario, "zone", served, "price_index", end=LONG))
 
@@ -151,9 +191,11 @@ def test_orkelljunga_express_bus_draws_in_migrants() -> None:
     served = ["orkelljunga"]
     acc = diff("transit_orkelljunga_express_bus", "zone", served, "accessibility")
     assert above_zero(acc) and acc[0] > 1.0 * value(
-        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT)
-    assert above_zero(diff("transit_orkelljunga_express_bus", "zone", served, "in_migrants",
-                           how="flow"))
+        outcomes("baseline", 1, SHORT), "zone", served, "accessibility", "end", SHORT
+    )
+    assert above_zero(
+        diff("transit_orkelljunga_express_bus", "zone", served, "in_migrants", how="flow")
+    )
     assert above_zero(diff("transit_orkelljunga_express_bus", "zone", served, "price_index"))
 
 
@@ -204,7 +246,8 @@ def test_brand_campaign_raises_reputation_in_migration_and_population() -> None:
     assert above_zero(diff("brand_campaign", "region", [REGION], "reputation"))
     inmig = diff("brand_campaign", "region", [REGION], "in_migrants", how="flow")
     assert above_zero(inmig) and inmig[0] > 0.05 * value(
-        outcomes("baseline", 1, SHORT), "region", [REGION], "in_migrants", "flow", SHORT)
+        outcomes("baseline", 1, SHORT), "region", [REGION], "in_migrants", "flow", SHORT
+    )
     assert above_zero(diff("brand_campaign", "region", [REGION], "population"))
 
 
@@ -225,34 +268,78 @@ LOW = ["young_low", "adult_low", "family_low", "senior_low"]
 def test_growth_first_grows_population_more_than_current_residents_first() -> None:
     """The extra dwellings fill over the years (by 2030 the difference is within noise)."""
     assert above_zero(diff("growth_first", "region", [REGION], "population", end=LONG))
-    assert above_zero(diff("growth_first", "region", [REGION], "population", end=LONG,
-                           against="current_residents_first"))
+    assert above_zero(
+        diff(
+            "growth_first",
+            "region",
+            [REGION],
+            "population",
+            end=LONG,
+            against="current_residents_first",
+        )
+    )
 
 
 def test_current_residents_first_shortens_the_wait_for_a_dwelling() -> None:
     """Queue priority and rental construction: fewer waiting households than the baseline
     and than growth_first, for low-income households too."""
-    assert below_zero(diff("current_residents_first", "region", [REGION],
-                           "waiting_households", how="flow", end=LONG))
-    assert below_zero(diff("current_residents_first", "region", [REGION],
-                           "waiting_households", how="flow", end=LONG, against="growth_first"))
-    assert below_zero(diff("current_residents_first", "segment", LOW, "waiting_households",
-                           how="flow", end=LONG, against="growth_first"))
+    assert below_zero(
+        diff(
+            "current_residents_first",
+            "region",
+            [REGION],
+            "waiting_households",
+            how="flow",
+            end=LONG,
+        )
+    )
+    assert below_zero(
+        diff(
+            "current_residents_first",
+            "region",
+            [REGION],
+            "waiting_households",
+            how="flow",
+            end=LONG,
+            against="growth_first",
+        )
+    )
+    assert below_zero(
+        diff(
+            "current_residents_first",
+            "segment",
+            LOW,
+            "waiting_households",
+            how="flow",
+            end=LONG,
+            against="growth_first",
+        )
+    )
 
 
 def test_affordable_tenancies_help_young_low_income_households() -> None:
     """Affordable tenancies go to low incomes: lower burden and fewer displaced among
     young low-income households than in the baseline. The burden's interval excludes
     zero over eight seeds (-0.032 [-0.052, -0.012]), not over six or three."""
-    assert below_zero(diff("current_residents_first", "segment", ["young_low"], "rent_burden",
-                           end=LONG))
-    assert below_zero(diff("current_residents_first", "segment", ["young_low"], "displaced",
-                           how="flow", end=LONG))
+    assert below_zero(
+        diff("current_residents_first", "segment", ["young_low"], "rent_burden", end=LONG)
+    )
+    assert below_zero(
+        diff("current_residents_first", "segment", ["young_low"], "displaced", how="flow", end=LONG)
+    )
 
 
 def test_growth_first_lowers_rent_burden_by_building() -> None:
     """Twice the construction raises vacancy and lowers prices and rents: a lower burden
     for everyone, low incomes included, than the affordable tenancies give."""
     assert below_zero(diff("growth_first", "region", [REGION], "rent_burden", end=LONG))
-    assert below_zero(diff("growth_first", "segment", LOW, "rent_burden", end=LONG,
-                           against="current_residents_first"))
+    assert below_zero(
+        diff(
+            "growth_first",
+            "segment",
+            LOW,
+            "rent_burden",
+            end=LONG,
+            against="current_residents_first",
+        )
+    )

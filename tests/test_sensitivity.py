@@ -32,8 +32,8 @@ from fh_sim.errors import ConfigError
 from fh_sim.runs.runner import to_sim_config
 
 ROOT = Path(__file__).resolve().parent.parent
-CRIME = "rules.zone_dynamics.crime.concentration_coef"   # crime_elasticity: [0.5, 3.5]
-CRIME_RATE = "rules.zone_dynamics.crime.adjust_rate"     # crime_adjust_rate: [0.1, 0.5]
+CRIME = "rules.zone_dynamics.crime.concentration_coef"  # crime_elasticity: [0.5, 3.5]
+CRIME_RATE = "rules.zone_dynamics.crime.adjust_rate"  # crime_adjust_rate: [0.1, 0.5]
 INPUTS = ["crime_elasticity", "crime_adjust_rate", "trust_adjust_rate"]
 
 
@@ -55,13 +55,18 @@ def test_value_ranges_hold_the_configured_values():
             assert spec.low <= OmegaConf.select(cfg, spec.key) <= spec.high, name
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ("uncertainty.inputs.crime_elasticity.key=rules.zone_dynamics.crime.nope",
-     "config key 'uncertainty.inputs.crime_elasticity.key': unknown config key"),
-    ("uncertainty.inputs.crime_elasticity.low=9", "needs low < high"),
-    ("uncertainty.inputs.crime_elasticity.dist=normal", "dist must be one of"),
-    ("uncertainty.inputs.housing_cost_level.mode=value", "a list needs mode: factor"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            "uncertainty.inputs.crime_elasticity.key=rules.zone_dynamics.crime.nope",
+            "config key 'uncertainty.inputs.crime_elasticity.key': unknown config key",
+        ),
+        ("uncertainty.inputs.crime_elasticity.low=9", "needs low < high"),
+        ("uncertainty.inputs.crime_elasticity.dist=normal", "dist must be one of"),
+        ("uncertainty.inputs.housing_cost_level.mode=value", "a list needs mode: factor"),
+    ],
+)
 def test_bad_declarations_fail_in_one_line(override, message):
     cfg = compose_config([override, "params_draw=0"])
     with pytest.raises(ConfigError, match=message) as err:
@@ -71,8 +76,9 @@ def test_bad_declarations_fail_in_one_line(override, message):
 
 def test_params_draw_is_deterministic_paired_and_in_range():
     one = apply_params_draw(compose_config(["params_draw=3"]))
-    again = apply_params_draw(compose_config(["params_draw=3", "scenario=package_transit",
-                                              "seed=7"]))
+    again = apply_params_draw(
+        compose_config(["params_draw=3", "scenario=package_transit", "seed=7"])
+    )
     other = apply_params_draw(compose_config(["params_draw=4"]))
     base = compose_config([])
     assert one.rules.utility.commute.coef == again.rules.utility.commute.coef
@@ -87,8 +93,10 @@ def test_params_draw_is_deterministic_paired_and_in_range():
             ratio = np.asarray(drawn, dtype=float) / np.asarray(conf, dtype=float)
             assert np.allclose(ratio, ratio.flat[0])
             assert spec.low - 1e-12 <= ratio.flat[0] <= spec.high + 1e-12
-    assert to_sim_config(compose_config(["params_draw=3"])).rules.utility["commute"][
-        "coef"] == one.rules.utility.commute.coef
+    assert (
+        to_sim_config(compose_config(["params_draw=3"])).rules.utility["commute"]["coef"]
+        == one.rules.utility.commute.coef
+    )
 
 
 def test_each_input_has_its_own_stream():
@@ -102,8 +110,10 @@ def test_each_input_has_its_own_stream():
 
 def _linear(cfg):
     """2 x crime elasticity + 10 x crime adjust rate; the transit package adds 5 x rate."""
-    crime, rate = float(cfg.rules.zone_dynamics.crime.concentration_coef), float(
-        cfg.rules.zone_dynamics.crime.adjust_rate)
+    crime, rate = (
+        float(cfg.rules.zone_dynamics.crime.concentration_coef),
+        float(cfg.rules.zone_dynamics.crime.adjust_rate),
+    )
     y = 2.0 * crime + 10.0 * rate
     if cfg.scenario.name == "package_transit":
         y += 5.0 * rate
@@ -111,8 +121,13 @@ def _linear(cfg):
 
 
 def test_morris_recovers_a_linear_function(tmp_path):
-    study = sa.Study(method="morris", scenarios=["baseline", "package_transit"],
-                     outcomes=["y"], budget=4, inputs=INPUTS)
+    study = sa.Study(
+        method="morris",
+        scenarios=["baseline", "package_transit"],
+        outcomes=["y"],
+        budget=4,
+        inputs=INPUTS,
+    )
     points = sa.run_study(study, tmp_path, jobs=1, evaluate=_linear)
     table = sa.analyse(tmp_path, points).set_index(["target", "input"])
     # elementary effects per unit of the [0, 1] cube: slope x width of the range
@@ -131,8 +146,13 @@ def test_morris_recovers_a_linear_function(tmp_path):
 
 
 def test_sobol_recovers_variance_shares(tmp_path):
-    study = sa.Study(method="sobol", scenarios=["baseline", "package_transit"], outcomes=["y"],
-                     budget=32, inputs=INPUTS)
+    study = sa.Study(
+        method="sobol",
+        scenarios=["baseline", "package_transit"],
+        outcomes=["y"],
+        budget=32,
+        inputs=INPUTS,
+    )
     sa.run_study(study, tmp_path, jobs=1, evaluate=_linear)
     table = sa.analyse(tmp_path)
     write_outputs(tmp_path, table, study)
@@ -150,14 +170,23 @@ def test_sobol_recovers_variance_shares(tmp_path):
     assert row["effect_high"] == pytest.approx(5 * (0.5 - 0.4 / 6), abs=0.1)
     every = effects_explained(tmp_path, ["package_transit"], top=1)
     assert every[["scenario", "metric", "input"]].values.tolist() == [
-        ["package_transit", "y", "crime_adjust_rate"]]
+        ["package_transit", "y", "crime_adjust_rate"]
+    ]
 
 
 def test_sensitivity_command_runs_the_model(tmp_path):
     out = tmp_path / "study"
-    args = ["sensitivity", "method=morris", "budget=2", "scale=0.01", "end_year=2021",
-            "jobs=1", "inputs=in_migration_rate,income_uplift_effectiveness,planned_factor",
-            "outcomes=population_growth,vacancy_rate", f"out={out}"]
+    args = [
+        "sensitivity",
+        "method=morris",
+        "budget=2",
+        "scale=0.01",
+        "end_year=2021",
+        "jobs=1",
+        "inputs=in_migration_rate,income_uplift_effectiveness,planned_factor",
+        "outcomes=population_growth,vacancy_rate",
+        f"out={out}",
+    ]
     done = fh_sim(*args, outputs=tmp_path / "outputs", timeout=120)
     assert done.returncode == 0, done.stderr
     table = pd.read_parquet(out / "indices.parquet")
@@ -173,16 +202,21 @@ def test_sensitivity_command_runs_the_model(tmp_path):
 
 
 def test_sensitivity_command_names_a_bad_input(tmp_path):
-    done = fh_sim("sensitivity", "inputs=nope,crime_elasticity", "budget=2",
-                  f"out={tmp_path / 's'}", outputs=tmp_path / "outputs")
+    done = fh_sim(
+        "sensitivity",
+        "inputs=nope,crime_elasticity",
+        "budget=2",
+        f"out={tmp_path / 's'}",
+        outputs=tmp_path / "outputs",
+    )
     assert done.returncode == 2
     assert "unknown uncertain input(s) nope" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_replicates_are_averaged_per_point(tmp_path):
-    study = sa.Study(method="morris", outcomes=["y"], budget=2, inputs=INPUTS[:2],
-                     replicates=3)
-    points = sa.run_study(study, tmp_path, jobs=1,
-                          evaluate=lambda cfg: {"y|region|R": float(cfg.replicate)})
+    study = sa.Study(method="morris", outcomes=["y"], budget=2, inputs=INPUTS[:2], replicates=3)
+    points = sa.run_study(
+        study, tmp_path, jobs=1, evaluate=lambda cfg: {"y|region|R": float(cfg.replicate)}
+    )
     assert (points["y|region|R"] == 1.0).all()  # mean of replicates 0, 1, 2

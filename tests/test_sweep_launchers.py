@@ -31,21 +31,36 @@ def _outcomes(sweep_dir: Path) -> dict[str, bytes]:
 
 
 def _statuses(sweep_dir: Path) -> dict[str, str]:
-    return {d.name: json.loads((d / "manifest.json").read_text())["status"]
-            for d in run_dirs(sweep_dir)}
+    return {
+        d.name: json.loads((d / "manifest.json").read_text())["status"] for d in run_dirs(sweep_dir)
+    }
 
 
 def test_serial_joblib_and_submitit_give_identical_outcomes(tmp_path: Path) -> None:
-    serial = {seed: outcomes_bytes(HousingModel(OmegaConf.to_object(compose_config(
-        [*TINY, f"seed={seed}"]))).run(progress=False)) for seed in (3, 4)}
-    assert serial[3] != serial[4]                   # the two seeds differ
+    serial = {
+        seed: outcomes_bytes(
+            HousingModel(OmegaConf.to_object(compose_config([*TINY, f"seed={seed}"]))).run(
+                progress=False
+            )
+        )
+        for seed in (3, 4)
+    }
+    assert serial[3] != serial[4]  # the two seeds differ
     for launcher in ("parallel", "submitit_local"):
-        done = fh_sim("sweep", *TINY, "seed=3,4", f"hydra/launcher={launcher}",
-                      f"hydra.sweep.dir={tmp_path / launcher}", outputs=tmp_path)
+        done = fh_sim(
+            "sweep",
+            *TINY,
+            "seed=3,4",
+            f"hydra/launcher={launcher}",
+            f"hydra.sweep.dir={tmp_path / launcher}",
+            outputs=tmp_path,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert set(_statuses(tmp_path / launcher).values()) == {"complete"}
-        by_seed = {int(name.rsplit("seed=", 1)[1]): data
-                   for name, data in _outcomes(tmp_path / launcher).items()}
+        by_seed = {
+            int(name.rsplit("seed=", 1)[1]): data
+            for name, data in _outcomes(tmp_path / launcher).items()
+        }
         assert by_seed == serial, launcher
 
 
@@ -54,7 +69,7 @@ def test_experiment_composes_counts_its_jobs_and_runs_two_years(name: str) -> No
     register_hydra_nodes()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base=VERSION_BASE):
         full = compose("config", overrides=[f"experiment={name}"], return_hydra_config=True)
-        n_jobs = count_jobs(full)           # glob(*) needs Hydra's config loader
+        n_jobs = count_jobs(full)  # glob(*) needs Hydra's config loader
     params = full.hydra.sweeper.params
     assert "replicate" in params and full.seed > 0
     assert n_jobs is not None and n_jobs >= 4
@@ -69,11 +84,16 @@ def test_experiment_composes_counts_its_jobs_and_runs_two_years(name: str) -> No
 
 
 def test_experiment_sweep_finishes_and_rerunning_redoes_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     outputs = tmp_path / "outputs"
-    args = ("sweep", "experiment=focus_areas_small", "scenario=baseline,safety_programme",
-            "replicate=0", "end_year=2021")
+    args = (
+        "sweep",
+        "experiment=focus_areas_small",
+        "scenario=baseline,safety_programme",
+        "replicate=0",
+        "end_year=2021",
+    )
     first = fh_sim(*args, outputs=outputs)
     assert first.returncode == 0, first.stderr[-2000:]
     sweep_dir = outputs / "experiments" / "focus_areas_small"
@@ -89,11 +109,21 @@ def test_experiment_sweep_finishes_and_rerunning_redoes_nothing(
 
 def test_sweep_killed_midway_redoes_only_unfinished_runs(tmp_path: Path) -> None:
     sweep_dir = tmp_path / "sweep"
-    args = ["sweep", "scale=0.02", "end_year=2022", "replicate=0,1,2",
-            f"hydra.sweep.dir={sweep_dir}"]
+    args = [
+        "sweep",
+        "scale=0.02",
+        "end_year=2022",
+        "replicate=0,1,2",
+        f"hydra.sweep.dir={sweep_dir}",
+    ]
     env = {**os.environ, "FH_SIM_OUTPUTS": str(tmp_path)}
-    proc = subprocess.Popen([str(FH_SIM), *args], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(FH_SIM), *args],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     try:
         while "complete" not in _statuses(sweep_dir).values():
@@ -105,12 +135,15 @@ def test_sweep_killed_midway_redoes_only_unfinished_runs(tmp_path: Path) -> None
     killed = _statuses(sweep_dir)
     done_before = {name for name, status in killed.items() if status == "complete"}
     assert 1 <= len(done_before) < 3
-    for d in run_dirs(sweep_dir):           # nothing unfinished reads as complete
+    for d in run_dirs(sweep_dir):  # nothing unfinished reads as complete
         if d.name not in done_before:
             assert json.loads((d / "manifest.json").read_text())["status"] == "running"
             assert not (d / "outcomes.parquet").exists()
-    kept = {d.name: (d / "manifest.json").read_text() for d in run_dirs(sweep_dir)
-            if d.name in done_before}
+    kept = {
+        d.name: (d / "manifest.json").read_text()
+        for d in run_dirs(sweep_dir)
+        if d.name in done_before
+    }
 
     resumed = fh_sim(*args, outputs=tmp_path)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

@@ -19,19 +19,26 @@ def test_plain_overrides_keep_their_name() -> None:
 
 
 def test_lever_year_and_plugin_path_give_short_readable_names() -> None:
-    year = run_folder_name("scenario=transit_hoganas_rail,scenario.link_edits."
-                           "hoganas_rail_helsingborg_hittarp.start_year=2027,seed=1")
-    assert re.fullmatch(r"scenario=transit_hoganas_rail,start_year=2027,seed=1,id-[0-9a-f]{8}",
-                        year)
+    year = run_folder_name(
+        "scenario=transit_hoganas_rail,scenario.link_edits."
+        "hoganas_rail_helsingborg_hittarp.start_year=2027,seed=1"
+    )
+    assert re.fullmatch(
+        r"scenario=transit_hoganas_rail,start_year=2027,seed=1,id-[0-9a-f]{8}", year
+    )
     plugin = run_folder_name("plugins=[/home/me/" + "deep/" * 60 + "my_rule.py],seed=0")
     assert re.fullmatch(r"plugins=my_rule,seed=0,id-[0-9a-f]{8}", plugin)
     assert run_folder_name("+rules.x.coef=1,seed=0").startswith("coef=1,seed=0,id-")
 
 
 items = st.lists(
-    st.tuples(st.from_regex(r"[a-z_]{1,20}(\.[a-z_]{1,40}){0,4}", fullmatch=True),
-              st.text(min_size=0, max_size=120)),
-    min_size=1, max_size=6)
+    st.tuples(
+        st.from_regex(r"[a-z_]{1,20}(\.[a-z_]{1,40}){0,4}", fullmatch=True),
+        st.text(min_size=0, max_size=120),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @given(items, items)
@@ -50,9 +57,16 @@ def test_sweep_of_a_lever_year_runs_into_short_folders(tmp_path: Path) -> None:
     from fh_sim.cli import main
 
     sweep = tmp_path / "sweep"
-    code = main(["sweep", "scenario=transit_hoganas_rail",
-                 "scenario.link_edits.hoganas_rail_helsingborg_hittarp.start_year=2027,2035",
-                 "scale=0.02", "end_year=2020", f"hydra.sweep.dir={sweep}"])
+    code = main(
+        [
+            "sweep",
+            "scenario=transit_hoganas_rail",
+            "scenario.link_edits.hoganas_rail_helsingborg_hittarp.start_year=2027,2035",
+            "scale=0.02",
+            "end_year=2020",
+            f"hydra.sweep.dir={sweep}",
+        ]
+    )
     assert code == 0
     runs = sorted(p.parent for p in sweep.glob("*/manifest.json"))
     assert len(runs) == 2
@@ -60,5 +74,7 @@ def test_sweep_of_a_lever_year_runs_into_short_folders(tmp_path: Path) -> None:
         assert len(run.name) <= MAX_NAME + 12
         manifest = json.loads((run / "manifest.json").read_text())
         assert manifest["status"] == "complete"
-        assert any(o.startswith("scenario.link_edits.hoganas_rail_helsingborg_hittarp."
-                                "start_year=") for o in manifest["overrides"])
+        assert any(
+            o.startswith("scenario.link_edits.hoganas_rail_helsingborg_hittarp.start_year=")
+            for o in manifest["overrides"]
+        )

@@ -59,32 +59,58 @@ def _wait_for_port(port: int, head: subprocess.Popen[bytes], timeout: float = 40
 
 def test_ray_sweep_on_a_local_head_matches_serial_runs(tmp_path: Path) -> None:
     port = _free_port()
-    temp_dir = tempfile.mkdtemp(prefix="fhray", dir="/tmp")   # short: unix socket paths
+    temp_dir = tempfile.mkdtemp(prefix="fhray", dir="/tmp")  # short: unix socket paths
     # Ray >= 2.5x authenticates with a token; head and driver share one made for this test
     # (not ~/.ray/auth_token, which another local ray.init() may have written).
-    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token",
-           "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    env = {
+        **os.environ,
+        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "RAY_AUTH_MODE": "token",
+        "RAY_AUTH_TOKEN": secrets.token_hex(32),
+    }
     env.pop("RAY_AUTH_TOKEN_PATH", None)
     head = subprocess.Popen(
-        [str(RAY_BIN), "start", "--head", "--block", "--node-ip-address=127.0.0.1",
-         f"--port={port}", "--include-dashboard=false", "--num-cpus=2",
-         "--disable-usage-stats", f"--temp-dir={temp_dir}",
-         "--ray-client-server-port", str(_free_port())],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            str(RAY_BIN),
+            "start",
+            "--head",
+            "--block",
+            "--node-ip-address=127.0.0.1",
+            f"--port={port}",
+            "--include-dashboard=false",
+            "--num-cpus=2",
+            "--disable-usage-stats",
+            f"--temp-dir={temp_dir}",
+            "--ray-client-server-port",
+            str(_free_port()),
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_port(port, head)
-        sweep_dir = tmp_path / "ray_sweep"            # absolute, as Ray workers need
-        done = fh_sim("sweep", *TINY, "seed=5,6", "hydra/launcher=ray_cluster",
-                      f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
-                      f"hydra.sweep.dir={sweep_dir}", outputs=tmp_path, env=env, timeout=90)
+        sweep_dir = tmp_path / "ray_sweep"  # absolute, as Ray workers need
+        done = fh_sim(
+            "sweep",
+            *TINY,
+            "seed=5,6",
+            "hydra/launcher=ray_cluster",
+            f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
+            f"hydra.sweep.dir={sweep_dir}",
+            outputs=tmp_path,
+            env=env,
+            timeout=90,
+        )
         ray_procs = psutil.Process(head.pid).children(recursive=True)
         ports = _listening(ray_procs)
         assert done.returncode == 0, done.stderr[-3000:]
         assert ports, "found no listening Ray process"
         assert {ip for ip, _, _ in ports} <= LOOPBACK, ports
     finally:
-        head.send_signal(signal.SIGTERM)                # --block: the head stops its children
+        head.send_signal(signal.SIGTERM)  # --block: the head stops its children
         try:
             head.wait(timeout=30)
         except subprocess.TimeoutExpired:

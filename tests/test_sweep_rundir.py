@@ -16,13 +16,15 @@ from fh_sim.runs import rundir
 def _outcomes(seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     years = np.repeat(np.arange(2019, 2024), 3)
-    return pd.DataFrame({
-        "year": years,
-        "level": "municipality",
-        "unit": np.tile(["Bjuv", "Klippan", "Perstorp"], 5),
-        "metric": "population",
-        "value": rng.normal(10_000, 100, years.size),
-    })
+    return pd.DataFrame(
+        {
+            "year": years,
+            "level": "municipality",
+            "unit": np.tile(["Bjuv", "Klippan", "Perstorp"], 5),
+            "metric": "population",
+            "value": rng.normal(10_000, 100, years.size),
+        }
+    )
 
 
 def test_same_table_gives_the_same_bytes_and_others_differ(tmp_path: Path) -> None:
@@ -51,11 +53,11 @@ def test_unwritable_folder_names_the_folder(tmp_path: Path) -> None:
 
 def test_complete_needs_status_outcomes_and_same_hash(tmp_path: Path) -> None:
     h = rundir.config_hash({"seed": 1, "scenario": {"name": "baseline"}})
-    assert not rundir.is_complete(tmp_path, h)                      # nothing yet
+    assert not rundir.is_complete(tmp_path, h)  # nothing yet
     rundir.write_manifest(tmp_path, {"status": "running", "config_hash": h})
-    assert not rundir.is_complete(tmp_path, h)                      # still running
+    assert not rundir.is_complete(tmp_path, h)  # still running
     rundir.write_manifest(tmp_path, {"status": "complete", "config_hash": h})
-    assert not rundir.is_complete(tmp_path, h)                      # no outcome table
+    assert not rundir.is_complete(tmp_path, h)  # no outcome table
     rundir.write_outcomes(tmp_path, _outcomes(0))
     assert rundir.is_complete(tmp_path, h)
     assert not rundir.is_complete(tmp_path, rundir.config_hash({"seed": 2}))

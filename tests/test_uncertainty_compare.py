@@ -24,13 +24,14 @@ def test_the_two_parts_add_up_to_the_total(values, n_draws):
     draws = np.arange(len(values)) % n_draws
     parts = decompose(np.array(values), draws)
     assert parts["var_params"] + parts["var_seeds"] == pytest.approx(
-        parts["var_total"], rel=1e-9, abs=1e-6)
+        parts["var_total"], rel=1e-9, abs=1e-6
+    )
     assert parts["q05"] <= parts["q95"]
 
 
 def test_a_balanced_design_recovers_both_parts():
-    a = np.array([-3.0, -1.0, 1.0, 3.0])          # parameter part: variance 5
-    e = np.array([-2.0, 2.0])                     # seed part: variance 4
+    a = np.array([-3.0, -1.0, 1.0, 3.0])  # parameter part: variance 5
+    e = np.array([-2.0, 2.0])  # seed part: variance 4
     values = (a[:, None] + e[None, :]).ravel()
     parts = decompose(values, np.repeat(np.arange(4), 2))
     assert parts["var_params"] == pytest.approx(5.0)
@@ -44,17 +45,31 @@ def _table(effects: dict[str, callable], n_draws: int = 10, n_seeds: int = 3) ->
     for scen, effect in effects.items():
         for k in range(n_draws):
             for s in range(n_seeds):
-                rows.append({"year": 2050, "level": REGION[0], "unit": REGION[1],
-                             "metric": "population", "value": 1000.0 + effect(k, s),
-                             "scenario": scen, "seed": 0, "replicate": s, "params_draw": k,
-                             "run_dir": f"{scen}/{k}/{s}"})
+                rows.append(
+                    {
+                        "year": 2050,
+                        "level": REGION[0],
+                        "unit": REGION[1],
+                        "metric": "population",
+                        "value": 1000.0 + effect(k, s),
+                        "scenario": scen,
+                        "seed": 0,
+                        "replicate": s,
+                        "params_draw": k,
+                        "run_dir": f"{scen}/{k}/{s}",
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def test_effects_from_parameters_only_and_seeds_only():
-    table = _table({"baseline": lambda k, s: 10.0 * s,
-                    "by_params": lambda k, s: 10.0 * s + 2.0 * k,
-                    "by_seeds": lambda k, s: 10.0 * s + 5.0 * s})
+    table = _table(
+        {
+            "baseline": lambda k, s: 10.0 * s,
+            "by_params": lambda k, s: 10.0 * s + 2.0 * k,
+            "by_seeds": lambda k, s: 10.0 * s + 5.0 * s,
+        }
+    )
     runs = table[["scenario", "seed", "replicate", "params_draw", "run_dir"]].drop_duplicates()
     pairing = pair_seeds(runs, baseline="baseline")
     eff = effect_intervals(table, pairing, year=2050).set_index("scenario")
@@ -65,18 +80,24 @@ def test_effects_from_parameters_only_and_seeds_only():
 
 
 def test_robustness_counts_the_draws_a_scenario_wins():
-    table = _table({"baseline": lambda k, s: 0.0,
-                    "always": lambda k, s: 1.0,
-                    "half": lambda k, s: 1.0 if k % 2 else -1.0})
+    table = _table(
+        {
+            "baseline": lambda k, s: 0.0,
+            "always": lambda k, s: 1.0,
+            "half": lambda k, s: 1.0 if k % 2 else -1.0,
+        }
+    )
     rob = robustness(table, year=2050, metrics=["population"]).set_index(["scenario", "versus"])
     assert rob.loc[("always", "baseline"), "share_better"] == 1.0
     assert rob.loc[("half", "baseline"), "share_better"] == 0.5
     assert rob.loc[("baseline", "always"), "share_better"] == 0.0
     assert rob.loc[("always", "half"), "share_better"] == 0.5  # ties are not wins
-    lower = robustness(table, year=2050, metrics=["population"],
-                       higher_is_better={"population": False})
-    assert lower.set_index(["scenario", "versus"]).loc[("baseline", "always"),
-                                                       "share_better"] == 1.0
+    lower = robustness(
+        table, year=2050, metrics=["population"], higher_is_better={"population": False}
+    )
+    assert (
+        lower.set_index(["scenario", "versus"]).loc[("baseline", "always"), "share_better"] == 1.0
+    )
     with pytest.raises(FhSimError, match="more or less"):
         robustness(table, year=2050, metrics=["mystery"])
 
@@ -86,14 +107,31 @@ def test_compare_writes_the_uncertainty_tables(tmp_path):
     for scen in ("baseline", "transit"):
         for k in range(4):
             for rep in range(2):
-                write_run(tmp_path / "sweep" / str(job), scenario=scen, seed=7, replicate=rep,
-                          extra_config={"params_draw": k})
+                write_run(
+                    tmp_path / "sweep" / str(job),
+                    scenario=scen,
+                    seed=7,
+                    replicate=rep,
+                    extra_config={"params_draw": k},
+                )
                 job += 1
     coll = collect([tmp_path / "sweep"])
     assert sorted(coll.runs["scenario"].unique()) == ["baseline", "transit"]  # no variants
     out = tmp_path / "cmp"
-    assert compare_cmd.main([str(tmp_path / "sweep"), "--out", str(out), "--no-map",
-                             "--robust", "population", "rent_burden:lower"]) == 0
+    assert (
+        compare_cmd.main(
+            [
+                str(tmp_path / "sweep"),
+                "--out",
+                str(out),
+                "--no-map",
+                "--robust",
+                "population",
+                "rent_burden:lower",
+            ]
+        )
+        == 0
+    )
     eff = pd.read_csv(out / "effects_uncertainty.csv")
     region = eff[(eff["level"] == "region") & (eff["metric"] == "population")].iloc[0]
     # the synthetic outcomes depend on the seed only: no variance from the parameters

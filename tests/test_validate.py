@@ -11,8 +11,14 @@ from fh_sim.cli import main as fh_sim
 
 
 def _observed() -> pd.DataFrame:
-    return pd.DataFrame({"municipality": ["A", "B", "C"], "year": [2022, 2023, 2024],
-                         "population": [1030, 2000, 3300], "source": ["x"] * 3})
+    return pd.DataFrame(
+        {
+            "municipality": ["A", "B", "C"],
+            "year": [2022, 2023, 2024],
+            "population": [1030, 2000, 3300],
+            "source": ["x"] * 3,
+        }
+    )
 
 
 def test_perfect_simulation_has_zero_error_and_rank_one():

@@ -52,9 +52,10 @@ def station_km(info: ZoneInfo) -> FloatArray:
     has = info["has_station"] > 0
     dlat = lat[:, None] - lat[None, has]
     dlon = lon[:, None] - lon[None, has]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, has]) * np.sin(
-        dlon / 2
-    ) ** 2
+    a = (
+        np.sin(dlat / 2) ** 2
+        + np.cos(lat[:, None]) * np.cos(lat[None, has]) * np.sin(dlon / 2) ** 2
+    )
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
     return km.min(axis=1)
 
@@ -104,8 +105,7 @@ class StationProximityParams(TermParams):
 
 
 @plugins.utility("station_proximity", params=StationProximityParams)
-def station_proximity(ctx: StepContext, pairs: Pairs, p: StationProximityParams
-                      ) -> FloatArray:
+def station_proximity(ctx: StepContext, pairs: Pairs, p: StationProximityParams) -> FloatArray:
     """``coef(segment) x effective_km[zone]`` per (seeker, alternative).
 
     Returns:

@@ -21,8 +21,9 @@ class FhSimError(Exception):
         return (_restore_error, (type(self), self.args, dict(self.__dict__)))
 
 
-def _restore_error(cls: type[FhSimError], args: tuple[object, ...],
-                   state: dict[str, object]) -> FhSimError:
+def _restore_error(
+    cls: type[FhSimError], args: tuple[object, ...], state: dict[str, object]
+) -> FhSimError:
     """Rebuild a pickled :class:`FhSimError` without calling its ``__init__``."""
     err = cls.__new__(cls)
     Exception.__init__(err, *args)

@@ -78,8 +78,7 @@ def zone_attribute(name: str, *, unit: str) -> Callable[[F], F]:
     return deco
 
 
-def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
-           ) -> Callable[[F], F]:
+def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum") -> Callable[[F], F]:
     """Mark ``f(ctx) -> float[...]`` as outcome metric ``name``, recorded every year.
 
     The model calls it with the end-of-year state (``ctx.year`` = the year recorded,
@@ -109,8 +108,7 @@ def metric(name: str, *, unit: str, per: str = "zone", how: str = "sum"
     return deco
 
 
-def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
-          ) -> Callable[[F], F]:
+def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = "") -> Callable[[F], F]:
     """Mark ``f(info, p, year) -> float[n_zones]`` as lever kind ``name``.
 
     Scenario YAML names interventions of the kind under ``scenario.levers.<name>``, each
@@ -128,8 +126,11 @@ def lever(name: str, *, params: type, neutral: float = 0.0, unit: str = ""
     """
 
     def deco(func: F) -> F:
-        setattr(func, HOOK_MARK,
-                LeverKind(name=name, params=params, func=func, neutral=neutral, unit=unit))
+        setattr(
+            func,
+            HOOK_MARK,
+            LeverKind(name=name, params=params, func=func, neutral=neutral, unit=unit),
+        )
         return func
 
     return deco
@@ -302,8 +303,10 @@ def _check_params(params: type, what: str, spec: str) -> None:
     try:
         params()
     except TypeError as err:
-        raise PluginError(f"{what}: every field of {params.__name__} needs a default ({err})",
-                          where=f"plugin '{spec}'") from err
+        raise PluginError(
+            f"{what}: every field of {params.__name__} needs a default ({err})",
+            where=f"plugin '{spec}'",
+        ) from err
 
 
 def module_summary(module: ModuleType) -> str:
@@ -392,7 +395,9 @@ def build_pipeline(cfg: Any, registry: Registry | None = None) -> dict[str, list
                 f"{err.args[0]} (a plugin rule needs its module under `plugins:`)"
             ) from err
         raise
-    log.info("active rules: %s", "; ".join(
-        f"{fam} {[r.name for r, _ in pairs]}" for fam, pairs in pipeline.items()))
+    log.info(
+        "active rules: %s",
+        "; ".join(f"{fam} {[r.name for r, _ in pairs]}" for fam, pairs in pipeline.items()),
+    )
     region = getattr(cfg, "region", None)
     return checked_pipeline(pipeline, base_year=getattr(region, "base_year", None))

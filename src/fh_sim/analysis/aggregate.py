@@ -30,6 +30,8 @@ def draw_columns(df: pd.DataFrame) -> list[str]:
     one, so runs without parameter draws pair on ``(seed, replicate)`` as before.
     """
     return [*DRAW, PARAMS_DRAW] if PARAMS_DRAW in df.columns else list(DRAW)
+
+
 LOW_Q, HIGH_Q = 0.05, 0.95
 
 
@@ -126,14 +128,18 @@ def pair_seeds(runs: pd.DataFrame, *, baseline: str) -> Pairing:
         if not common[name]:
             log.warning(
                 "scenario '%s' shares no seed with baseline '%s': no difference computed",
-                name, baseline,
+                name,
+                baseline,
             )
         else:
             log.info(
                 "scenario '%s' minus '%s': paired on %d common seed(s)%s",
-                name, baseline, len(common[name]),
+                name,
+                baseline,
+                len(common[name]),
                 f", {unpaired[name]} run(s) without a baseline pair left out"
-                if unpaired[name] else "",
+                if unpaired[name]
+                else "",
             )
     return Pairing(baseline=baseline, common=common, unpaired=unpaired)
 
@@ -180,7 +186,8 @@ def horizon_year(table: pd.DataFrame) -> int:
     if last.nunique() > 1:
         log.warning(
             "runs end in different years (%s); comparing at %d",
-            ", ".join(map(str, sorted(last.unique()))), last.min(),
+            ", ".join(map(str, sorted(last.unique()))),
+            last.min(),
         )
     return int(last.min())
 

@@ -27,8 +27,15 @@ log = logging.getLogger(__name__)
 OUTCOME_COLUMNS = ("year", "level", "unit", "metric", "value")
 RUN_COLUMNS = ("scenario", "seed", "replicate", "run_dir")
 # Keys that vary between runs of one scenario without making it another variant.
-_RUN_KEYS = ("seed", "replicate", "hydra", "plugins", "check_invariants", "allow_slow",
-             "params_draw")
+_RUN_KEYS = (
+    "seed",
+    "replicate",
+    "hydra",
+    "plugins",
+    "check_invariants",
+    "allow_slow",
+    "params_draw",
+)
 
 
 @dataclass(frozen=True)
@@ -170,8 +177,11 @@ def comparability(cfg: dict[str, Any], manifest: dict[str, Any]) -> dict[str, st
     region = cfg.get("region") if isinstance(cfg.get("region"), dict) else {}
     versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
     data_hash = manifest.get("data_hash")
-    data = f"hash {str(data_hash)[:12]}" if data_hash else (
-        f"folder {region.get('data_dir', 'embedded')}")
+    data = (
+        f"hash {str(data_hash)[:12]}"
+        if data_hash
+        else (f"folder {region.get('data_dir', 'embedded')}")
+    )
     model = versions.get("fh_sim") or manifest.get("package_version") or "?"
     if manifest.get("code_hash"):
         model = f"{model} (code {str(manifest['code_hash'])[:12]})"
@@ -323,6 +333,8 @@ def collect(paths: Sequence[str | Path]) -> Collection:
     by_label = {label: configs[i] for i, label in enumerate(runs["scenario"])}
     log.info(
         "read %d complete run(s) of %d scenario(s); %d incomplete left out",
-        len(runs), runs["scenario"].nunique(), len(skipped),
+        len(runs),
+        runs["scenario"].nunique(),
+        len(skipped),
     )
     return Collection(table=table, runs=runs, configs=by_label, skipped=skipped)

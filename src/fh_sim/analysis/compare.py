@@ -94,8 +94,7 @@ def _check_metrics(table: pd.DataFrame, metrics: Sequence[str] | None) -> list[s
     unknown = [m for m in metrics if m not in known]
     if unknown:
         raise FhSimError(
-            f"unknown metric(s) {', '.join(unknown)}; the runs have: "
-            + ", ".join(sorted(known))
+            f"unknown metric(s) {', '.join(unknown)}; the runs have: " + ", ".join(sorted(known))
         )
     return list(metrics)
 
@@ -126,8 +125,12 @@ def _scales(coll: Collection) -> dict[str, float]:
 
 def _places(levels: pd.DataFrame, baseline: str, year: int) -> list[str]:
     """Municipalities, largest baseline population in ``year`` first."""
-    sel = levels[(levels["scenario"] == baseline) & (levels["level"] == "municipality")
-                 & (levels["metric"] == "population") & (levels["year"] == year)]
+    sel = levels[
+        (levels["scenario"] == baseline)
+        & (levels["level"] == "municipality")
+        & (levels["metric"] == "population")
+        & (levels["year"] == year)
+    ]
     return sel.sort_values("mean", ascending=False)["unit"].tolist()
 
 
@@ -196,23 +199,40 @@ def compare_runs(
     levels = levels.sort_values("scenario", key=lambda c: c.map(rank), kind="stable")
     summary = summary_table(levels, diffs, year=year, metrics=metrics, order=labels.KEY_METRICS)
     effects = effect_table(coll.table, pairing, year=year, metrics=metrics)
-    timing = {s: timing_warnings(coll.configs.get(s, {}), horizon=year, lang=lang)
-              for s in pairing.common}
+    timing = {
+        s: timing_warnings(coll.configs.get(s, {}), horizon=year, lang=lang) for s in pairing.common
+    }
     order = sorted(pairing.common, key=_catalogue_rank)
     summaries = summarise_scenarios(
-        effects, descriptions={s: coll.description(s) for s in order},
-        pairs={s: len(pairing.common[s]) for s in order}, warnings=timing, lang=lang)
-    effects = effects.sort_values("scenario", key=lambda c: c.map(
-        {s: i for i, s in enumerate(order)}), kind="stable").reset_index(drop=True)
+        effects,
+        descriptions={s: coll.description(s) for s in order},
+        pairs={s: len(pairing.common[s]) for s in order},
+        warnings=timing,
+        lang=lang,
+    )
+    effects = effects.sort_values(
+        "scenario", key=lambda c: c.map({s: i for i, s in enumerate(order)}), kind="stable"
+    ).reset_index(drop=True)
     scales = sorted(set(scale_by_run.values()))
     if len(scales) > 1:
-        log.warning("runs of different scales (%s): each run's counts are divided by its own",
-                    ", ".join(f"{x:g}" for x in scales))
-    comp = Comparison(collection=coll, pairing=pairing, levels=levels, diffs=diffs,
-                      year=year, summary=summary, effects=effects, summaries=summaries,
-                      lang=lang, scale=scales[0] if len(scales) == 1 else None,
-                      colors=plots.scenario_colors(coll.scenarios, baseline=baseline),
-                      places=_places(levels, baseline, year))
+        log.warning(
+            "runs of different scales (%s): each run's counts are divided by its own",
+            ", ".join(f"{x:g}" for x in scales),
+        )
+    comp = Comparison(
+        collection=coll,
+        pairing=pairing,
+        levels=levels,
+        diffs=diffs,
+        year=year,
+        summary=summary,
+        effects=effects,
+        summaries=summaries,
+        lang=lang,
+        scale=scales[0] if len(scales) == 1 else None,
+        colors=plots.scenario_colors(coll.scenarios, baseline=baseline),
+        places=_places(levels, baseline, year),
+    )
     region = _load_region(coll, baseline) if with_map and not diffs.empty else None
     comp.figures = make_figures(comp, metrics=metrics, region=region, label_zones=label_zones)
     comp.key_assumptions = _key_assumptions(paths, lang)
@@ -236,8 +256,12 @@ def counts_as_rates(table: pd.DataFrame) -> pd.DataFrame:
     keys = ["run_dir", "year", "level", "unit"]
     out = table.copy()
     pop = out[out["metric"] == "population"].set_index(keys)["value"]
-    first = (out[out["metric"] == "population"].sort_values("year")
-             .groupby(["run_dir", "level", "unit"])["value"].first())
+    first = (
+        out[out["metric"] == "population"]
+        .sort_values("year")
+        .groupby(["run_dir", "level", "unit"])["value"]
+        .first()
+    )
     is_count = out["metric"].isin(COUNT_METRICS)
     is_pop = out["metric"] == "population"
     idx = pd.MultiIndex.from_frame(out[keys])
@@ -251,8 +275,10 @@ def counts_as_rates(table: pd.DataFrame) -> pd.DataFrame:
 def rates_banner(bridged: Sequence[str]) -> str:
     """The warning shown when runs of different scale or data are compared as rates."""
     what = " and ".join(k.replace("_", " ") for k in bridged)
-    return (f"RATES AND SHARES ONLY: the runs differ in {what}; population is shown as an "
-            "index (first year = 1) and every other count per person, not in its own unit")
+    return (
+        f"RATES AND SHARES ONLY: the runs differ in {what}; population is shown as an "
+        "index (first year = 1) and every other count per person, not in its own unit"
+    )
 
 
 def write_outputs(comp: Comparison, out_dir: Path) -> Path:
@@ -264,11 +290,13 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise FhSimError(f"cannot create the output folder: {err.strerror or err}",
-                         where=str(out_dir)) from err
+        raise FhSimError(
+            f"cannot create the output folder: {err.strerror or err}", where=str(out_dir)
+        ) from err
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise FhSimError("cannot write into the output folder: permission denied",
-                         where=str(out_dir))
+        raise FhSimError(
+            "cannot write into the output folder: permission denied", where=str(out_dir)
+        )
     report_plots = []
     for stem, (fig, title, caption) in comp.figures.items():
         path = out_dir / f"{stem}.png"
@@ -277,17 +305,32 @@ def write_outputs(comp: Comparison, out_dir: Path) -> Path:
         comp.files.append(path)
     comp.files += write_tables(comp.effects, comp.summary, out_dir, lang=comp.lang)
     answer = out_dir / "summary.txt"
-    answer.write_text(plain_text(comp.summaries, year=comp.year, baseline=comp.pairing.baseline,
-                                 lang=comp.lang) + "\n", encoding="utf-8")
+    answer.write_text(
+        plain_text(comp.summaries, year=comp.year, baseline=comp.pairing.baseline, lang=comp.lang)
+        + "\n",
+        encoding="utf-8",
+    )
     comp.files.append(answer)
     report = out_dir / "report.html"
     base_cfg = comp.collection.configs.get(comp.pairing.baseline, {})
-    html = render_html(ReportInput(
-        coll=comp.collection, pairing=comp.pairing, summary=comp.summary,
-        effects=comp.effects, summaries=comp.summaries, plots=report_plots, year=comp.year,
-        lang=comp.lang, scale=comp.scale, colors=comp.colors, places=comp.places,
-        assumptions=plain_assumptions(base_cfg, lang=comp.lang),
-        key_assumptions=comp.key_assumptions, banner=comp.banner))
+    html = render_html(
+        ReportInput(
+            coll=comp.collection,
+            pairing=comp.pairing,
+            summary=comp.summary,
+            effects=comp.effects,
+            summaries=comp.summaries,
+            plots=report_plots,
+            year=comp.year,
+            lang=comp.lang,
+            scale=comp.scale,
+            colors=comp.colors,
+            places=comp.places,
+            assumptions=plain_assumptions(base_cfg, lang=comp.lang),
+            key_assumptions=comp.key_assumptions,
+            banner=comp.banner,
+        )
+    )
     tmp = report.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report)

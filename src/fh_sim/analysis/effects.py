@@ -42,23 +42,44 @@ KIND_UNITS = {
 }
 # Short outcome names for table headers and summary lines.
 SHORT = {
-    "en": {"population": "Population", "households": "Households",
-           "commute_cost": "Commute time", "price_index": "Housing prices",
-           "rent_burden": "Housing cost share of income", "accessibility": "Access to jobs",
-           "displaced_cumulative": "Displaced households (since base year)",
-           "waiting_households": "Households waiting for a dwelling",
-           "dissimilarity_income": "Segregation by income"},
-    "sv": {"population": "Befolkning", "households": "Hushåll",
-           "commute_cost": "Restid till arbetet", "price_index": "Bostadspriser",
-           "rent_burden": "Boendekostnad som andel av inkomst",
-           "accessibility": "Tillgänglighet till arbetsplatser",
-           "displaced_cumulative": "Undanträngda hushåll (sedan basåret)",
-           "waiting_households": "Hushåll som väntar på bostad",
-           "dissimilarity_income": "Segregation efter inkomst"},
+    "en": {
+        "population": "Population",
+        "households": "Households",
+        "commute_cost": "Commute time",
+        "price_index": "Housing prices",
+        "rent_burden": "Housing cost share of income",
+        "accessibility": "Access to jobs",
+        "displaced_cumulative": "Displaced households (since base year)",
+        "waiting_households": "Households waiting for a dwelling",
+        "dissimilarity_income": "Segregation by income",
+    },
+    "sv": {
+        "population": "Befolkning",
+        "households": "Hushåll",
+        "commute_cost": "Restid till arbetet",
+        "price_index": "Bostadspriser",
+        "rent_burden": "Boendekostnad som andel av inkomst",
+        "accessibility": "Tillgänglighet till arbetsplatser",
+        "displaced_cumulative": "Undanträngda hushåll (sedan basåret)",
+        "waiting_households": "Hushåll som väntar på bostad",
+        "dissimilarity_income": "Segregation efter inkomst",
+    },
 }
 LEVELS = ("region", "municipality")
-EFFECT_COLUMNS = ["scenario", "level", "unit", "metric", "kind", "n", "base", "mean",
-                  "q05", "q95", "rel", "firm"]
+EFFECT_COLUMNS = [
+    "scenario",
+    "level",
+    "unit",
+    "metric",
+    "kind",
+    "n",
+    "base",
+    "mean",
+    "q05",
+    "q95",
+    "rel",
+    "firm",
+]
 
 
 def kind_of(metric: str) -> str:
@@ -120,8 +141,9 @@ def effect_table(
         least :data:`MIN_SEEDS_FIRM` seeds were paired and the interval excludes zero.
     """
     wanted = list(metrics) if metrics is not None else list(PLANNER_OUTCOMES)
-    sel = table[(table["year"] == year) & table["level"].isin(levels)
-                & table["metric"].isin(wanted)]
+    sel = table[
+        (table["year"] == year) & table["level"].isin(levels) & table["metric"].isin(wanted)
+    ]
     draw = draw_columns(sel)
     base = sel[sel["scenario"] == pairing.baseline][[*draw, *KEYS, "value"]]
     parts = []
@@ -146,16 +168,17 @@ def effect_table(
         shown_base[pos] = _base_display(str(kind), base_v)
     df["change"], df["shown_base"] = change, shown_base
     grouped = df.groupby(["scenario", "level", "unit", "metric", "kind"], sort=False)
-    out = pd.DataFrame({
-        "n": grouped["change"].size(),
-        "base": grouped["shown_base"].mean(),
-        "mean": grouped["change"].mean(),
-        "q05": grouped["change"].quantile(LOW_Q),
-        "q95": grouped["change"].quantile(HIGH_Q),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "n": grouped["change"].size(),
+            "base": grouped["shown_base"].mean(),
+            "mean": grouped["change"].mean(),
+            "q05": grouped["change"].quantile(LOW_Q),
+            "q95": grouped["change"].quantile(HIGH_Q),
+        }
+    ).reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(out["kind"] == "pct", out["mean"],
-                       100.0 * out["mean"] / out["base"].abs())
+        rel = np.where(out["kind"] == "pct", out["mean"], 100.0 * out["mean"] / out["base"].abs())
     out["rel"] = np.where(np.isfinite(rel), rel, 0.0)
     out["firm"] = (out["n"] >= MIN_SEEDS_FIRM) & ((out["q05"] > 0) | (out["q95"] < 0))
     order = {m: i for i, m in enumerate(wanted)}

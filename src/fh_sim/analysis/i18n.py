@@ -14,59 +14,72 @@ TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Scenario comparison", "sv": "Jämförelse av scenarier"},
     "intro": {
         "en": "{runs} complete runs of {scen} scenarios; baseline <b>{base}</b>; "
-              "results for {year}. Written {stamp}.",
+        "results for {year}. Written {stamp}.",
         "sv": "{runs} fullständiga körningar av {scen} scenarier; jämförs med <b>{base}</b>; "
-              "resultat för {year}. Skriven {stamp}."},
+        "resultat för {year}. Skriven {stamp}.",
+    },
     "scale": {
         "en": "All counts are for the real region: the runs simulated {pct} of the "
-              "households (scale {scale}) and their counts are divided by {scale}.",
+        "households (scale {scale}) and their counts are divided by {scale}.",
         "sv": "Alla antal gäller hela regionen: körningarna simulerade {pct} av hushållen "
-              "(skala {scale}) och deras antal är delade med {scale}."},
+        "(skala {scale}) och deras antal är delade med {scale}.",
+    },
     "scale_one": {
-        "en": "All counts are for the real region: the runs simulated every household "
-              "(scale 1).",
-        "sv": "Alla antal gäller hela regionen: körningarna simulerade varje hushåll "
-              "(skala 1)."},
+        "en": "All counts are for the real region: the runs simulated every household (scale 1).",
+        "sv": "Alla antal gäller hela regionen: körningarna simulerade varje hushåll (skala 1).",
+    },
     "scale_mixed": {
         "en": "All counts are for the real region: each run's counts are divided by its own "
-              "scale (the runs have different scales).",
+        "scale (the runs have different scales).",
         "sv": "Alla antal gäller hela regionen: varje körnings antal är delade med dess "
-              "skala (körningarna har olika skalor)."},
+        "skala (körningarna har olika skalor).",
+    },
     "answer": {"en": "The answer in brief", "sv": "Svaret i korthet"},
-    "vs_base": {"en": "In {year}, compared with {base}, paired on {n} seeds:",
-                "sv": "År {year}, jämfört med {base}, parvis på {n} seeds:"},
+    "vs_base": {
+        "en": "In {year}, compared with {base}, paired on {n} seeds:",
+        "sv": "År {year}, jämfört med {base}, parvis på {n} seeds:",
+    },
     "region": {"en": "the region", "sv": "regionen"},
-    "no_effect": {"en": "No outcome changes by more than the spread between seeds.",
-                  "sv": "Inget utfall ändras mer än spridningen mellan seeds."},
-    "no_pair": {"en": "No seed in common with the baseline: no effects can be computed.",
-                "sv": "Inga gemensamma seeds med jämförelsescenariot: inga effekter kan "
-                      "beräknas."},
+    "no_effect": {
+        "en": "No outcome changes by more than the spread between seeds.",
+        "sv": "Inget utfall ändras mer än spridningen mellan seeds.",
+    },
+    "no_pair": {
+        "en": "No seed in common with the baseline: no effects can be computed.",
+        "sv": "Inga gemensamma seeds med jämförelsescenariot: inga effekter kan beräknas.",
+    },
     "few_seeds": {
         "en": "Only {n} paired seed(s): the intervals are close to the range of the runs "
-              "and no effect is called firm. Run at least {k} seeds before quoting a number.",
+        "and no effect is called firm. Run at least {k} seeds before quoting a number.",
         "sv": "Bara {n} parade seeds: intervallen ligger nära spannet mellan körningarna "
-              "och ingen effekt kallas säker. Kör minst {k} seeds innan en siffra citeras."},
+        "och ingen effekt kallas säker. Kör minst {k} seeds innan en siffra citeras.",
+    },
     "timing": {"en": "Timing", "sv": "Tidpunkt"},
-    "interval": {"en": "5-95 % of the per-seed changes over {n} seeds",
-                 "sv": "5-95 % av förändringarna per seed över {n} seeds"},
-    "table_h": {"en": "Change against {base} per municipality, {year}",
-                "sv": "Förändring mot {base} per kommun, {year}"},
+    "interval": {
+        "en": "5-95 % of the per-seed changes over {n} seeds",
+        "sv": "5-95 % av förändringarna per seed över {n} seeds",
+    },
+    "table_h": {
+        "en": "Change against {base} per municipality, {year}",
+        "sv": "Förändring mot {base} per kommun, {year}",
+    },
     "table_note": {
         "en": "Mean change over the paired seeds, with the 5-95 % interval of the per-seed "
-              "changes in brackets. <b>Bold</b>: a firm effect (at least {k} paired seeds "
-              "and the interval excludes zero). Price and access to jobs in percent of the "
-              "baseline; housing cost share in percentage points; segregation (Duncan's "
-              "dissimilarity index, 0-100) in index points. Also in <code>summary.csv</code>, "
-              "<code>summary.parquet</code> and <code>summary.xlsx</code> (one sheet per "
-              "level).",
+        "changes in brackets. <b>Bold</b>: a firm effect (at least {k} paired seeds "
+        "and the interval excludes zero). Price and access to jobs in percent of the "
+        "baseline; housing cost share in percentage points; segregation (Duncan's "
+        "dissimilarity index, 0-100) in index points. Also in <code>summary.csv</code>, "
+        "<code>summary.parquet</code> and <code>summary.xlsx</code> (one sheet per "
+        "level).",
         "sv": "Medelförändring över de parade seeds, med 5-95 %-intervallet för "
-              "förändringarna per seed inom klammer. <b>Fetstil</b>: en säker effekt (minst "
-              "{k} parade seeds och intervallet utesluter noll). Pris och tillgänglighet i "
-              "procent av jämförelsescenariot; boendekostnadsandel i procentenheter; "
-              "segregation (Duncans olikhetsindex, 0-100) i indexpoäng. Finns även i "
-              "<code>summary.csv</code>, <code>summary.parquet</code> och "
-              "<code>summary.xlsx</code> (ett blad per "
-              "nivå)."},
+        "förändringarna per seed inom klammer. <b>Fetstil</b>: en säker effekt (minst "
+        "{k} parade seeds och intervallet utesluter noll). Pris och tillgänglighet i "
+        "procent av jämförelsescenariot; boendekostnadsandel i procentenheter; "
+        "segregation (Duncans olikhetsindex, 0-100) i indexpoäng. Finns även i "
+        "<code>summary.csv</code>, <code>summary.parquet</code> och "
+        "<code>summary.xlsx</code> (ett blad per "
+        "nivå).",
+    },
     "place": {"en": "Place", "sv": "Plats"},
     "scenario": {"en": "Scenario", "sv": "Scenario"},
     "scenarios": {"en": "Scenarios", "sv": "Scenarier"},
@@ -77,22 +90,30 @@ TEXT: dict[str, dict[str, str]] = {
     "colour": {"en": "Colour", "sv": "Färg"},
     "plots": {"en": "Plots", "sv": "Diagram"},
     "how": {"en": "How to read this", "sv": "Så läser du rapporten"},
-    "assumptions": {"en": "Assumptions behind these effects",
-                    "sv": "Antaganden bakom effekterna"},
-    "matter": {"en": "Assumptions that matter most (sensitivity analysis)",
-               "sv": "Antaganden som betyder mest (känslighetsanalys)"},
+    "assumptions": {"en": "Assumptions behind these effects", "sv": "Antaganden bakom effekterna"},
+    "matter": {
+        "en": "Assumptions that matter most (sensitivity analysis)",
+        "sv": "Antaganden som betyder mest (känslighetsanalys)",
+    },
     "no_matter": {
         "en": "No sensitivity analysis was found next to these runs, so which assumptions "
-              "move these effects most is not measured here.",
+        "move these effects most is not measured here.",
         "sv": "Ingen känslighetsanalys hittades bredvid körningarna, så vilka antaganden "
-              "som påverkar effekterna mest är inte mätt här."},
-    "details": {"en": "All outcomes, region level, {year}",
-                "sv": "Alla utfall, regionnivå, {year}"},
+        "som påverkar effekterna mest är inte mätt här.",
+    },
+    "details": {
+        "en": "All outcomes, region level, {year}",
+        "sv": "Alla utfall, regionnivå, {year}",
+    },
     "appendix": {"en": "Appendix: full configuration", "sv": "Bilaga: fullständig konfiguration"},
-    "differ": {"en": "Settings that differ between scenarios",
-               "sv": "Inställningar som skiljer mellan scenarierna"},
-    "common": {"en": "Settings common to every scenario",
-               "sv": "Inställningar som är lika i alla scenarier"},
+    "differ": {
+        "en": "Settings that differ between scenarios",
+        "sv": "Inställningar som skiljer mellan scenarierna",
+    },
+    "common": {
+        "en": "Settings common to every scenario",
+        "sv": "Inställningar som är lika i alla scenarier",
+    },
     "levers": {"en": "Interventions of {scen}", "sv": "Åtgärder i {scen}"},
     "setting": {"en": "Setting", "sv": "Inställning"},
     "value": {"en": "Value", "sv": "Värde"},
@@ -110,11 +131,14 @@ TEXT: dict[str, dict[str, str]] = {
     "left_out": {"en": "incomplete run left out: {p}", "sv": "ofullständig körning utelämnad: {p}"},
     "unpaired": {
         "en": "{n} run(s) of {s} have no baseline run on the same seed and are left out of "
-              "its differences",
+        "its differences",
         "sv": "{n} körning(ar) av {s} saknar baslinjekörning med samma seed och ingår inte "
-              "i dess skillnader"},
-    "no_common": {"en": "{s} shares no seed with the baseline: no difference shown",
-                  "sv": "{s} har ingen seed gemensam med baslinjen: ingen skillnad visas"},
+        "i dess skillnader",
+    },
+    "no_common": {
+        "en": "{s} shares no seed with the baseline: no difference shown",
+        "sv": "{s} har ingen seed gemensam med baslinjen: ingen skillnad visas",
+    },
 }
 
 

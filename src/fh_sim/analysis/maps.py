@@ -31,16 +31,28 @@ LABEL_ZONES = 10  # zones named per panel (the most populous) unless label_zones
 NEW_COLOR, CHANGED_COLOR = "#000000", "#6a3d9a"
 KM_PER_DEG_LAT = 111.2
 WORDS = {
-    "en": {"new": "new link", "changed": "changed service", "removed": "removed link",
-           "links": "links in service", "title": "{name}: change per zone in {year}, "
-           "scenario minus {base}", "sub": "(mean across common seeds; approximate "
-           "municipal areas from the nearest zone centre; one colour scale for all maps)",
-           "same": "no change in any zone: ", "minus": "{scen} minus {base}"},
-    "sv": {"new": "ny länk", "changed": "ändrad trafik", "removed": "borttagen länk",
-           "links": "länkar i trafik", "title": "{name}: förändring per zon år {year}, "
-           "scenario minus {base}", "sub": "(medel över gemensamma seeds; ungefärliga "
-           "kommunområden efter närmaste zoncentrum; samma färgskala i alla kartor)",
-           "same": "ingen förändring i någon zon: ", "minus": "{scen} minus {base}"},
+    "en": {
+        "new": "new link",
+        "changed": "changed service",
+        "removed": "removed link",
+        "links": "links in service",
+        "title": "{name}: change per zone in {year}, scenario minus {base}",
+        "sub": "(mean across common seeds; approximate "
+        "municipal areas from the nearest zone centre; one colour scale for all maps)",
+        "same": "no change in any zone: ",
+        "minus": "{scen} minus {base}",
+    },
+    "sv": {
+        "new": "ny länk",
+        "changed": "ändrad trafik",
+        "removed": "borttagen länk",
+        "links": "länkar i trafik",
+        "title": "{name}: förändring per zon år {year}, scenario minus {base}",
+        "sub": "(medel över gemensamma seeds; ungefärliga "
+        "kommunområden efter närmaste zoncentrum; samma färgskala i alla kartor)",
+        "same": "ingen förändring i någon zon: ",
+        "minus": "{scen} minus {base}",
+    },
 }
 
 
@@ -50,8 +62,7 @@ def zone_changes(diffs: pd.DataFrame, *, metric: str, year: int) -> dict[str, pd
     Returns:
         scenario -> Series indexed by zone id (the metric's unit).
     """
-    sel = diffs[(diffs["level"] == "zone") & (diffs["metric"] == metric)
-                & (diffs["year"] == year)]
+    sel = diffs[(diffs["level"] == "zone") & (diffs["metric"] == metric) & (diffs["year"] == year)]
     return {
         str(scen): grp.set_index("unit")["mean"].astype(float)
         for scen, grp in sel.groupby("scenario", sort=False)
@@ -60,8 +71,10 @@ def zone_changes(diffs: pd.DataFrame, *, metric: str, year: int) -> dict[str, pd
 
 def _xy(region: Any) -> dict[str, tuple[float, float]]:
     zones, ext = region.zones, region.external_nodes
-    return {**{z: (r.lon, r.lat) for z, r in zones.iterrows()},
-            **{n: (r.lon, r.lat) for n, r in ext.iterrows()}}
+    return {
+        **{z: (r.lon, r.lat) for z, r in zones.iterrows()},
+        **{n: (r.lon, r.lat) for n, r in ext.iterrows()},
+    }
 
 
 def municipal_areas(zones: pd.DataFrame, *, cells: int = 220) -> tuple[np.ndarray, ...]:
@@ -80,15 +93,22 @@ def municipal_areas(zones: pd.DataFrame, *, cells: int = 220) -> tuple[np.ndarra
     names = list(dict.fromkeys(zones["municipality"]))
     code = np.array([names.index(m) for m in zones["municipality"]])
     idx = code[nearest]
-    idx[d2.min(axis=-1) > LAND_KM ** 2] = -1
+    idx[d2.min(axis=-1) > LAND_KM**2] = -1
     return mx, my, idx
 
 
 def _draw_background(ax: Any, region: Any, areas: tuple[np.ndarray, ...]) -> None:
     mx, my, idx = areas
     shade = np.where(idx < 0, np.nan, idx % 2).astype(float)
-    ax.pcolormesh(mx, my, shade, cmap=ListedColormap(["#f2f2f2", "#e6e6e6"]),
-                  shading="nearest", zorder=0, rasterized=True)
+    ax.pcolormesh(
+        mx,
+        my,
+        shade,
+        cmap=ListedColormap(["#f2f2f2", "#e6e6e6"]),
+        shading="nearest",
+        zorder=0,
+        rasterized=True,
+    )
     border = np.zeros(idx.shape, dtype=bool)
     border[:, 1:] |= idx[:, 1:] != idx[:, :-1]
     border[1:, :] |= idx[1:, :] != idx[:-1, :]
@@ -100,13 +120,27 @@ def _draw_background(ax: Any, region: Any, areas: tuple[np.ndarray, ...]) -> Non
         if not inside.any():
             continue
         x, y = float(mx[inside].mean()), float(my[inside].mean())
-        ax.text(x, y, str(muni), ha="center", va="center", fontsize=8.5,
-                fontweight="bold", color="#333333", zorder=5,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
+        ax.text(
+            x,
+            y,
+            str(muni),
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            fontweight="bold",
+            color="#333333",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+        )
 
 
-def _draw_links(ax: Any, region: Any, year: int, edits: dict[str, dict[str, Any]],
-                xy: dict[str, tuple[float, float]]) -> None:
+def _draw_links(
+    ax: Any,
+    region: Any,
+    year: int,
+    edits: dict[str, dict[str, Any]],
+    xy: dict[str, tuple[float, float]],
+) -> None:
     from fh_sim.region.network import links_in_year
 
     links = links_in_year(region, year).drop_duplicates(["from_node", "to_node"])
@@ -120,8 +154,11 @@ def _draw_links(ax: Any, region: Any, year: int, edits: dict[str, dict[str, Any]
         if a is None or b is None:
             continue
         op = edit.get("op", "add")
-        style = {"add": (NEW_COLOR, "-"), "change": (CHANGED_COLOR, "--"),
-                 "remove": ("#b15928", ":")}.get(op, (NEW_COLOR, "-"))
+        style = {
+            "add": (NEW_COLOR, "-"),
+            "change": (CHANGED_COLOR, "--"),
+            "remove": ("#b15928", ":"),
+        }.get(op, (NEW_COLOR, "-"))
         ax.plot([a[0], b[0]], [a[1], b[1]], color=style[0], ls=style[1], lw=3.2, zorder=2)
 
 
@@ -129,14 +166,20 @@ def _label_zones(ax: Any, zones: pd.DataFrame, *, all_zones: bool) -> None:
     if all_zones:
         chosen = zones
     else:
-        chosen = zones[~zones["is_rural"].astype(bool)].nlargest(LABEL_ZONES,
-                                                                  "population_2019")
+        chosen = zones[~zones["is_rural"].astype(bool)].nlargest(LABEL_ZONES, "population_2019")
     munis = set(zones["municipality"].astype(str))
     for _z, r in chosen.iterrows():
         if not all_zones and str(r["name"]).split(" och ")[0] in munis:
             continue  # the municipality's name already stands near its main town
-        ax.annotate(str(r["name"]).split(" och ")[0], (r.lon, r.lat), xytext=(4, -9),
-                    textcoords="offset points", fontsize=7.5, color="#222222", zorder=6)
+        ax.annotate(
+            str(r["name"]).split(" och ")[0],
+            (r.lon, r.lat),
+            xytext=(4, -9),
+            textcoords="offset points",
+            fontsize=7.5,
+            color="#222222",
+            zorder=6,
+        )
 
 
 def change_maps(
@@ -194,14 +237,25 @@ def change_maps(
         ax.set_visible(False)
     xy = _xy(region)
     areas = municipal_areas(zones)
-    size = 15 + 260 * np.sqrt(zones["population_2019"].to_numpy(float)
-                              / zones["population_2019"].max())
+    size = 15 + 260 * np.sqrt(
+        zones["population_2019"].to_numpy(float) / zones["population_2019"].max()
+    )
     mappable = None
     for ax, (scen, vals) in zip(axes, values.items(), strict=False):
         _draw_background(ax, region, areas)
         _draw_links(ax, region, year, (edits or {}).get(scen, {}), xy)
-        mappable = ax.scatter(zones["lon"], zones["lat"], s=size, c=vals, cmap="RdBu",
-                              vmin=-lim, vmax=lim, edgecolors="#333333", lw=0.6, zorder=3)
+        mappable = ax.scatter(
+            zones["lon"],
+            zones["lat"],
+            s=size,
+            c=vals,
+            cmap="RdBu",
+            vmin=-lim,
+            vmax=lim,
+            edgecolors="#333333",
+            lw=0.6,
+            zorder=3,
+        )
         _label_zones(ax, zones, all_zones=label_zones)
         ax.set_xlim(float(areas[0].min()), float(areas[0].max()))
         ax.set_ylim(float(areas[1].min()), float(areas[1].max()))
@@ -211,14 +265,21 @@ def change_maps(
         ax.set_title(words["minus"].format(scen=scen, base=baseline), fontsize=11)
     if mappable is not None:
         fig.colorbar(mappable, ax=axes[:n].tolist(), shrink=0.6, aspect=30).set_label(
-            labels.axis_label(metric, change=True, wrap=40, lang=lang), fontsize=9)
-    handles = [Line2D([], [], color="#9e9e9e", lw=1.0, label=words["links"]),
-               Line2D([], [], color=NEW_COLOR, lw=3.2, label=words["new"]),
-               Line2D([], [], color=CHANGED_COLOR, lw=3.2, ls="--", label=words["changed"])]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9,
-               frameon=False)
+            labels.axis_label(metric, change=True, wrap=40, lang=lang), fontsize=9
+        )
+    handles = [
+        Line2D([], [], color="#9e9e9e", lw=1.0, label=words["links"]),
+        Line2D([], [], color=NEW_COLOR, lw=3.2, label=words["new"]),
+        Line2D([], [], color=CHANGED_COLOR, lw=3.2, ls="--", label=words["changed"]),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     same = ("\n" + words["same"] + ", ".join(unchanged)) if unchanged else ""
-    fig.suptitle(words["title"].format(name=labels.name(metric, lang), year=year,
-                                       base=baseline) + "\n" + words["sub"] + same,
-                 fontweight="bold", fontsize=11)
+    fig.suptitle(
+        words["title"].format(name=labels.name(metric, lang), year=year, base=baseline)
+        + "\n"
+        + words["sub"]
+        + same,
+        fontweight="bold",
+        fontsize=11,
+    )
     return fig

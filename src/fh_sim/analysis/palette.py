@@ -12,10 +12,19 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F
 # The catalogue's scenarios keep these places in the palette in every report; a scenario
 # of one family (the transit measures and their package) never shares a colour.
 CATALOGUE_ORDER = [
-    "transit_hoganas_rail", "transit_skanebanan_half_hourly",
-    "transit_orkelljunga_express_bus", "transit_soderasbanan_frequency", "package_transit",
-    "safety_programme", "higher_trust", "income_uplift", "brand_campaign", "growth_first",
-    "current_residents_first", "package_growth", "package_residents_first",
+    "transit_hoganas_rail",
+    "transit_skanebanan_half_hourly",
+    "transit_orkelljunga_express_bus",
+    "transit_soderasbanan_frequency",
+    "package_transit",
+    "safety_programme",
+    "higher_trust",
+    "income_uplift",
+    "brand_campaign",
+    "growth_first",
+    "current_residents_first",
+    "package_growth",
+    "package_residents_first",
     "package_safe_and_inclusive",
 ]
 
@@ -38,8 +47,13 @@ def scenario_colors(scenarios: Sequence[str], *, baseline: str | None = None) ->
     if baseline is not None:
         colors[baseline] = BASELINE_COLOR
     others = [s for s in scenarios if s != baseline and s not in colors]
-    others.sort(key=lambda s: (s not in CATALOGUE_ORDER,
-                               CATALOGUE_ORDER.index(s) if s in CATALOGUE_ORDER else 0, s))
+    others.sort(
+        key=lambda s: (
+            s not in CATALOGUE_ORDER,
+            CATALOGUE_ORDER.index(s) if s in CATALOGUE_ORDER else 0,
+            s,
+        )
+    )
     taken: set[int] = set()
     for name in others:
         k = _preferred(name)

@@ -43,8 +43,9 @@ def _number_format(ax: Axes, axis: str = "y", lang: str = "en") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
 
-def _grid(n: int, *, ncols: int, width: float, height: float,
-          sharex: bool = False) -> tuple[Figure, list[Axes]]:
+def _grid(
+    n: int, *, ncols: int, width: float, height: float, sharex: bool = False
+) -> tuple[Figure, list[Axes]]:
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
     fig = Figure(figsize=(width * ncols, height * nrows + 0.9), layout="constrained")
@@ -63,8 +64,13 @@ def _empty(title: str, message: str) -> Figure:
     return fig
 
 
-def _time_lines(ax: Axes, sel: pd.DataFrame, scenarios: Sequence[str],
-                colors: dict[str, str], baseline: str | None) -> None:
+def _time_lines(
+    ax: Axes,
+    sel: pd.DataFrame,
+    scenarios: Sequence[str],
+    colors: dict[str, str],
+    baseline: str | None,
+) -> None:
     all_bands = len(scenarios) <= MANY
     order = [x for x in scenarios if x != baseline] + [x for x in scenarios if x == baseline]
     for scen in order:
@@ -72,11 +78,18 @@ def _time_lines(ax: Axes, sel: pd.DataFrame, scenarios: Sequence[str],
         if d.empty:
             continue
         is_base = scen == baseline
-        ax.plot(d["year"], d["mean"], color=colors[scen], lw=2.2 if is_base else 1.5,
-                label=scen, zorder=3 if is_base else 2)
+        ax.plot(
+            d["year"],
+            d["mean"],
+            color=colors[scen],
+            lw=2.2 if is_base else 1.5,
+            label=scen,
+            zorder=3 if is_base else 2,
+        )
         if all_bands or is_base:
-            ax.fill_between(d["year"], d["q05"], d["q95"], color=colors[scen],
-                            alpha=0.18, lw=0, zorder=1)
+            ax.fill_between(
+                d["year"], d["q05"], d["q95"], color=colors[scen], alpha=0.18, lw=0, zorder=1
+            )
 
 
 def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
@@ -85,8 +98,14 @@ def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
     width = fig.get_figwidth()
     longest = max((len(n) for n in names), default=10)
     ncols = max(1, min(len(order), int(width / (0.09 * longest + 0.6))))
-    fig.legend([handles[i] for i in order], [names[i] for i in order],
-               loc="outside lower center", ncols=ncols, fontsize=9, frameon=False)
+    fig.legend(
+        [handles[i] for i in order],
+        [names[i] for i in order],
+        loc="outside lower center",
+        ncols=ncols,
+        fontsize=9,
+        frameon=False,
+    )
 
 
 def _band_note(scenarios: Sequence[str], baseline: str | None, lang: str = "en") -> str:
@@ -120,8 +139,12 @@ def time_series(
         colors: scenario -> colour (default: :func:`scenario_colors`).
     """
     sel = levels[(levels["metric"] == metric) & (levels["level"] == level)]
-    title = title or word("over_time", lang, name=labels.name(metric, lang),
-                        level=word(level, lang) if level in WORDS else level)
+    title = title or word(
+        "over_time",
+        lang,
+        name=labels.name(metric, lang),
+        level=word(level, lang) if level in WORDS else level,
+    )
     if sel.empty:
         return _empty(title, f"No {level}-level '{metric}' in these runs.")
     if units is None:
@@ -141,8 +164,9 @@ def time_series(
         ax.set_xlabel(word("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
     _legend(fig, axes[0], scenarios)
-    fig.suptitle(f"{title}\n({_band_note(scenarios, baseline, lang)})", fontweight="bold",
-                 fontsize=11)
+    fig.suptitle(
+        f"{title}\n({_band_note(scenarios, baseline, lang)})", fontweight="bold", fontsize=11
+    )
     return fig
 
 
@@ -174,9 +198,12 @@ def indicators_over_time(
         ax.grid(alpha=0.3)
         _number_format(ax, lang=lang)
     _legend(fig, axes[0], scenarios)
-    fig.suptitle(f"{title} ({word(level, lang) if level in WORDS else level})\n"
-                 f"({_band_note(scenarios, baseline, lang)})",
-                 fontweight="bold", fontsize=11)
+    fig.suptitle(
+        f"{title} ({word(level, lang) if level in WORDS else level})\n"
+        f"({_band_note(scenarios, baseline, lang)})",
+        fontweight="bold",
+        fontsize=11,
+    )
     return fig
 
 
@@ -226,8 +253,7 @@ def difference_at_horizon(
         return _empty(title, word("none", lang))
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = colors or scenario_colors(scenarios)
-    fig, axes = _grid(len(present), ncols=ncols, width=3.3,
-                      height=0.3 * len(scenarios) + 1.3)
+    fig, axes = _grid(len(present), ncols=ncols, width=3.3, height=0.3 * len(scenarios) + 1.3)
     ypos = np.arange(len(scenarios))[::-1]
     ncols = max(1, min(ncols, len(present)))
     for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
@@ -236,9 +262,15 @@ def difference_at_horizon(
             row = d.loc[scen]
             if np.isnan(row["mean"]):
                 continue
-            ax.errorbar(row["mean"], y, xerr=[[row["mean"] - row["q05"]],
-                                              [row["q95"] - row["mean"]]],
-                        fmt="o", color=colors[scen], capsize=3, ms=5)
+            ax.errorbar(
+                row["mean"],
+                y,
+                xerr=[[row["mean"] - row["q05"]], [row["q95"] - row["mean"]]],
+                fmt="o",
+                color=colors[scen],
+                capsize=3,
+                ms=5,
+            )
         ax.axvline(0, color="0.4", lw=0.8, ls="--")
         ax.set_yticks(ypos, scenarios if k % ncols == 0 else [], fontsize=8)
         ax.grid(axis="y", alpha=0.15)
@@ -249,8 +281,11 @@ def difference_at_horizon(
         ax.grid(axis="x", alpha=0.3)
         _number_format(ax, "x", lang=lang)
     where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
-    fig.suptitle(f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
-                 fontweight="bold", fontsize=11)
+    fig.suptitle(
+        f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
+        fontweight="bold",
+        fontsize=11,
+    )
     return fig
 
 
@@ -274,8 +309,11 @@ def tradeoff(
     title = word("tradeoff", lang, year=year, base=baseline)
     present = [m for m in welfare if (sel["metric"] == m).any()]
     if sel.empty or not (sel["metric"] == growth).any() or not present:
-        return _empty(title, "Needs region-level population and welfare outcomes "
-                      "for scenarios paired with the baseline.")
+        return _empty(
+            title,
+            "Needs region-level population and welfare outcomes "
+            "for scenarios paired with the baseline.",
+        )
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = colors or scenario_colors(scenarios)
     gx = sel[sel["metric"] == growth].set_index("scenario")
@@ -288,14 +326,28 @@ def tradeoff(
             if scen not in gx.index or scen not in gy.index:
                 continue
             x, y = gx.loc[scen], gy.loc[scen]
-            ax.errorbar(x["mean"], y["mean"],
-                        xerr=[[x["mean"] - x["q05"]], [x["q95"] - x["mean"]]],
-                        yerr=[[y["mean"] - y["q05"]], [y["q95"] - y["mean"]]],
-                        fmt="o", color=colors[scen], capsize=2.5, ms=5, elinewidth=1,
-                        alpha=0.9, label=names[scen])
-            ax.annotate(str(k) if numbered else scen, (x["mean"], y["mean"]),
-                        textcoords="offset points", xytext=(4, 4), fontsize=8,
-                        color=colors[scen], fontweight="bold")
+            ax.errorbar(
+                x["mean"],
+                y["mean"],
+                xerr=[[x["mean"] - x["q05"]], [x["q95"] - x["mean"]]],
+                yerr=[[y["mean"] - y["q05"]], [y["q95"] - y["mean"]]],
+                fmt="o",
+                color=colors[scen],
+                capsize=2.5,
+                ms=5,
+                elinewidth=1,
+                alpha=0.9,
+                label=names[scen],
+            )
+            ax.annotate(
+                str(k) if numbered else scen,
+                (x["mean"], y["mean"]),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=8,
+                color=colors[scen],
+                fontweight="bold",
+            )
         ax.plot([0], [0], marker="s", color=BASELINE_COLOR, ms=6, ls="", label=baseline)
         ax.axhline(0, color="0.6", lw=0.8, ls="--")
         ax.axvline(0, color="0.6", lw=0.8, ls="--")
@@ -306,8 +358,11 @@ def tradeoff(
         _number_format(ax, "x", lang=lang)
         _number_format(ax, "y", lang=lang)
     _legend(fig, axes[0], [*names.values(), baseline])
-    fig.suptitle(f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
-                 fontweight="bold", fontsize=11)
+    fig.suptitle(
+        f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
+        fontweight="bold",
+        fontsize=11,
+    )
     return fig
 
 
@@ -317,8 +372,11 @@ SEGMENT_INCOMES = ("low", "mid", "high")
 
 def _segment_key(name: str) -> tuple[int, int, str]:
     stage, _, income = name.partition("_")
-    return (SEGMENT_STAGES.index(stage) if stage in SEGMENT_STAGES else 99,
-            SEGMENT_INCOMES.index(income) if income in SEGMENT_INCOMES else 99, name)
+    return (
+        SEGMENT_STAGES.index(stage) if stage in SEGMENT_STAGES else 99,
+        SEGMENT_INCOMES.index(income) if income in SEGMENT_INCOMES else 99,
+        name,
+    )
 
 
 def _cell_format(lim: float) -> str:
@@ -356,23 +414,35 @@ def segments(
     scenarios = list(dict.fromkeys(sel["scenario"]))
     segs = sorted(sel["unit"].unique(), key=_segment_key)
     ncols = 1 if len(segs) > 6 else 2  # the figure stays under ~1000 px wide
-    fig, axes = _grid(len(present), ncols=ncols, width=0.5 * len(segs) + 3.6,
-                      height=0.3 * len(scenarios) + 2.0)
+    fig, axes = _grid(
+        len(present), ncols=ncols, width=0.5 * len(segs) + 3.6, height=0.3 * len(scenarios) + 2.0
+    )
     for k, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         d = sel[sel["metric"] == metric]
-        grids = {c: d.pivot_table(index="scenario", columns="unit", values=c)
-                 .reindex(index=scenarios, columns=segs).to_numpy(float)
-                 for c in ("mean", "q05", "q95")}
+        grids = {
+            c: d.pivot_table(index="scenario", columns="unit", values=c)
+            .reindex(index=scenarios, columns=segs)
+            .to_numpy(float)
+            for c in ("mean", "q05", "q95")
+        }
         mean = grids["mean"]
         lim = float(np.nanmax(np.abs(mean))) if np.isfinite(mean).any() else 1.0
         lim = lim or 1.0
-        im = ax.imshow(mean, aspect="auto", cmap="RdBu" if change else "viridis",
-                       vmin=-lim if change else None, vmax=lim if change else None)
+        im = ax.imshow(
+            mean,
+            aspect="auto",
+            cmap="RdBu" if change else "viridis",
+            vmin=-lim if change else None,
+            vmax=lim if change else None,
+        )
         fmt = _cell_format(lim)
         sure = (grids["q05"] > 0) | (grids["q95"] < 0)
         if "n" in d.columns:  # a firm effect needs enough paired seeds
-            n = d.pivot_table(index="scenario", columns="unit", values="n").reindex(
-                index=scenarios, columns=segs).to_numpy(float)
+            n = (
+                d.pivot_table(index="scenario", columns="unit", values="n")
+                .reindex(index=scenarios, columns=segs)
+                .to_numpy(float)
+            )
             sure &= np.nan_to_num(n) >= FIRM_MIN_SEEDS
         for (i, j), v in np.ndenumerate(mean):
             if np.isnan(v):
@@ -380,16 +450,29 @@ def segments(
             dark = change and abs(v) > 0.6 * lim
             cell = fmt.format(v)
             cell = cell.replace(".", ",") if lang == "sv" else cell
-            ax.text(j, i, cell, ha="center", va="center", fontsize=6.5,
-                    color="white" if dark else "black",
-                    fontweight="bold" if change and sure[i, j] else "normal")
-        ax.set_xticks(range(len(segs)), [s.replace("_", " ") for s in segs],
-                      rotation=45, ha="right", fontsize=8)
+            ax.text(
+                j,
+                i,
+                cell,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="white" if dark else "black",
+                fontweight="bold" if change and sure[i, j] else "normal",
+            )
+        ax.set_xticks(
+            range(len(segs)),
+            [s.replace("_", " ") for s in segs],
+            rotation=45,
+            ha="right",
+            fontsize=8,
+        )
         ax.set_yticks(range(len(scenarios)), scenarios if k % ncols == 0 else [], fontsize=8)
         ax.set_xlabel(word("seg_axis", lang), fontsize=8)
         ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.85).set_label(
-            labels.axis_label(metric, change=change, wrap=32, lang=lang), fontsize=8)
-    note = (word("seg_change", lang, k=FIRM_MIN_SEEDS) if change else word("seg_level", lang))
+            labels.axis_label(metric, change=change, wrap=32, lang=lang), fontsize=8
+        )
+    note = word("seg_change", lang, k=FIRM_MIN_SEEDS) if change else word("seg_level", lang)
     fig.suptitle(f"{title}\n({note})", fontweight="bold", fontsize=11)
     return fig

@@ -121,8 +121,12 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-def _table(rows: Sequence[Sequence[Any]], header: Sequence[str],
-           numeric: Sequence[int] = (), raw: bool = False) -> str:
+def _table(
+    rows: Sequence[Sequence[Any]],
+    header: Sequence[str],
+    numeric: Sequence[int] = (),
+    raw: bool = False,
+) -> str:
     """An HTML table in a horizontally scrolling box; cells escaped unless ``raw``."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = []
@@ -133,8 +137,10 @@ def _table(rows: Sequence[Sequence[Any]], header: Sequence[str],
             cls = ' class="num"' if i in numeric else ""
             cells.append(f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="wrap"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="wrap"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _interval(mean: float, lo: float, hi: float) -> str:
@@ -157,8 +163,9 @@ def _answer_section(r: ReportInput) -> str:
             for e in line.places:
                 text = escape(format_effect(e, line.metric, r.lang))
                 bits.append(f"<b>{text}</b>" if e.firm else text)
-            items.append(f"<li>{escape(short_name(line.metric, r.lang))}: "
-                         + "; ".join(bits) + ".</li>")
+            items.append(
+                f"<li>{escape(short_name(line.metric, r.lang))}: " + "; ".join(bits) + ".</li>"
+            )
         if s.n and not s.lines:
             items.append(f"<li>{escape(t('no_effect', r.lang))}</li>")
         if not s.n:
@@ -168,7 +175,8 @@ def _answer_section(r: ReportInput) -> str:
         parts.append(
             f'<div class="card" style="border-left-color:{color}">'
             f"<h3>{_swatch(r.colors.get(s.scenario))}{escape(s.scenario)}</h3>"
-            f"<p>{escape(s.description)}</p><p>{head}</p><ul>{''.join(items)}</ul></div>")
+            f"<p>{escape(s.description)}</p><p>{head}</p><ul>{''.join(items)}</ul></div>"
+        )
     return "".join(parts)
 
 
@@ -177,14 +185,18 @@ def _effects_tables(r: ReportInput) -> str:
     eff = r.effects
     metrics = list(dict.fromkeys(eff["metric"]))
     header = [t("place", r.lang)] + [
-        f"{short_name(m, r.lang)} ({display_unit(m, r.lang)})" for m in metrics]
+        f"{short_name(m, r.lang)} ({display_unit(m, r.lang)})" for m in metrics
+    ]
     region = t("region", r.lang)
     for scen in dict.fromkeys(eff["scenario"]):
         rows_s = eff[eff["scenario"] == scen]
         n = int(rows_s["n"].max()) if len(rows_s) else 0
         places = [("region", None)] + [("municipality", p) for p in r.places]
-        places += [("municipality", p) for p in dict.fromkeys(
-            rows_s.loc[rows_s["level"] == "municipality", "unit"]) if p not in r.places]
+        places += [
+            ("municipality", p)
+            for p in dict.fromkeys(rows_s.loc[rows_s["level"] == "municipality", "unit"])
+            if p not in r.places
+        ]
         rows = []
         for level, place in places:
             sel = rows_s[rows_s["level"] == level]
@@ -200,13 +212,17 @@ def _effects_tables(r: ReportInput) -> str:
                     continue
                 row = by_metric.loc[m]
                 d = interval_digits(row["mean"], row["q05"], row["q95"])
-                text = escape(f"{number(row['mean'], r.lang, signed=True, digits=d)} "
-                              f"[{number(row['q05'], r.lang, signed=True, digits=d)}, "
-                              f"{number(row['q95'], r.lang, signed=True, digits=d)}]")
+                text = escape(
+                    f"{number(row['mean'], r.lang, signed=True, digits=d)} "
+                    f"[{number(row['q05'], r.lang, signed=True, digits=d)}, "
+                    f"{number(row['q95'], r.lang, signed=True, digits=d)}]"
+                )
                 cells.append(f"<b>{text}</b>" if bool(row["firm"]) else text)
             rows.append(cells)
-        parts.append(f"<h3>{_swatch(r.colors.get(scen))}{escape(scen)} "
-                     f"<small>({escape(t('interval', r.lang, n=n))})</small></h3>")
+        parts.append(
+            f"<h3>{_swatch(r.colors.get(scen))}{escape(scen)} "
+            f"<small>({escape(t('interval', r.lang, n=n))})</small></h3>"
+        )
         parts.append(_table(rows, header, numeric=range(1, len(header)), raw=True))
     return "".join(parts)
 
@@ -215,12 +231,25 @@ def _scenarios_section(r: ReportInput) -> str:
     rows = []
     for scen in r.coll.scenarios:
         runs = r.coll.runs[r.coll.runs["scenario"] == scen]
-        paired = (t("is_base", r.lang) if scen == r.pairing.baseline
-                  else str(len(r.pairing.common.get(scen, []))))
-        rows.append((_swatch(r.colors.get(scen)) + escape(scen),
-                     escape(r.coll.description(scen)), len(runs), escape(paired)))
-    return _table(rows, [t("scenario", r.lang), t("description", r.lang), t("runs", r.lang),
-                         t("paired", r.lang)], numeric=(2,), raw=True)
+        paired = (
+            t("is_base", r.lang)
+            if scen == r.pairing.baseline
+            else str(len(r.pairing.common.get(scen, [])))
+        )
+        rows.append(
+            (
+                _swatch(r.colors.get(scen)) + escape(scen),
+                escape(r.coll.description(scen)),
+                len(runs),
+                escape(paired),
+            )
+        )
+    return _table(
+        rows,
+        [t("scenario", r.lang), t("description", r.lang), t("runs", r.lang), t("paired", r.lang)],
+        numeric=(2,),
+        raw=True,
+    )
 
 
 def _appendix(r: ReportInput) -> str:
@@ -230,7 +259,8 @@ def _appendix(r: ReportInput) -> str:
         levers = {
             k.removeprefix("scenario."): v
             for k, v in flatten_config(coll.configs.get(scen, {})).items()
-            if k.startswith("scenario.") and k not in ("scenario.name", "scenario.description")
+            if k.startswith("scenario.")
+            and k not in ("scenario.name", "scenario.description")
             and v not in ({}, [], None)
         }
         if levers:
@@ -257,14 +287,28 @@ def _appendix(r: ReportInput) -> str:
 def _details_section(r: ReportInput) -> str:
     base, lang = r.pairing.baseline, r.lang
     rows = [
-        (s.scenario, labels.name(s.metric, lang), labels.unit(s.metric, lang), s.unit,
-         _interval(s.mean, s.q05, s.q95), int(s.n_runs),
-         _interval(s.diff_mean, s.diff_q05, s.diff_q95), int(s.n_pairs) or "")
+        (
+            s.scenario,
+            labels.name(s.metric, lang),
+            labels.unit(s.metric, lang),
+            s.unit,
+            _interval(s.mean, s.q05, s.q95),
+            int(s.n_runs),
+            _interval(s.diff_mean, s.diff_q05, s.diff_q95),
+            int(s.n_pairs) or "",
+        )
         for s in r.summary.itertuples(index=False)
     ]
-    header = [t("scenario", lang), t("outcome", lang), t("unit", lang), t("where", lang),
-              t("mean_iv", lang), t("runs", lang), t("minus", lang, base=base),
-              t("common_seeds", lang)]
+    header = [
+        t("scenario", lang),
+        t("outcome", lang),
+        t("unit", lang),
+        t("where", lang),
+        t("mean_iv", lang),
+        t("runs", lang),
+        t("minus", lang, base=base),
+        t("common_seeds", lang),
+    ]
     return _table(rows, header, numeric=(4, 5, 6, 7))
 
 
@@ -295,8 +339,10 @@ def _assumptions(r: ReportInput) -> str:
         matter = "".join(f"<li>{escape(a)}</li>" for a in r.key_assumptions)
     else:
         matter = f"<li>{escape(t('no_matter', r.lang))}</li>"
-    return (f"<ul>{items}</ul><h3>{escape(t('matter', r.lang))}</h3>"
-            f'<ul id="assumptions-that-matter">{matter}</ul>')
+    return (
+        f"<ul>{items}</ul><h3>{escape(t('matter', r.lang))}</h3>"
+        f'<ul id="assumptions-that-matter">{matter}</ul>'
+    )
 
 
 def render_html(r: ReportInput) -> str:
@@ -309,8 +355,15 @@ def render_html(r: ReportInput) -> str:
     )
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     title = t("title", lang)
-    intro = t("intro", lang, runs=len(r.coll.runs), scen=len(r.coll.scenarios),
-              base=escape(r.pairing.baseline), year=r.year, stamp=escape(stamp))
+    intro = t(
+        "intro",
+        lang,
+        runs=len(r.coll.runs),
+        scen=len(r.coll.scenarios),
+        base=escape(r.pairing.baseline),
+        year=r.year,
+        stamp=escape(stamp),
+    )
     runs = r.coll.runs[["scenario", "seed", "replicate", "run_dir"]].itertuples(index=False)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -326,8 +379,11 @@ def render_html(r: ReportInput) -> str:
         f"<h2>{escape(t('assumptions', lang))}</h2>{_assumptions(r)}"
         f"<h2>{escape(t('details', lang, year=r.year))}</h2>{_details_section(r)}"
         f"<h2>{escape(t('run_list', lang))}</h2>"
-        + _table(runs, [t("scenario", lang), t("seed", lang), t("replicate", lang),
-                        t("folder", lang)], numeric=(1, 2))
+        + _table(
+            runs,
+            [t("scenario", lang), t("seed", lang), t("replicate", lang), t("folder", lang)],
+            numeric=(1, 2),
+        )
         + f'<h2 id="appendix">{escape(t("appendix", lang))}</h2>{_appendix(r)}'
         + "</body></html>\n"
     )

@@ -36,8 +36,7 @@ log = logging.getLogger(__name__)
 METHODS = ("morris", "sobol")
 LEVELS = ("region", "municipality")
 GROWTH = "population_growth"
-DEFAULT_OUTCOMES = (GROWTH, "price_index", "rent_burden", "vacancy_rate",
-                    "dissimilarity_income")
+DEFAULT_OUTCOMES = (GROWTH, "price_index", "rent_burden", "vacancy_rate", "dissimilarity_income")
 MORRIS_LEVELS = 4
 SPEC_FILE = "study.json"
 POINTS_DIR = "points"
@@ -202,9 +201,16 @@ def _applied(cfg: DictConfig, values: dict[str, Any]) -> Iterator[DictConfig]:
             OmegaConf.update(cfg, key, value, merge=False)
 
 
-def _evaluate_point(scenario: str, overrides: tuple[str, ...], names: list[str],
-                    unit: list[float], outcomes: list[str], path: str,
-                    evaluate: Evaluator | None, replicates: int = 1) -> None:
+def _evaluate_point(
+    scenario: str,
+    overrides: tuple[str, ...],
+    names: list[str],
+    unit: list[float],
+    outcomes: list[str],
+    path: str,
+    evaluate: Evaluator | None,
+    replicates: int = 1,
+) -> None:
     """Run one point (mean over its replicates); write its outcomes atomically."""
     base = _base_config(scenario, overrides)
     key = (scenario, overrides, tuple(names))
@@ -228,15 +234,20 @@ def _check_folder(out_dir: Path, study: Study) -> None:
         old = asdict(Study(**json.loads(spec.read_text(encoding="utf-8"))))
         if old != mine:
             diff = sorted(k for k in mine if old.get(k) != mine[k])
-            raise FhSimError("the folder holds a different study (differs in "
-                             + ", ".join(diff) + "); choose another out=", where=str(out_dir))
+            raise FhSimError(
+                "the folder holds a different study (differs in "
+                + ", ".join(diff)
+                + "); choose another out=",
+                where=str(out_dir),
+            )
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     spec.write_text(json.dumps(mine, indent=2), encoding="utf-8")
 
 
-def run_study(study: Study, out_dir: Path, *, jobs: int = 1,
-              evaluate: Evaluator | None = None) -> pd.DataFrame:
+def run_study(
+    study: Study, out_dir: Path, *, jobs: int = 1, evaluate: Evaluator | None = None
+) -> pd.DataFrame:
     """Sample, run every missing point (in parallel), and return the points table.
 
     Args:
@@ -271,19 +282,41 @@ def run_study(study: Study, out_dir: Path, *, jobs: int = 1,
             (out_dir / POINTS_DIR / scen).mkdir(parents=True, exist_ok=True)
             path = _point_path(out_dir, scen, row)
             if not path.is_file():
-                tasks.append(delayed(_evaluate_point)(scen, overrides, names, point.tolist(),
-                                                      study.outcomes, str(path), evaluate,
-                                                      study.replicates))
+                tasks.append(
+                    delayed(_evaluate_point)(
+                        scen,
+                        overrides,
+                        names,
+                        point.tolist(),
+                        study.outcomes,
+                        str(path),
+                        evaluate,
+                        study.replicates,
+                    )
+                )
     total = len(unit) * len(study.scenarios)
-    log.info("%s study: %d inputs, %d points x %d scenario(s) = %d runs, %d to run in %s",
-             study.method, len(names), len(unit), len(study.scenarios), total, len(tasks),
-             out_dir)
+    log.info(
+        "%s study: %d inputs, %d points x %d scenario(s) = %d runs, %d to run in %s",
+        study.method,
+        len(names),
+        len(unit),
+        len(study.scenarios),
+        total,
+        len(tasks),
+        out_dir,
+    )
     if tasks:
         from tqdm import tqdm
 
         runs = Parallel(n_jobs=jobs, batch_size=1, return_as="generator")(tasks)
-        for _ in tqdm(runs, total=len(tasks), desc=f"{study.method} runs", unit="run",
-                      mininterval=5.0, disable=len(tasks) < 20):
+        for _ in tqdm(
+            runs,
+            total=len(tasks),
+            desc=f"{study.method} runs",
+            unit="run",
+            mininterval=5.0,
+            disable=len(tasks) < 20,
+        ):
             pass
     return read_points(out_dir)
 
@@ -305,8 +338,11 @@ def read_points(out_dir: Path) -> pd.DataFrame:
         for row in range(len(unit)):
             path = _point_path(out_dir, scen, row)
             if not path.is_file():
-                raise FhSimError(f"point {row} of scenario '{scen}' is missing; re-run the "
-                                 "same command to finish the study", where=str(out_dir))
+                raise FhSimError(
+                    f"point {row} of scenario '{scen}' is missing; re-run the "
+                    "same command to finish the study",
+                    where=str(out_dir),
+                )
             rows.append(json.loads(path.read_text(encoding="utf-8")))
         values = pd.DataFrame(rows)
         head = unit.add_prefix("u:").assign(scenario=scen, row=np.arange(len(unit)))
@@ -328,8 +364,9 @@ def targets(points: pd.DataFrame, study: Study) -> dict[tuple[str, str], pd.Data
     scenario ``s`` minus the baseline on the same points.
     """
     keys = [c for c in points.columns if "|" in c]
-    by = {s: g.sort_values("row")[keys].reset_index(drop=True)
-          for s, g in points.groupby("scenario")}
+    by = {
+        s: g.sort_values("row")[keys].reset_index(drop=True) for s, g in points.groupby("scenario")
+    }
     base = study.scenarios[0]
     out = {("level", base): by[base]}
     for scen in study.scenarios[1:]:
@@ -341,22 +378,44 @@ def _analyse_one(study: Study, names: list[str], unit: np.ndarray, y: np.ndarray
     problem = unit_problem(names)
     if np.allclose(y, y[0]):  # a constant outcome: every index is zero
         zeros = np.zeros(len(names))
-        cols = (("mu_star", "mu_star_conf", "sigma", "mu") if study.method == "morris"
-                else ("S1", "S1_conf", "ST", "ST_conf"))
+        cols = (
+            ("mu_star", "mu_star_conf", "sigma", "mu")
+            if study.method == "morris"
+            else ("S1", "S1_conf", "ST", "ST_conf")
+        )
         return pd.DataFrame({"input": names, **{c: zeros for c in cols}})
     if study.method == "morris":
         from SALib.analyze import morris
 
         res = morris.analyze(problem, unit, y, num_levels=MORRIS_LEVELS, seed=study.seed)
-        return pd.DataFrame({"input": names, "mu_star": res["mu_star"],
-                             "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"],
-                             "mu": res["mu"]})
+        return pd.DataFrame(
+            {
+                "input": names,
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "sigma": res["sigma"],
+                "mu": res["mu"],
+            }
+        )
     from SALib.analyze import sobol
 
-    res = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95,
-                        seed=study.seed, print_to_console=False)
-    return pd.DataFrame({"input": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
+    res = sobol.analyze(
+        problem,
+        y,
+        calc_second_order=False,
+        conf_level=0.95,
+        seed=study.seed,
+        print_to_console=False,
+    )
+    return pd.DataFrame(
+        {
+            "input": names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
 
 
 def analyse(out_dir: Path, points: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -387,8 +446,16 @@ def analyse(out_dir: Path, points: pd.DataFrame | None = None) -> pd.DataFrame:
             metric, level, unit_name = col.split("|")
             res = _analyse_one(study, names, unit, y)
             res["rank"] = res[key].rank(ascending=False, method="first").astype(int)
-            parts.append(res.assign(target=target, scenario=scen, metric=metric, level=level,
-                                    unit=unit_name, std=float(np.std(y))))
+            parts.append(
+                res.assign(
+                    target=target,
+                    scenario=scen,
+                    metric=metric,
+                    level=level,
+                    unit=unit_name,
+                    std=float(np.std(y)),
+                )
+            )
     table = pd.concat(parts, ignore_index=True)
     first = ["target", "scenario", "metric", "level", "unit", "input"]
     table = table[first + [c for c in table.columns if c not in first]]

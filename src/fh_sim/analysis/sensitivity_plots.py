@@ -15,15 +15,17 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from fh_sim.analysis import labels  # noqa: E402
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-             "#000000"]
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 TOP = 15
 
 
 def outcome_title(target: str, scenario: str, metric: str, level: str, unit: str) -> str:
     """``Effect of S on <metric> (<place>)`` or ``<metric> in S (<place>)``."""
-    name = "Population growth since the base year" if metric == "population_growth" \
+    name = (
+        "Population growth since the base year"
+        if metric == "population_growth"
         else labels.name(metric)
+    )
     place = "region" if level == "region" else unit
     if target == "effect":
         return f"Effect of {scenario} on {name.lower()} ({place})"
@@ -52,8 +54,16 @@ def morris_plot(rows: pd.DataFrame, *, title: str, unit: str, horizon: int | Non
     ax.scatter(rest["mu_star"], rest["sigma"], s=22, color="#999999", label="other inputs")
     for i, (_, r) in enumerate(top.iterrows()):
         color = OKABE_ITO[i % len(OKABE_ITO)]
-        ax.errorbar(r["mu_star"], r["sigma"], xerr=r["mu_star_conf"], fmt="o", ms=7,
-                    color=color, capsize=3, label=f"{int(r['rank'])}. {r['input']}")
+        ax.errorbar(
+            r["mu_star"],
+            r["sigma"],
+            xerr=r["mu_star_conf"],
+            fmt="o",
+            ms=7,
+            color=color,
+            capsize=3,
+            label=f"{int(r['rank'])}. {r['input']}",
+        )
     hi = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-12)
     ax.plot([0, hi], [0, hi], ls="--", lw=0.8, color="#555555")
     ax.text(hi, hi, " sigma = mu*", va="bottom", ha="right", fontsize=8, color="#555555")
@@ -61,8 +71,9 @@ def morris_plot(rows: pd.DataFrame, *, title: str, unit: str, horizon: int | Non
     ax.set_ylabel(f"sigma: spread of the elementary effects ({unit})")
     when = f", {horizon}" if horizon else ""
     ax.set_title(f"Morris-screening / Morris screening{when}\n{title}", fontsize=11)
-    ax.legend(fontsize=8, loc="upper left", title="most influential (95 % CI on mu*)",
-              title_fontsize=8)
+    ax.legend(
+        fontsize=8, loc="upper left", title="most influential (95 % CI on mu*)", title_fontsize=8
+    )
     ax.grid(alpha=0.3)
     return fig
 
@@ -72,17 +83,32 @@ def sobol_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure
     top = rows.nsmallest(TOP, "rank").iloc[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 0.38 * len(top) + 1.8), layout="constrained")
     y = range(len(top))
-    ax.barh([i + 0.2 for i in y], top["ST"], height=0.4, xerr=top["ST_conf"],
-            color=OKABE_ITO[0], capsize=2, label="ST: total order (with interactions)")
-    ax.barh([i - 0.2 for i in y], top["S1"], height=0.4, xerr=top["S1_conf"],
-            color=OKABE_ITO[1], capsize=2, label="S1: first order (alone)")
+    ax.barh(
+        [i + 0.2 for i in y],
+        top["ST"],
+        height=0.4,
+        xerr=top["ST_conf"],
+        color=OKABE_ITO[0],
+        capsize=2,
+        label="ST: total order (with interactions)",
+    )
+    ax.barh(
+        [i - 0.2 for i in y],
+        top["S1"],
+        height=0.4,
+        xerr=top["S1_conf"],
+        color=OKABE_ITO[1],
+        capsize=2,
+        label="S1: first order (alone)",
+    )
     ax.set_yticks(list(y), top["input"])
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_xlabel("share of the outcome's variance over the input ranges (0-1)")
     when = f", {horizon}" if horizon else ""
     ax.set_title(f"Sobol-index / Sobol indices{when}\n{title}", fontsize=11)
-    ax.legend(fontsize=8, loc="lower right", title="bars: 95 % bootstrap interval",
-              title_fontsize=8)
+    ax.legend(
+        fontsize=8, loc="lower right", title="bars: 95 % bootstrap interval", title_fontsize=8
+    )
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -97,22 +123,28 @@ def robustness_plot(table: pd.DataFrame, *, baseline: str) -> Figure:
     rows = table[table["versus"] == baseline]
     metrics = list(dict.fromkeys(rows["metric"]))
     scenarios = list(dict.fromkeys(rows["scenario"]))
-    fig, ax = plt.subplots(figsize=(9.0, 0.5 * len(scenarios) * max(len(metrics), 1) / 2 + 2.2),
-                           layout="constrained")
+    fig, ax = plt.subplots(
+        figsize=(9.0, 0.5 * len(scenarios) * max(len(metrics), 1) / 2 + 2.2), layout="constrained"
+    )
     height = 0.8 / max(len(metrics), 1)
     for j, metric in enumerate(metrics):
         sub = rows[rows["metric"] == metric].set_index("scenario").reindex(scenarios)
         pos = [i + (j - (len(metrics) - 1) / 2) * height for i in range(len(scenarios))]
         better = "higher" if sub["higher_is_better"].iloc[0] else "lower"
-        ax.barh(pos, 100 * sub["share_better"], height=height,
-                color=OKABE_ITO[j % len(OKABE_ITO)],
-                label=f"{labels.name(metric)} ({better} is better)")
+        ax.barh(
+            pos,
+            100 * sub["share_better"],
+            height=height,
+            color=OKABE_ITO[j % len(OKABE_ITO)],
+            label=f"{labels.name(metric)} ({better} is better)",
+        )
     ax.axvline(50, ls="--", lw=0.8, color="#333333")
     ax.set_yticks(range(len(scenarios)), scenarios)
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"share of parameter draws in which the scenario beats {baseline} (%)")
-    ax.set_title("Robusthet / Robustness: how often is each scenario better than "
-                 f"{baseline}?", fontsize=11)
+    ax.set_title(
+        f"Robusthet / Robustness: how often is each scenario better than {baseline}?", fontsize=11
+    )
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -46,33 +46,47 @@ def _fmt(x: float) -> str:
 def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) -> str:
     """The ranked inputs of every region-level outcome, in words (Markdown)."""
     n_points = int(table.attrs.get("n_points", 0))
-    lines = [f"# Which assumptions drive the answers ({study.method})", "",
-             f"Budget {study.budget} ({n_points} points per scenario), seed {study.seed}, "
-             f"overrides: {' '.join(study.overrides) or 'none'}. "
-             + ("Morris mu* = mean absolute elementary effect, in the outcome's unit per "
-                "full range of the input (steps of two thirds of the range, scaled); mu = "
-                "its signed mean; sigma = their spread (interactions, non-linearity or "
-                "noise)." if study.method == "morris" else
-                "ST = total-order Sobol index (share of variance the input explains, with its "
-                "interactions); S1 = first order; +- = half-width of the 95 % bootstrap "
-                "interval."), ""]
+    lines = [
+        f"# Which assumptions drive the answers ({study.method})",
+        "",
+        f"Budget {study.budget} ({n_points} points per scenario), seed {study.seed}, "
+        f"overrides: {' '.join(study.overrides) or 'none'}. "
+        + (
+            "Morris mu* = mean absolute elementary effect, in the outcome's unit per "
+            "full range of the input (steps of two thirds of the range, scaled); mu = "
+            "its signed mean; sigma = their spread (interactions, non-linearity or "
+            "noise)."
+            if study.method == "morris"
+            else "ST = total-order Sobol index (share of variance the input explains, with its "
+            "interactions); S1 = first order; +- = half-width of the 95 % bootstrap "
+            "interval."
+        ),
+        "",
+    ]
     region = table[table["level"] == "region"]
     for (target, scen, metric, unit), rows in region.groupby(
-            ["target", "scenario", "metric", "unit"], sort=False):
+        ["target", "scenario", "metric", "unit"], sort=False
+    ):
         title = outcome_title(target, scen, metric, "region", unit)
-        lines.append(f"## {title} ({outcome_unit(metric, target)}; "
-                     f"std over the points {_fmt(rows['std'].iloc[0])})")
+        lines.append(
+            f"## {title} ({outcome_unit(metric, target)}; "
+            f"std over the points {_fmt(rows['std'].iloc[0])})"
+        )
         lines.append("")
         if float(rows["std"].iloc[0]) == 0.0:
             lines += ["The outcome does not vary over the points: no input matters.", ""]
             continue
         for _, r in rows.nsmallest(top, "rank").iterrows():
             if study.method == "morris":
-                what = (f"mu* {_fmt(r['mu_star'])} +- {_fmt(r['mu_star_conf'])}, "
-                        f"sigma {_fmt(r['sigma'])}, mu {_fmt(r['mu'])}")
+                what = (
+                    f"mu* {_fmt(r['mu_star'])} +- {_fmt(r['mu_star_conf'])}, "
+                    f"sigma {_fmt(r['sigma'])}, mu {_fmt(r['mu'])}"
+                )
             else:
-                what = (f"ST {r['ST']:.2f} +- {r['ST_conf']:.2f}, "
-                        f"S1 {r['S1']:.2f} +- {r['S1_conf']:.2f}")
+                what = (
+                    f"ST {r['ST']:.2f} +- {r['ST_conf']:.2f}, "
+                    f"S1 {r['S1']:.2f} +- {r['S1_conf']:.2f}"
+                )
             lines.append(f"{int(r['rank'])}. `{r['input']}`: {what}")
         lines.append("")
     return "\n".join(lines)
@@ -96,12 +110,14 @@ def write_outputs(out_dir: Path, table: pd.DataFrame, study: sa.Study) -> list[P
     horizon = _horizon(study)
     region = table[table["level"] == "region"]
     for (target, scen, metric, unit), rows in region.groupby(
-            ["target", "scenario", "metric", "unit"], sort=False):
+        ["target", "scenario", "metric", "unit"], sort=False
+    ):
         title = outcome_title(target, scen, metric, "region", unit)
         if study.method == "morris":
             # mu* and sigma are changes: percentage points for a growth in %
-            fig = morris_plot(rows, title=title, unit=outcome_unit(metric, "effect"),
-                              horizon=horizon)
+            fig = morris_plot(
+                rows, title=title, unit=outcome_unit(metric, "effect"), horizon=horizon
+            )
         else:
             fig = sobol_plot(rows, title=title, horizon=horizon)
         path = fig_dir / f"{study.method}_{target}_{scen}_{metric}.png"
@@ -123,9 +139,15 @@ def _thirds(spec: UncertainInput, base_value: float | None) -> tuple[str, str]:
     return (f"{_fmt(lo[0])}-{_fmt(lo[1])}", f"{_fmt(hi[0])}-{_fmt(hi[1])}")
 
 
-def assumptions_that_matter(out_dir: str | Path, scenario: str, metric: str, *,
-                            level: str = "region", unit: str | None = None,
-                            top: int = 5) -> pd.DataFrame:
+def assumptions_that_matter(
+    out_dir: str | Path,
+    scenario: str,
+    metric: str,
+    *,
+    level: str = "region",
+    unit: str | None = None,
+    top: int = 5,
+) -> pd.DataFrame:
     """For one effect, the inputs with the largest total index and the effect at their ends.
 
     Args:
@@ -150,18 +172,23 @@ def assumptions_that_matter(out_dir: str | Path, scenario: str, metric: str, *,
     out_dir = Path(out_dir)
     table_path = out_dir / f"{INDICES}.parquet"
     if not table_path.is_file():
-        raise FhSimError(f"no {INDICES}.parquet: run fh-sim sensitivity first",
-                         where=str(out_dir))
+        raise FhSimError(f"no {INDICES}.parquet: run fh-sim sensitivity first", where=str(out_dir))
     table = pd.read_parquet(table_path)
-    sel = table[(table["target"] == "effect") & (table["scenario"] == scenario)
-                & (table["metric"] == metric) & (table["level"] == level)]
+    sel = table[
+        (table["target"] == "effect")
+        & (table["scenario"] == scenario)
+        & (table["metric"] == metric)
+        & (table["level"] == level)
+    ]
     if unit is not None:
         sel = sel[sel["unit"] == unit]
     if sel.empty:
         have = sorted(set(table.loc[table["target"] == "effect", "scenario"]))
-        raise FhSimError(f"no effect of '{scenario}' on '{metric}' at level '{level}' in the "
-                         f"study (its scenarios: {', '.join(have) or 'none'})",
-                         where=str(out_dir))
+        raise FhSimError(
+            f"no effect of '{scenario}' on '{metric}' at level '{level}' in the "
+            f"study (its scenarios: {', '.join(have) or 'none'})",
+            where=str(out_dir),
+        )
     unit = str(sel["unit"].iloc[0])
     sel = sel[sel["unit"] == unit]
     study, inputs = sa.load_study(out_dir)
@@ -175,14 +202,20 @@ def assumptions_that_matter(out_dir: str | Path, scenario: str, metric: str, *,
         low_mask, high_mask = u <= 1 / 3 + 1e-9, u >= 2 / 3 - 1e-9
         spec = inputs[r["input"]]
         low, high = _thirds(spec, None)
-        rows.append({
-            "input": r["input"], "key": spec.key, "index": float(r[index_name]),
-            "index_conf": float(r[f"{index_name}_conf"]), "index_name": index_name,
-            "low": low, "high": high,
-            "effect_low": float(np.mean(effect.to_numpy()[low_mask])),
-            "effect_high": float(np.mean(effect.to_numpy()[high_mask])),
-            "effect_mean": float(effect.mean()),
-        })
+        rows.append(
+            {
+                "input": r["input"],
+                "key": spec.key,
+                "index": float(r[index_name]),
+                "index_conf": float(r[f"{index_name}_conf"]),
+                "index_name": index_name,
+                "low": low,
+                "high": high,
+                "effect_low": float(np.mean(effect.to_numpy()[low_mask])),
+                "effect_high": float(np.mean(effect.to_numpy()[high_mask])),
+                "effect_mean": float(effect.mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -191,8 +224,9 @@ def study_summary(out_dir: Path) -> dict[str, object]:
     return json.loads((out_dir / sa.SPEC_FILE).read_text(encoding="utf-8"))
 
 
-def effects_explained(out_dir: str | Path, scenarios: list[str] | None = None, *,
-                      top: int = 5) -> pd.DataFrame:
+def effects_explained(
+    out_dir: str | Path, scenarios: list[str] | None = None, *, top: int = 5
+) -> pd.DataFrame:
     """:func:`assumptions_that_matter` for every region-level effect of a study.
 
     Args:
@@ -214,5 +248,4 @@ def effects_explained(out_dir: str | Path, scenarios: list[str] | None = None, *
     if not parts:
         return pd.DataFrame()
     out = pd.concat(parts, ignore_index=True)
-    return out[["scenario", "metric", *[c for c in out.columns if c not in
-                                        ("scenario", "metric")]]]
+    return out[["scenario", "metric", *[c for c in out.columns if c not in ("scenario", "metric")]]]

@@ -57,8 +57,9 @@ class ScenarioSummary:
 
 
 def _effect(row: pd.Series, place: str) -> Effect:
-    return Effect(place, float(row["mean"]), float(row["q05"]), float(row["q95"]),
-                  bool(row["firm"]))
+    return Effect(
+        place, float(row["mean"]), float(row["q05"]), float(row["q95"]), bool(row["firm"])
+    )
 
 
 def pick_lines(effects: pd.DataFrame, *, region_name: str) -> list[Line]:
@@ -70,7 +71,8 @@ def pick_lines(effects: pd.DataFrame, *, region_name: str) -> list[Line]:
         pool = muni if not muni.empty else reg
         clear = (pool["q05"] > 0) | (pool["q95"] < 0)
         ranked = pool.assign(_c=clear, _a=pool["rel"].abs()).sort_values(
-            ["_c", "_a"], ascending=False)
+            ["_c", "_a"], ascending=False
+        )
         best = ranked.iloc[0]
         if best["mean"] == 0 or not pd.notna(best["mean"]):
             continue
@@ -83,9 +85,10 @@ def pick_lines(effects: pd.DataFrame, *, region_name: str) -> list[Line]:
         scored.append((bool(best["_c"]), float(best["_a"]), line))
     core = [s[2] for s in scored if s[2].metric in CORE]
     core.sort(key=lambda line: CORE.index(line.metric))
-    others = sorted((s for s in scored if s[2].metric not in CORE and s[0]),
-                    key=lambda s: s[1], reverse=True)
-    return core + [s[2] for s in others[:max(0, MAX_LINES - len(core))]]
+    others = sorted(
+        (s for s in scored if s[2].metric not in CORE and s[0]), key=lambda s: s[1], reverse=True
+    )
+    return core + [s[2] for s in others[: max(0, MAX_LINES - len(core))]]
 
 
 def format_effect(e: Effect, metric: str, lang: str) -> str:
@@ -94,15 +97,20 @@ def format_effect(e: Effect, metric: str, lang: str) -> str:
     to = "till" if lang == "sv" else "to"
     unit_text = f"\u202f{u}" if u == "%" else f" {u}"
     d = interval_digits(e.mean, e.q05, e.q95)
-    return (f"{e.place} {number(e.mean, lang, signed=True, digits=d)}{unit_text} "
-            f"({number(e.q05, lang, signed=True, digits=d)} {to} "
-            f"{number(e.q95, lang, signed=True, digits=d)})")
+    return (
+        f"{e.place} {number(e.mean, lang, signed=True, digits=d)}{unit_text} "
+        f"({number(e.q05, lang, signed=True, digits=d)} {to} "
+        f"{number(e.q95, lang, signed=True, digits=d)})"
+    )
 
 
 def line_text(line: Line, lang: str) -> str:
     """One summary line in plain words (no markup)."""
-    return f"{short_name(line.metric, lang)}: " + "; ".join(
-        format_effect(e, line.metric, lang) for e in line.places) + "."
+    return (
+        f"{short_name(line.metric, lang)}: "
+        + "; ".join(format_effect(e, line.metric, lang) for e in line.places)
+        + "."
+    )
 
 
 def header_text(s: ScenarioSummary, *, year: int, baseline: str, lang: str) -> str:
@@ -121,8 +129,9 @@ def summarise_scenarios(
     """One :class:`ScenarioSummary` per scenario with paired seeds, in ``pairs`` order."""
     out = []
     for scen, n in pairs.items():
-        s = ScenarioSummary(scen, descriptions.get(scen, ""), n,
-                            warnings=list(warnings.get(scen, [])))
+        s = ScenarioSummary(
+            scen, descriptions.get(scen, ""), n, warnings=list(warnings.get(scen, []))
+        )
         rows = effects[effects["scenario"] == scen]
         if n and not rows.empty:
             s.lines = pick_lines(rows, region_name=t("region", lang))
@@ -132,8 +141,7 @@ def summarise_scenarios(
     return out
 
 
-def plain_text(summaries: list[ScenarioSummary], *, year: int, baseline: str,
-               lang: str) -> str:
+def plain_text(summaries: list[ScenarioSummary], *, year: int, baseline: str, lang: str) -> str:
     """The summaries as plain text (for a log or a closing note)."""
     parts = []
     for s in summaries:

@@ -16,20 +16,54 @@ from fh_sim.analysis import labels
 from fh_sim.analysis.effects import display_unit
 from fh_sim.errors import FhSimError
 
-SUMMARY_COLUMNS = ["scenario", "level", "place", "metric", "outcome", "unit", "n_pairs",
-                   "baseline_level", "mean", "q05", "q95", "firm"]
+SUMMARY_COLUMNS = [
+    "scenario",
+    "level",
+    "place",
+    "metric",
+    "outcome",
+    "unit",
+    "n_pairs",
+    "baseline_level",
+    "mean",
+    "q05",
+    "q95",
+    "firm",
+]
 HEADERS = {
-    "en": {"scenario": "Scenario", "level": "Level", "place": "Place", "metric": "Metric",
-           "outcome": "Outcome", "unit": "Unit of the change", "n_pairs": "Paired seeds",
-           "baseline_level": "Baseline level", "mean": "Change (mean)",
-           "q05": "Change 5 %", "q95": "Change 95 %", "firm": "Firm effect"},
-    "sv": {"scenario": "Scenario", "level": "Nivå", "place": "Plats", "metric": "Mått",
-           "outcome": "Utfall", "unit": "Enhet för förändringen", "n_pairs": "Parade seeds",
-           "baseline_level": "Nivå i jämförelsescenariot", "mean": "Förändring (medel)",
-           "q05": "Förändring 5 %", "q95": "Förändring 95 %", "firm": "Säker effekt"},
+    "en": {
+        "scenario": "Scenario",
+        "level": "Level",
+        "place": "Place",
+        "metric": "Metric",
+        "outcome": "Outcome",
+        "unit": "Unit of the change",
+        "n_pairs": "Paired seeds",
+        "baseline_level": "Baseline level",
+        "mean": "Change (mean)",
+        "q05": "Change 5 %",
+        "q95": "Change 95 %",
+        "firm": "Firm effect",
+    },
+    "sv": {
+        "scenario": "Scenario",
+        "level": "Nivå",
+        "place": "Plats",
+        "metric": "Mått",
+        "outcome": "Utfall",
+        "unit": "Enhet för förändringen",
+        "n_pairs": "Parade seeds",
+        "baseline_level": "Nivå i jämförelsescenariot",
+        "mean": "Förändring (medel)",
+        "q05": "Förändring 5 %",
+        "q95": "Förändring 95 %",
+        "firm": "Säker effekt",
+    },
 }
-SHEETS = {"en": {"region": "Region", "municipality": "Municipalities"},
-          "sv": {"region": "Region", "municipality": "Kommuner"}}
+SHEETS = {
+    "en": {"region": "Region", "municipality": "Municipalities"},
+    "sv": {"region": "Region", "municipality": "Kommuner"},
+}
 
 
 def summary_frame(effects: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
@@ -64,8 +98,9 @@ def write_xlsx(frame: pd.DataFrame, path: Path, *, lang: str = "en") -> None:
                 ws.column_dimensions[get_column_letter(k)].width = min(width + 2, 48)
 
 
-def write_tables(effects: pd.DataFrame, details: pd.DataFrame, out_dir: Path, *,
-                 lang: str = "en") -> list[Path]:
+def write_tables(
+    effects: pd.DataFrame, details: pd.DataFrame, out_dir: Path, *, lang: str = "en"
+) -> list[Path]:
     """Write ``summary.csv``, ``summary.parquet``, ``summary.xlsx`` and ``details.csv``.
 
     Returns:
@@ -75,8 +110,7 @@ def write_tables(effects: pd.DataFrame, details: pd.DataFrame, out_dir: Path, *,
         FhSimError: a file cannot be written (names it).
     """
     frame = summary_frame(effects, lang=lang)
-    paths = [out_dir / n for n in ("summary.csv", "summary.parquet", "summary.xlsx",
-                                   "details.csv")]
+    paths = [out_dir / n for n in ("summary.csv", "summary.parquet", "summary.xlsx", "details.csv")]
     try:
         frame.to_csv(paths[0], index=False)
         frame.to_parquet(paths[1], index=False)

@@ -76,14 +76,16 @@ def timing_warnings(config: dict[str, Any], *, horizon: int, lang: str = "en") -
         if t.years_in_force == 0:
             lines.append(
                 f"{what} börjar {t.start_year}, efter horisonten {horizon}: verkar inte alls"
-                if lang == "sv" else
-                f"{what} starts in {t.start_year}, after the horizon {horizon}: never in force")
+                if lang == "sv"
+                else f"{what} starts in {t.start_year}, after the horizon {horizon}: never in force"
+            )
         else:
             lines.append(
-                f"{what} från {t.start_year}: i kraft {t.years_in_force} av "
-                f"{t.years_total} år" if lang == "sv" else
-                f"{what} from {t.start_year}: in force {t.years_in_force} of "
-                f"{t.years_total} years")
+                f"{what} från {t.start_year}: i kraft {t.years_in_force} av {t.years_total} år"
+                if lang == "sv"
+                else f"{what} from {t.start_year}: in force {t.years_in_force} of "
+                f"{t.years_total} years"
+            )
     return lines
 
 

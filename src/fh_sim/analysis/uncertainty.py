@@ -35,15 +35,24 @@ log = logging.getLogger(__name__)
 LOW_Q, HIGH_Q = 0.05, 0.95
 # Which direction is better, for the outcomes a planner most often names.
 HIGHER_IS_BETTER: dict[str, bool] = {
-    "population": True, "households": True, "base_residents_in_region": True,
-    "accessibility": True, "safety": True, "reputation": True,
-    "rent_burden": False, "price_index": False, "displaced": False,
-    "displaced_cumulative": False, "commute_cost": False, "dissimilarity_income": False,
-    "isolation_low_income": False, "theil_income": False, "waiting_households": False,
+    "population": True,
+    "households": True,
+    "base_residents_in_region": True,
+    "accessibility": True,
+    "safety": True,
+    "reputation": True,
+    "rent_burden": False,
+    "price_index": False,
+    "displaced": False,
+    "displaced_cumulative": False,
+    "commute_cost": False,
+    "dissimilarity_income": False,
+    "isolation_low_income": False,
+    "theil_income": False,
+    "waiting_households": False,
     "turned_away_in_migrants": False,
 }
-ROBUST_METRICS = ("population", "rent_burden", "base_residents_in_region",
-                  "displaced_cumulative")
+ROBUST_METRICS = ("population", "rent_burden", "base_residents_in_region", "displaced_cumulative")
 
 
 def has_params_draws(table: pd.DataFrame) -> bool:
@@ -77,9 +86,13 @@ def decompose(values: np.ndarray, draws: np.ndarray) -> dict[str, float]:
     draw_means = frame.groupby("k")["v"].mean().to_numpy()
     seeds_only = values - means + grand
     return {
-        "var_total": var_total, "var_params": var_params, "var_seeds": var_seeds,
-        "share_params": share, "share_seeds": 1.0 - share,
-        "q05": float(np.quantile(values, LOW_Q)), "q95": float(np.quantile(values, HIGH_Q)),
+        "var_total": var_total,
+        "var_params": var_params,
+        "var_seeds": var_seeds,
+        "share_params": share,
+        "share_seeds": 1.0 - share,
+        "q05": float(np.quantile(values, LOW_Q)),
+        "q95": float(np.quantile(values, HIGH_Q)),
         "params_q05": float(np.quantile(draw_means, LOW_Q)),
         "params_q95": float(np.quantile(draw_means, HIGH_Q)),
         "seeds_q05": float(np.quantile(seeds_only, LOW_Q)),
@@ -87,9 +100,14 @@ def decompose(values: np.ndarray, draws: np.ndarray) -> dict[str, float]:
     }
 
 
-def effect_intervals(table: pd.DataFrame, pairing: Pairing, *, year: int,
-                     levels: Sequence[str] = ("region", "municipality"),
-                     metrics: Sequence[str] | None = None) -> pd.DataFrame:
+def effect_intervals(
+    table: pd.DataFrame,
+    pairing: Pairing,
+    *,
+    year: int,
+    levels: Sequence[str] = ("region", "municipality"),
+    metrics: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Each scenario's effect in ``year`` with intervals from parameters and seeds.
 
     Args:
@@ -111,17 +129,24 @@ def effect_intervals(table: pd.DataFrame, pairing: Pairing, *, year: int,
     rows = []
     for key, grp in diffs.groupby(["scenario", *KEYS], sort=False):
         row = dict(zip(["scenario", *KEYS], key, strict=True))
-        row.update(n_draws=grp[PARAMS_DRAW].nunique(),
-                   n_seeds=len(grp[["seed", "replicate"]].drop_duplicates()),
-                   mean=float(grp["value"].mean()))
+        row.update(
+            n_draws=grp[PARAMS_DRAW].nunique(),
+            n_seeds=len(grp[["seed", "replicate"]].drop_duplicates()),
+            mean=float(grp["value"].mean()),
+        )
         row.update(decompose(grp["value"].to_numpy(), grp[PARAMS_DRAW].to_numpy()))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def robustness(table: pd.DataFrame, *, year: int, metrics: Sequence[str] = ROBUST_METRICS,
-               higher_is_better: Mapping[str, bool] | None = None,
-               level: str = "region") -> pd.DataFrame:
+def robustness(
+    table: pd.DataFrame,
+    *,
+    year: int,
+    metrics: Sequence[str] = ROBUST_METRICS,
+    higher_is_better: Mapping[str, bool] | None = None,
+    level: str = "region",
+) -> pd.DataFrame:
     """Share of parameter draws in which each scenario beats each other one.
 
     Outcomes are averaged over the seeds of each (scenario, draw); only draws that
@@ -144,13 +169,13 @@ def robustness(table: pd.DataFrame, *, year: int, metrics: Sequence[str] = ROBUS
     if not has_params_draws(table):
         raise FhSimError("the runs have no parameter draws: sweep params_draw=range(0,K)")
     direction = {**HIGHER_IS_BETTER, **(higher_is_better or {})}
-    sel = table[(table["year"] == year) & (table["level"] == level)
-                & (table[PARAMS_DRAW] >= 0)]
+    sel = table[(table["year"] == year) & (table["level"] == level) & (table[PARAMS_DRAW] >= 0)]
     rows = []
     for metric in metrics:
         if metric not in direction:
-            raise FhSimError(f"say whether more or less {metric} is better "
-                             f"(metric:higher or metric:lower)")
+            raise FhSimError(
+                f"say whether more or less {metric} is better (metric:higher or metric:lower)"
+            )
         m = sel[sel["metric"] == metric]
         if m.empty:
             log.warning("no outcome '%s' in %d: left out of the robustness table", metric, year)
@@ -163,15 +188,30 @@ def robustness(table: pd.DataFrame, *, year: int, metrics: Sequence[str] = ROBUS
                     if a == b:
                         continue
                     better = grp[a] > grp[b] if direction[metric] else grp[a] < grp[b]
-                    rows.append({"scenario": a, "versus": b, "metric": metric, "level": level,
-                                 "unit": unit, "higher_is_better": direction[metric],
-                                 "n_draws": len(grp), "share_better": float(better.mean())})
+                    rows.append(
+                        {
+                            "scenario": a,
+                            "versus": b,
+                            "metric": metric,
+                            "level": level,
+                            "unit": unit,
+                            "higher_is_better": direction[metric],
+                            "n_draws": len(grp),
+                            "share_better": float(better.mean()),
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
-def write_uncertainty(table: pd.DataFrame, pairing: Pairing, *, year: int, out_dir: Path,
-                      metrics: Sequence[str] = ROBUST_METRICS,
-                      higher_is_better: Mapping[str, bool] | None = None) -> list[Path]:
+def write_uncertainty(
+    table: pd.DataFrame,
+    pairing: Pairing,
+    *,
+    year: int,
+    out_dir: Path,
+    metrics: Sequence[str] = ROBUST_METRICS,
+    higher_is_better: Mapping[str, bool] | None = None,
+) -> list[Path]:
     """Write ``effects_uncertainty`` and ``robustness`` (CSV, Parquet) and the plot.
 
     Does nothing (returns no files) when the runs carry no parameter draws.
@@ -195,14 +235,28 @@ def write_uncertainty(table: pd.DataFrame, pairing: Pairing, *, year: int, out_d
         fig.savefig(out_dir / "robustness.png", dpi=100)
         plt.close(fig)
         files.append(out_dir / "robustness.png")
-    region = effects[(effects["level"] == "region") & effects["metric"].isin(metrics)] \
-        if not effects.empty else effects
+    region = (
+        effects[(effects["level"] == "region") & effects["metric"].isin(metrics)]
+        if not effects.empty
+        else effects
+    )
     if not region.empty and (region["n_seeds"] < 2).any():
-        log.warning("one seed per parameter draw: the interval cannot be split between "
-                    "parameters and seeds (sweep replicate=0,1 or more)")
+        log.warning(
+            "one seed per parameter draw: the interval cannot be split between "
+            "parameters and seeds (sweep replicate=0,1 or more)"
+        )
     for row in region.itertuples(index=False):
-        log.info("%s, %s: effect %.4g [%.4g, %.4g]; %.0f %% of the variance from the "
-                 "parameters, %.0f %% from the seeds (%d draws x %d seeds)", row.scenario,
-                 row.metric, row.mean, row.q05, row.q95, 100 * row.share_params,
-                 100 * row.share_seeds, row.n_draws, row.n_seeds)
+        log.info(
+            "%s, %s: effect %.4g [%.4g, %.4g]; %.0f %% of the variance from the "
+            "parameters, %.0f %% from the seeds (%d draws x %d seeds)",
+            row.scenario,
+            row.metric,
+            row.mean,
+            row.q05,
+            row.q95,
+            100 * row.share_params,
+            100 * row.share_seeds,
+            row.n_draws,
+            row.n_seeds,
+        )
     return files

@@ -133,8 +133,11 @@ def trial_year(ctx: StepContext, pipeline: dict) -> TrialYear:
             mig = rule.func(ctx.with_(households=hh, dwellings=d), p)
             hh = transitions.apply_migration(hh, d, mig, flows, arriving)
         vacated += np.maximum(ctx.dwellings.occupied - d.occupied, 0).reshape(-1)
-        after = np.bincount(hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type,
-                            weights=hh.size, minlength=n_cells)
+        after = np.bincount(
+            hh.zone.astype(np.int64) * N_TYPES + hh.dwelling_type,
+            weights=hh.size,
+            minlength=n_cells,
+        )
         lost += np.maximum(persons_before - after, 0.0)
         first = hh if first is None else first
     new, came = Households.empty(), Households.empty()
@@ -175,8 +178,7 @@ def constant_groups(by_income: bool) -> int:
 
 def _group_of(hh: Households, by_income: bool, incomer: bool = False) -> IntArray:
     """int[n] constant group of each household (see :func:`alternative_constants`)."""
-    stage = np.full(hh.n, N_STAGES, dtype=np.int64) if incomer else hh.life_stage().astype(
-        np.int64)
+    stage = np.full(hh.n, N_STAGES, dtype=np.int64) if incomer else hh.life_stage().astype(np.int64)
     if not by_income:
         return stage
     return stage * N_INCOME + hh.income_group.astype(np.int64)
@@ -238,12 +240,16 @@ def alternative_constants(
     # shapes: where movers of each group leave from; where out-migrants leave from
     cell = _cells(trial.households)
     group_hh = _group_of(trial.households, by_income)
-    shapes = [np.bincount(cell, weights=moving * (group_hh == g), minlength=stock.size)
-              for g in range(n_res)]
+    shapes = [
+        np.bincount(cell, weights=moving * (group_hh == g), minlength=stock.size)
+        for g in range(n_res)
+    ]
     out_w = out_migration_weights(ctx, pipeline)
     group_out = _group_of(ctx.households, by_income, incomer=True)
-    shapes += [np.bincount(_cells(ctx.households), weights=out_w * (group_out == g),
-                           minlength=stock.size) for g in range(n_res, n_groups)]
+    shapes += [
+        np.bincount(_cells(ctx.households), weights=out_w * (group_out == g), minlength=stock.size)
+        for g in range(n_res, n_groups)
+    ]
     group_res = _group_of(residents, by_income)
     group_came = _group_of(came, by_income, incomer=True)
     groups = [residents.take(group_res == g) for g in range(n_res)]
@@ -265,17 +271,18 @@ def alternative_constants(
     )
     live = [g for g in range(n_groups) if sets[g] is not None and n_group[g] > 0]
     family = LIFE_STAGES.index("family")
-    family_groups = (
-        [family * N_INCOME + i for i in range(N_INCOME)] if by_income else [family]
-    )
+    family_groups = [family * N_INCOME + i for i in range(N_INCOME)] if by_income else [family]
     if need.households[has].sum() > 0 and live:
         c = _balance(c, sets, live, need, has, iterations, family_groups)
     per_stage = N_INCOME if by_income else 1
     adults = LIFE_STAGES.index("adult") * per_stage + (1 if by_income else 0)
     for g in range(n_groups):
         if sets[g] is None:  # no representatives: the stage's other income groups, or adults
-            same = [h for h in range(g - g % per_stage, g - g % per_stage + per_stage)
-                    if sets[h] is not None]
+            same = [
+                h
+                for h in range(g - g % per_stage, g - g % per_stage + per_stage)
+                if sets[h] is not None
+            ]
             c[g] = c[same[0]] if same else c[adults]
     c[:, ~has] = 0.0
     return c.reshape(n_groups, -1, N_TYPES)
@@ -324,7 +331,12 @@ class Balance:
 
 
 def _balance(
-    c: FloatArray, sets: list, live: list[int], need: Balance, has: np.ndarray, iterations: int,
+    c: FloatArray,
+    sets: list,
+    live: list[int],
+    need: Balance,
+    has: np.ndarray,
+    iterations: int,
     family_groups: list[int],
 ) -> FloatArray:
     """Shift the constants so that all seekers together replace all departures.
@@ -368,7 +380,11 @@ def _balance(
 
 
 def _choice_sets(
-    ctx: StepContext, pipeline: dict, seekers: Households, n_sampled: int, n_home: int,
+    ctx: StepContext,
+    pipeline: dict,
+    seekers: Households,
+    n_sampled: int,
+    n_home: int,
     replicates: int,
 ) -> ChoiceSets:
     """Utility without the constant, and the alternatives, of each seeker's set.
@@ -379,8 +395,14 @@ def _choice_sets(
     rep = seekers
     for _ in range(replicates - 1 if n_sampled > 0 else 0):
         rep = rep.concat(seekers)
-    pairs = choice_pairs(rep, ctx.dwellings.stock, n_sampled, ctx.rng,
-                         zone_municipality=ctx.zones.municipality, n_home=n_home)
+    pairs = choice_pairs(
+        rep,
+        ctx.dwellings.stock,
+        n_sampled,
+        ctx.rng,
+        zone_municipality=ctx.zones.municipality,
+        n_home=n_home,
+    )
     sctx = ctx.with_(seekers=rep)
     utility = pairs.log_weight.copy() if n_sampled > 0 else pairs.flat(pairs.log_size[None, :])
     for rule, p in pipeline["utility"]:

@@ -61,8 +61,12 @@ class ChoiceData:
         return int(self.start.shape[0])
 
 
-def choice_data(frame: pd.DataFrame, observations: str = "first",
-                terms: list[str] | None = None, source: str = "choices table") -> ChoiceData:
+def choice_data(
+    frame: pd.DataFrame,
+    observations: str = "first",
+    terms: list[str] | None = None,
+    source: str = "choices table",
+) -> ChoiceData:
     """Select the observations of a choices table (see :mod:`fh_sim.outcomes.choices`).
 
     Keeps, per (year, seeker), the available alternatives of seekers with exactly one
@@ -72,15 +76,19 @@ def choice_data(frame: pd.DataFrame, observations: str = "first",
         DataError: a required column is missing, or no observation is left.
     """
     if observations not in OBSERVATIONS:
-        raise DataError(f"observations must be one of {list(OBSERVATIONS)}, got "
-                        f"{observations!r}", file=source)
+        raise DataError(
+            f"observations must be one of {list(OBSERVATIONS)}, got {observations!r}", file=source
+        )
     names = terms if terms is not None else [c[2:] for c in frame.columns if c.startswith("x_")]
     need = ["year", "seeker", "available", "log_size", "offset", observations]
     need += [f"x_{t}" for t in names]
     missing = [c for c in need if c not in frame.columns]
     if missing or not names:
-        raise DataError(f"missing column(s) {missing or ['x_<term>']}; a choices table "
-                        "comes from a run with record_choices=true", file=source)
+        raise DataError(
+            f"missing column(s) {missing or ['x_<term>']}; a choices table "
+            "comes from a run with record_choices=true",
+            file=source,
+        )
     f = frame.loc[frame["available"].to_numpy(bool), need]
     f = f.sort_values(["year", "seeker"], kind="stable")
     key = f["year"].to_numpy(np.int64) * 10_000_000 + f["seeker"].to_numpy(np.int64)
@@ -140,8 +148,9 @@ class Estimates:
 
     def table(self, true: dict[str, float] | None = None) -> pd.DataFrame:
         """One row per term: estimate, robust SE, t (and the true value when given)."""
-        out = pd.DataFrame({"term": self.terms, "estimate": self.estimate,
-                            "robust_se": self.robust_se})
+        out = pd.DataFrame(
+            {"term": self.terms, "estimate": self.estimate, "robust_se": self.robust_se}
+        )
         out["t"] = out["estimate"] / out["robust_se"]
         if true is not None:
             out.insert(1, "true", [true.get(t, np.nan) for t in self.terms])
@@ -155,18 +164,31 @@ class Estimates:
 
     def fit(self) -> dict[str, Any]:
         """Fit statistics as plain values (for ``fit.json``)."""
-        return {"engine": self.engine, "observations": self.observations,
-                "n_obs": self.n_obs, "mean_alternatives": round(self.n_alternatives, 2),
-                "loglik": self.loglik, "null_loglik": self.null_loglik,
-                "rho_square": self.rho_square, "converged": self.converged, **self.extra}
+        return {
+            "engine": self.engine,
+            "observations": self.observations,
+            "n_obs": self.n_obs,
+            "mean_alternatives": round(self.n_alternatives, 2),
+            "loglik": self.loglik,
+            "null_loglik": self.null_loglik,
+            "rho_square": self.rho_square,
+            "converged": self.converged,
+            **self.extra,
+        }
 
     def rules_yaml(self) -> str:
         """The estimates as a ``conf/rules/`` file over the baseline rules."""
-        lines = ["# Location-choice coefficients estimated by `fh-sim estimate`",
-                 f"# ({self.engine} engine, {self.observations} choices, {self.n_obs} "
-                 "observations). Copy to conf/rules/<name>.yaml and run",
-                 "# `fh-sim run rules=<name>`.", "defaults:", "  - baseline", "  - _self_",
-                 "", "utility:"]
+        lines = [
+            "# Location-choice coefficients estimated by `fh-sim estimate`",
+            f"# ({self.engine} engine, {self.observations} choices, {self.n_obs} "
+            "observations). Copy to conf/rules/<name>.yaml and run",
+            "# `fh-sim run rules=<name>`.",
+            "defaults:",
+            "  - baseline",
+            "  - _self_",
+            "",
+            "utility:",
+        ]
         for t, b in zip(self.terms, self.estimate, strict=True):
             lines.append(f"  {t}: {{coef: {float(b):.6g}}}")
         return "\n".join(lines) + "\n"
@@ -200,8 +222,14 @@ def fit_full(d: ChoiceData, observations: str = "first") -> Estimates:
     def hess(b: np.ndarray) -> np.ndarray:
         return -_loglik(b, d, hess=True)[2]
 
-    res = optimize.minimize(fun, np.zeros(k), jac=True, hess=hess, method="trust-exact",
-                            options={"gtol": 1e-6, "maxiter": 200})
+    res = optimize.minimize(
+        fun,
+        np.zeros(k),
+        jac=True,
+        hess=hess,
+        method="trust-exact",
+        options={"gtol": 1e-6, "maxiter": 200},
+    )
     ll, scores, h = _loglik(res.x, d, hess=True)
     # converged: the optimiser says so, or the Newton step left is negligible (the
     # trust region may stop on rounding with the gradient already ~0)
@@ -210,15 +238,20 @@ def fit_full(d: ChoiceData, observations: str = "first") -> Estimates:
     h_inv = np.linalg.inv(-h)
     cov = h_inv @ (scores.T @ scores) @ h_inv
     return Estimates(
-        terms=d.terms, estimate=res.x, covariance=cov, loglik=ll,
-        null_loglik=_loglik(np.zeros(k), d)[0], n_obs=d.n_obs,
-        n_alternatives=d.x.shape[0] / max(d.n_obs, 1), engine="full",
-        observations=observations, converged=converged,
+        terms=d.terms,
+        estimate=res.x,
+        covariance=cov,
+        loglik=ll,
+        null_loglik=_loglik(np.zeros(k), d)[0],
+        n_obs=d.n_obs,
+        n_alternatives=d.x.shape[0] / max(d.n_obs, 1),
+        engine="full",
+        observations=observations,
+        converged=converged,
     )
 
 
-def sampled_wide(d: ChoiceData, n_alternatives: int, rng: np.random.Generator
-                 ) -> pd.DataFrame:
+def sampled_wide(d: ChoiceData, n_alternatives: int, rng: np.random.Generator) -> pd.DataFrame:
     """Wide table of the chosen alternative (position 0) and uniformly drawn others.
 
     Observations with fewer available alternatives than ``n_alternatives`` keep the
@@ -231,11 +264,11 @@ def sampled_wide(d: ChoiceData, n_alternatives: int, rng: np.random.Generator
     avail = np.ones((d.n_obs, n_alternatives))
     rows[:, 0] = chosen_row
     for i in range(d.n_obs):
-        others = np.setdiff1d(np.arange(d.start[i], d.start[i] + sizes[i]), chosen_row[i:i + 1])
+        others = np.setdiff1d(np.arange(d.start[i], d.start[i] + sizes[i]), chosen_row[i : i + 1])
         take = rng.choice(others, size=min(n_alternatives - 1, others.shape[0]), replace=False)
-        rows[i, 1:1 + take.shape[0]] = take
-        rows[i, 1 + take.shape[0]:] = chosen_row[i]
-        avail[i, 1 + take.shape[0]:] = 0.0
+        rows[i, 1 : 1 + take.shape[0]] = take
+        rows[i, 1 + take.shape[0] :] = chosen_row[i]
+        avail[i, 1 + take.shape[0] :] = 0.0
     for j in range(n_alternatives):
         for t, name in enumerate(d.terms):
             cols[f"{name}_{j}"] = d.x[rows[:, j], t]
@@ -245,8 +278,9 @@ def sampled_wide(d: ChoiceData, n_alternatives: int, rng: np.random.Generator
     return pd.DataFrame(cols)
 
 
-def fit_biogeme(d: ChoiceData, observations: str = "first", n_alternatives: int = 10,
-                seed: int = 0) -> Estimates:
+def fit_biogeme(
+    d: ChoiceData, observations: str = "first", n_alternatives: int = 10, seed: int = 0
+) -> Estimates:
     """Biogeme's logit on sampled alternatives (the ``biogeme`` engine; see the module)."""
     from biogeme.biogeme import BIOGEME
     from biogeme.database import Database
@@ -256,12 +290,19 @@ def fit_biogeme(d: ChoiceData, observations: str = "first", n_alternatives: int 
 
     wide = sampled_wide(d, n_alternatives, np.random.default_rng(seed))
     betas = {t: Beta(f"b_{t}", 0.0, None, None, 0) for t in d.terms}
-    util = {j: sum((betas[t] * Variable(f"{t}_{j}") for t in d.terms), Variable(f"fixed_{j}"))
-            for j in range(n_alternatives)}
+    util = {
+        j: sum((betas[t] * Variable(f"{t}_{j}") for t in d.terms), Variable(f"fixed_{j}"))
+        for j in range(n_alternatives)
+    }
     av = {j: Variable(f"av_{j}") for j in range(n_alternatives)}
-    bio = BIOGEME(Database("choices", wide), loglogit(util, av, Variable("choice")),
-                  parameters=Parameters(), generate_html=False, generate_yaml=False,
-                  save_iterations=False)
+    bio = BIOGEME(
+        Database("choices", wide),
+        loglogit(util, av, Variable("choice")),
+        parameters=Parameters(),
+        generate_html=False,
+        generate_yaml=False,
+        save_iterations=False,
+    )
     bio.model_name = "fh_sim_location_choice"
     res = bio.estimate()
     values = res.get_beta_values()
@@ -270,10 +311,15 @@ def fit_biogeme(d: ChoiceData, observations: str = "first", n_alternatives: int 
     cov = np.asarray(res.robust_variance_covariance_matrix)[np.ix_(order, order)]
     null = getattr(res, "initial_log_likelihood", None)  # all coefficients 0 at start
     return Estimates(
-        terms=d.terms, estimate=np.array([values[n] for n in names]), covariance=cov,
+        terms=d.terms,
+        estimate=np.array([values[n] for n in names]),
+        covariance=cov,
         loglik=float(res.final_loglikelihood),
-        null_loglik=float(null) if null is not None else math.nan, n_obs=d.n_obs,
-        n_alternatives=float(n_alternatives), engine="biogeme", observations=observations,
+        null_loglik=float(null) if null is not None else math.nan,
+        n_obs=d.n_obs,
+        n_alternatives=float(n_alternatives),
+        engine="biogeme",
+        observations=observations,
         converged=bool(res.algorithm_has_converged),
         extra={"sampled_alternatives": n_alternatives, "sampling_seed": seed},
     )

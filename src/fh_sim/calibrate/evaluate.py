@@ -127,8 +127,9 @@ def evaluator(name: str, scale: float, overrides: tuple[str, ...]) -> Evaluator:
 
     region = load_region()
     history = history_table(resolve_data_dir(None))
-    spec = load_spec(conf_dir() / "calibration" / f"{name}.yaml", history,
-                     list(region.municipalities.index))
+    spec = load_spec(
+        conf_dir() / "calibration" / f"{name}.yaml", history, list(region.municipalities.index)
+    )
     spec = CalibrationSpec(**{**spec.__dict__, "scale": scale})
     base = compose([*spec.overrides, *overrides, f"scale={scale}", f"end_year={spec.end_year}"])
     return Evaluator(spec, base, region)

@@ -69,14 +69,25 @@ class _Map:
         self.xs += xs
         self.losses += [float(v) for v in out]
         self.generation += [self._gen] * len(xs)
-        log.info("generation %d: %d candidates, best loss so far %.4g", self._gen, len(xs),
-                 min(self.losses))
+        log.info(
+            "generation %d: %d candidates, best loss so far %.4g",
+            self._gen,
+            len(xs),
+            min(self.losses),
+        )
         self._gen += 1
         return out
 
 
-def fit(objective: Objective, names: list[str], bounds: list[tuple[float, float]], *,
-        budget: int, seed: int, n_jobs: int = 2) -> FitResult:
+def fit(
+    objective: Objective,
+    names: list[str],
+    bounds: list[tuple[float, float]],
+    *,
+    budget: int,
+    seed: int,
+    n_jobs: int = 2,
+) -> FitResult:
     """Minimise ``objective`` within ``bounds`` in about ``budget`` evaluations.
 
     Args:
@@ -91,16 +102,25 @@ def fit(objective: Objective, names: list[str], bounds: list[tuple[float, float]
     if budget < 2 * n:
         from fh_sim.errors import ConfigError
 
-        raise ConfigError(f"needs at least {2 * n} evaluations (2 per free parameter), "
-                          f"got {budget}", key="budget")
+        raise ConfigError(
+            f"needs at least {2 * n} evaluations (2 per free parameter), got {budget}", key="budget"
+        )
     popsize = max(2, min(8, budget // (2 * n)))  # members = popsize x n
     members = popsize * n
     maxiter = max(0, budget // members - 1)
     started = time.perf_counter()
     mapper = _Map(n_jobs)
     res = differential_evolution(
-        objective, bounds, popsize=popsize, maxiter=maxiter, seed=seed, polish=False,
-        init="latinhypercube", updating="deferred", workers=mapper, tol=0.0,
+        objective,
+        bounds,
+        popsize=popsize,
+        maxiter=maxiter,
+        seed=seed,
+        polish=False,
+        init="latinhypercube",
+        updating="deferred",
+        workers=mapper,
+        tol=0.0,
     )
     history = pd.DataFrame(np.array(mapper.xs), columns=names)
     history.insert(0, "loss", mapper.losses)
@@ -110,17 +130,19 @@ def fit(objective: Objective, names: list[str], bounds: list[tuple[float, float]
     best = np.array(mapper.xs[best_i]) if mapper.losses[best_i] <= res.fun else res.x
     best_loss = float(min(mapper.losses[best_i], res.fun))
     near = history[history["loss"] <= NEAR_OPTIMAL * best_loss + 1e-12]
-    unc = pd.DataFrame({
-        "parameter": names,
-        "best": best,
-        "mean": [near[k].mean() for k in names],
-        "sd": [near[k].std(ddof=1) if len(near) > 1 else float("nan") for k in names],
-        "p05": [near[k].quantile(0.05) for k in names],
-        "p95": [near[k].quantile(0.95) for k in names],
-        "n_near_optimal": len(near),
-        "low": [b[0] for b in bounds],
-        "high": [b[1] for b in bounds],
-    })
+    unc = pd.DataFrame(
+        {
+            "parameter": names,
+            "best": best,
+            "mean": [near[k].mean() for k in names],
+            "sd": [near[k].std(ddof=1) if len(near) > 1 else float("nan") for k in names],
+            "p05": [near[k].quantile(0.05) for k in names],
+            "p95": [near[k].quantile(0.95) for k in names],
+            "n_near_optimal": len(near),
+            "low": [b[0] for b in bounds],
+            "high": [b[1] for b in bounds],
+        }
+    )
     seconds = time.perf_counter() - started
     log.info("fit: %d evaluations in %.1f s, best loss %.4g", len(history), seconds, best_loss)
     return FitResult(best, best_loss, history, unc, seconds)

@@ -30,23 +30,36 @@ BLUE, ORANGE = "#0072B2", "#E69F00"  # Okabe-Ito, colour-blind safe
 
 def targets_table(spec: CalibrationSpec, stats: np.ndarray) -> pd.DataFrame:
     """Observed vs simulated per target, percent per year (``stats``: [seed, target])."""
-    return pd.DataFrame({
-        "target": [t.name for t in spec.targets],
-        "level": [t.level for t in spec.targets],
-        "unit": [t.unit for t in spec.targets],
-        "observed_pct_per_year": [100 * t.observed for t in spec.targets],
-        "observed_between": [f"{t.observed_from}..{t.observed_to}" if t.observed_from
-                             else "stated" for t in spec.targets],
-        "source": [t.source for t in spec.targets],
-        "simulated_pct_per_year": 100 * stats.mean(axis=0),
-        "simulated_sd_over_seeds": 100 * stats.std(axis=0, ddof=1) if len(stats) > 1 else np.nan,
-        "simulated_years": [f"{t.years[0]}..{t.years[1]}" for t in spec.targets],
-        "weight": [t.weight for t in spec.targets],
-    })
+    return pd.DataFrame(
+        {
+            "target": [t.name for t in spec.targets],
+            "level": [t.level for t in spec.targets],
+            "unit": [t.unit for t in spec.targets],
+            "observed_pct_per_year": [100 * t.observed for t in spec.targets],
+            "observed_between": [
+                f"{t.observed_from}..{t.observed_to}" if t.observed_from else "stated"
+                for t in spec.targets
+            ],
+            "source": [t.source for t in spec.targets],
+            "simulated_pct_per_year": 100 * stats.mean(axis=0),
+            "simulated_sd_over_seeds": 100 * stats.std(axis=0, ddof=1)
+            if len(stats) > 1
+            else np.nan,
+            "simulated_years": [f"{t.years[0]}..{t.years[1]}" for t in spec.targets],
+            "weight": [t.weight for t in spec.targets],
+        }
+    )
 
 
-def calibrated_yaml(spec: CalibrationSpec, result: FitResult, fitted: DictConfig, *,
-                    budget: int, scale: float, seed: int) -> str:
+def calibrated_yaml(
+    spec: CalibrationSpec,
+    result: FitResult,
+    fitted: DictConfig,
+    *,
+    budget: int,
+    scale: float,
+    seed: int,
+) -> str:
     """The config group text: nested keys with the fitted values and a provenance header.
 
     Args:
@@ -88,16 +101,28 @@ def plot_fit(table: pd.DataFrame, path: Path) -> None:
     """Observed vs simulated annual growth per target (bars, seed sd as error bars)."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
     y = np.arange(len(table))
-    ax.barh(y - 0.2, table["observed_pct_per_year"], height=0.4, color=BLUE,
-            label="observed / observerad (2016-2019)")
-    ax.barh(y + 0.2, table["simulated_pct_per_year"], height=0.4, color=ORANGE,
-            xerr=table["simulated_sd_over_seeds"].fillna(0), label="simulated / simulerad")
+    ax.barh(
+        y - 0.2,
+        table["observed_pct_per_year"],
+        height=0.4,
+        color=BLUE,
+        label="observed / observerad (2016-2019)",
+    )
+    ax.barh(
+        y + 0.2,
+        table["simulated_pct_per_year"],
+        height=0.4,
+        color=ORANGE,
+        xerr=table["simulated_sd_over_seeds"].fillna(0),
+        label="simulated / simulerad",
+    )
     ax.set_yticks(y, table["unit"])
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("annual population growth, % per year / årlig befolkningstillväxt, % per år")
-    ax.set_title("Calibration targets: observed vs simulated\n"
-                 "Kalibreringsmål: observerat och simulerat")
+    ax.set_title(
+        "Calibration targets: observed vs simulated\nKalibreringsmål: observerat och simulerat"
+    )
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -107,10 +132,21 @@ def plot_fit(table: pd.DataFrame, path: Path) -> None:
 def plot_loss(history: pd.DataFrame, path: Path) -> None:
     """Loss of every evaluation and the best so far."""
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.scatter(history["evaluation"], history["loss"], s=8, color=BLUE, alpha=0.5,
-               label="evaluation / utvärdering")
-    ax.plot(history["evaluation"], history["loss"].cummin(), color=ORANGE, lw=2,
-            label="best so far / bästa hittills")
+    ax.scatter(
+        history["evaluation"],
+        history["loss"],
+        s=8,
+        color=BLUE,
+        alpha=0.5,
+        label="evaluation / utvärdering",
+    )
+    ax.plot(
+        history["evaluation"],
+        history["loss"].cummin(),
+        color=ORANGE,
+        lw=2,
+        label="best so far / bästa hittills",
+    )
     ax.set_yscale("log")
     ax.set_xlabel("evaluation / utvärdering")
     ax.set_ylabel("loss, (pp per year)² / förlust, (procentenheter per år)²")
@@ -121,8 +157,9 @@ def plot_loss(history: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
-def write_outputs(out: Path, spec: CalibrationSpec, result: FitResult, stats: np.ndarray
-                  ) -> pd.DataFrame:
+def write_outputs(
+    out: Path, spec: CalibrationSpec, result: FitResult, stats: np.ndarray
+) -> pd.DataFrame:
     """Write the tables and plots into ``out``; return the targets table."""
     out.mkdir(parents=True, exist_ok=True)
     table = targets_table(spec, stats)

@@ -90,7 +90,9 @@ def history_table(data_dir: Path) -> pd.DataFrame:
     if len(late):
         raise DataError(
             "the fitting table holds figures after 2019 (validation data only)",
-            file=str(path), row=int(late.index[0]) + 2, column="year",
+            file=str(path),
+            row=int(late.index[0]) + 2,
+            column="year",
         )
     return table
 
@@ -134,8 +136,9 @@ def load_spec(path: Path, history: pd.DataFrame, municipalities: list[str]) -> C
         k = f"{where}: parameters[{i}]"
         try:
             idx = p.get("index")
-            fp = FreeParameter(str(p["key"]), float(p["low"]), float(p["high"]),
-                               None if idx is None else int(idx))
+            fp = FreeParameter(
+                str(p["key"]), float(p["low"]), float(p["high"]), None if idx is None else int(idx)
+            )
         except (KeyError, TypeError, ValueError) as err:
             raise ConfigError(f"needs key, low and high ({err})", key=k) from err
         if not fp.low < fp.high:
@@ -150,12 +153,20 @@ def load_spec(path: Path, history: pd.DataFrame, municipalities: list[str]) -> C
         level = t.get("level", "municipality")
         if stat == "theil_drift":
             years = tuple(int(y) for y in t["years"])
-            targets.append(Target(
-                name="theil_drift region", statistic=stat, level="region",
-                unit=str(t.get("unit", "Theil drift (region)")), observed_from="", observed_to="",
-                years=(years[0], years[1]), weight=float(t.get("weight", 1.0)),
-                observed=float(t.get("value", 0.0)), source=str(t.get("source", "assumption")),
-            ))
+            targets.append(
+                Target(
+                    name="theil_drift region",
+                    statistic=stat,
+                    level="region",
+                    unit=str(t.get("unit", "Theil drift (region)")),
+                    observed_from="",
+                    observed_to="",
+                    years=(years[0], years[1]),
+                    weight=float(t.get("weight", 1.0)),
+                    observed=float(t.get("value", 0.0)),
+                    source=str(t.get("source", "assumption")),
+                )
+            )
             continue
         units = municipalities if t.get("unit") == "each" else [t.get("unit")]
         for unit in units:
@@ -166,12 +177,20 @@ def load_spec(path: Path, history: pd.DataFrame, municipalities: list[str]) -> C
             n1, s1 = _count(history, level, unit, b, k)
             growth = (n1 / n0) ** (1.0 / _years_between(a, b)) - 1.0
             years = tuple(int(y) for y in t["years"])
-            targets.append(Target(
-                name=f"{stat} {unit}", statistic=stat, level=level, unit=str(unit),
-                observed_from=a, observed_to=b, years=(years[0], years[1]),
-                weight=float(t.get("weight", 1.0)), observed=growth,
-                source=";".join(sorted({*s0.split(";"), *s1.split(";")})),
-            ))
+            targets.append(
+                Target(
+                    name=f"{stat} {unit}",
+                    statistic=stat,
+                    level=level,
+                    unit=str(unit),
+                    observed_from=a,
+                    observed_to=b,
+                    years=(years[0], years[1]),
+                    weight=float(t.get("weight", 1.0)),
+                    observed=growth,
+                    source=";".join(sorted({*s0.split(";"), *s1.split(";")})),
+                )
+            )
     return CalibrationSpec(
         name=str(raw.get("name", path.stem)),
         description=str(raw.get("description", "")),

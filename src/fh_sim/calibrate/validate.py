@@ -55,8 +55,9 @@ def simulate(seeds: list[int], scale: float, end_year: int, overrides: list[str]
     return pd.concat(frames)[["seed", "unit", "year", "value"]]
 
 
-def compare(observed: pd.DataFrame, base_pop: pd.Series, sim: pd.DataFrame, scale: float
-            ) -> Validation:
+def compare(
+    observed: pd.DataFrame, base_pop: pd.Series, sim: pd.DataFrame, scale: float
+) -> Validation:
     """Observed vs simulated annual growth since 2019 for every observed figure."""
     rows = []
     for r in observed.itertuples():
@@ -64,29 +65,45 @@ def compare(observed: pd.DataFrame, base_pop: pd.Series, sim: pd.DataFrame, scal
         obs = (r.population / base_pop[r.municipality]) ** (1 / years) - 1
         s = sim[sim["unit"] == r.municipality].pivot(index="seed", columns="year", values="value")
         g = (s[r.year] / s[BASE_YEAR]) ** (1 / years) - 1
-        rows.append({
-            "municipality": r.municipality, "year": r.year, "source": r.source,
-            "observed_pct_per_year": 100 * obs,
-            "simulated_pct_per_year": 100 * g.mean(),
-            "simulated_p05": 100 * g.quantile(0.05), "simulated_p95": 100 * g.quantile(0.95),
-        })
+        rows.append(
+            {
+                "municipality": r.municipality,
+                "year": r.year,
+                "source": r.source,
+                "observed_pct_per_year": 100 * obs,
+                "simulated_pct_per_year": 100 * g.mean(),
+                "simulated_p05": 100 * g.quantile(0.05),
+                "simulated_p95": 100 * g.quantile(0.95),
+            }
+        )
     table = pd.DataFrame(rows)
     table["error_pp"] = table["simulated_pct_per_year"] - table["observed_pct_per_year"]
     rho = spearmanr(table["observed_pct_per_year"], table["simulated_pct_per_year"]).statistic
-    return Validation(table, float(rho), float(table["error_pp"].abs().mean()),
-                      int(sim["seed"].nunique()), scale)
+    return Validation(
+        table, float(rho), float(table["error_pp"].abs().mean()), int(sim["seed"].nunique()), scale
+    )
 
 
 def verdict(v: Validation) -> str:
     """One paragraph: how well the calibrated baseline predicts the years it never saw."""
     t = v.table
-    inside = int(((t.observed_pct_per_year >= t.simulated_p05)
-                  & (t.observed_pct_per_year <= t.simulated_p95)).sum())
+    inside = int(
+        (
+            (t.observed_pct_per_year >= t.simulated_p05)
+            & (t.observed_pct_per_year <= t.simulated_p95)
+        ).sum()
+    )
     bias = float(t["error_pp"].mean())
     worst = t.loc[t["error_pp"].abs().idxmax()]
-    rank = "orders the municipalities' growth well" if v.spearman >= 0.6 else (
-        "orders the municipalities' growth only weakly" if v.spearman >= 0.2 else
-        "does not order the municipalities' growth")
+    rank = (
+        "orders the municipalities' growth well"
+        if v.spearman >= 0.6
+        else (
+            "orders the municipalities' growth only weakly"
+            if v.spearman >= 0.2
+            else "does not order the municipalities' growth"
+        )
+    )
     return (
         f"Against the {len(t)} municipal populations observed after 2019 (never fitted), the "
         f"calibrated baseline (scale {v.scale:g}, {v.n_seeds} seeds) has a mean absolute error "
@@ -108,18 +125,33 @@ def plot(v: Validation, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 4.5))
     y = np.arange(len(t))
     labels = [f"{m} {yr}" for m, yr in zip(t.municipality, t.year, strict=True)]
-    ax.scatter(t["observed_pct_per_year"], y, color=BLUE, marker="o", zorder=3,
-               label="observed / observerad")
-    err = np.vstack([t.simulated_pct_per_year - t.simulated_p05,
-                     t.simulated_p95 - t.simulated_pct_per_year])
-    ax.errorbar(t["simulated_pct_per_year"], y, xerr=err, fmt="s", color=ORANGE,
-                label="simulated, 5-95 % of seeds / simulerad, 5-95 % av fröna")
+    ax.scatter(
+        t["observed_pct_per_year"],
+        y,
+        color=BLUE,
+        marker="o",
+        zorder=3,
+        label="observed / observerad",
+    )
+    err = np.vstack(
+        [t.simulated_pct_per_year - t.simulated_p05, t.simulated_p95 - t.simulated_pct_per_year]
+    )
+    ax.errorbar(
+        t["simulated_pct_per_year"],
+        y,
+        xerr=err,
+        fmt="s",
+        color=ORANGE,
+        label="simulated, 5-95 % of seeds / simulerad, 5-95 % av fröna",
+    )
     ax.set_yticks(y, labels)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("annual growth since 2019, % per year / årlig tillväxt sedan 2019, % per år")
-    ax.set_title(f"Validation after 2019: Spearman {v.spearman:.2f}, MAE {v.mae_pp:.2f} pp/yr\n"
-                 f"Validering efter 2019: Spearman {v.spearman:.2f}, MAE {v.mae_pp:.2f} "
-                 "procentenheter/år")
+    ax.set_title(
+        f"Validation after 2019: Spearman {v.spearman:.2f}, MAE {v.mae_pp:.2f} pp/yr\n"
+        f"Validering efter 2019: Spearman {v.spearman:.2f}, MAE {v.mae_pp:.2f} "
+        "procentenheter/år"
+    )
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -132,5 +164,5 @@ def write(v: Validation, out: Path) -> None:
     v.table.to_csv(out / "validation.csv", index=False, float_format="%.3f")
     plot(v, out / "validation.png")
     (out / "verdict.md").write_text(
-        f"Spearman {v.spearman:.3f}, MAE {v.mae_pp:.3f} pp/year\n\n{verdict(v)}\n",
-        encoding="utf-8")
+        f"Spearman {v.spearman:.3f}, MAE {v.mae_pp:.3f} pp/year\n\n{verdict(v)}\n", encoding="utf-8"
+    )

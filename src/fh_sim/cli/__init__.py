@@ -19,16 +19,21 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "scenarios": ("fh_sim.cli.scenarios_cmd", "list the ready-made scenarios with descriptions"),
     "region": ("fh_sim.cli.region_cmd", "summarise the region's data and draw its network map"),
     "compare": ("fh_sim.cli.compare_cmd", "compare run folders: plots, HTML report, summary"),
-    "sensitivity": ("fh_sim.cli.sensitivity_cmd",
-                    "which uncertain assumptions drive outcomes and effects (SALib)"),
+    "sensitivity": (
+        "fh_sim.cli.sensitivity_cmd",
+        "which uncertain assumptions drive outcomes and effects (SALib)",
+    ),
     "explore": ("fh_sim.cli.explore_cmd", "compose, run and compare scenarios in the browser"),
     "calibrate": ("fh_sim.cli.calibrate_cmd", "fit free parameters to the record up to 2019"),
     "validate": ("fh_sim.cli.validate_cmd", "the calibrated baseline against post-2019 figures"),
     "estimate": ("fh_sim.cli.estimate_cmd", "fit the choice coefficients to a run's choices"),
 }
 
-USAGE = "usage: fh-sim [--debug] {" + ",".join(SUBCOMMANDS) + "} [args...]\n\n" + "\n".join(
-    f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()
+USAGE = (
+    "usage: fh-sim [--debug] {"
+    + ",".join(SUBCOMMANDS)
+    + "} [args...]\n\n"
+    + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items())
 )
 
 

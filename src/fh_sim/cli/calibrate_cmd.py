@@ -20,8 +20,15 @@ from fh_sim.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"calibration": "baseline", "budget": "200", "scale": "0.1", "seed": "0",
-            "workers": "2", "out": "", "config_out": ""}
+DEFAULTS = {
+    "calibration": "baseline",
+    "budget": "200",
+    "scale": "0.1",
+    "seed": "0",
+    "workers": "2",
+    "out": "",
+    "config_out": "",
+}
 
 
 def parse_args(argv: list[str], defaults: dict[str, str]) -> dict[str, str]:
@@ -30,8 +37,9 @@ def parse_args(argv: list[str], defaults: dict[str, str]) -> dict[str, str]:
     for a in argv:
         key, sep, value = a.partition("=")
         if not sep or key not in defaults:
-            raise ConfigError(f"expected one of {sorted(defaults)} as key=value, got {a!r}",
-                              key=key or a)
+            raise ConfigError(
+                f"expected one of {sorted(defaults)} as key=value, got {a!r}", key=key or a
+            )
         args[key] = value
     return args
 
@@ -68,23 +76,44 @@ def main(argv: list[str], *, command: str = "calibrate", debug: bool = False) ->
     ev = evaluator(name, scale, ())
     spec = ev.spec
     names = [p.label for p in spec.parameters]
-    result = fit(Objective(name, scale), names, [(p.low, p.high) for p in spec.parameters],
-                 budget=budget, seed=seed, n_jobs=workers)
+    result = fit(
+        Objective(name, scale),
+        names,
+        [(p.low, p.high) for p in spec.parameters],
+        budget=budget,
+        seed=seed,
+        n_jobs=workers,
+    )
     stats = ev.statistics(result.best)
     base = Path(os.environ.get("FH_SIM_OUTPUTS", Path.cwd() / "outputs"))
     out = Path(args["out"]) if args["out"] else base / "calibration" / name
     table = write_outputs(out, spec, result, stats)
-    target = Path(args["config_out"]) if args["config_out"] else (
-        conf_dir() / "calibrated" / f"{name}.yaml")
+    target = (
+        Path(args["config_out"])
+        if args["config_out"]
+        else (conf_dir() / "calibrated" / f"{name}.yaml")
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".yaml.tmp")
-    tmp.write_text(calibrated_yaml(spec, result, ev.candidate(result.best), budget=budget,
-                                   scale=scale, seed=seed), encoding="utf-8")
+    tmp.write_text(
+        calibrated_yaml(
+            spec, result, ev.candidate(result.best), budget=budget, scale=scale, seed=seed
+        ),
+        encoding="utf-8",
+    )
     tmp.replace(target)
-    print(table[["unit", "observed_pct_per_year", "simulated_pct_per_year",
-                 "simulated_sd_over_seeds"]].to_string(index=False, float_format="%.2f"))
-    print(result.uncertainty[["parameter", "best", "p05", "p95", "n_near_optimal"]]
-          .to_string(index=False, float_format="%.4g"))
-    print(f"loss {result.best_loss:.4g} (pp/year)^2 after {len(result.history)} evaluations "
-          f"in {result.seconds:.0f} s; config: {target}; tables and plots: {out}")
+    print(
+        table[
+            ["unit", "observed_pct_per_year", "simulated_pct_per_year", "simulated_sd_over_seeds"]
+        ].to_string(index=False, float_format="%.2f")
+    )
+    print(
+        result.uncertainty[["parameter", "best", "p05", "p95", "n_near_optimal"]].to_string(
+            index=False, float_format="%.4g"
+        )
+    )
+    print(
+        f"loss {result.best_loss:.4g} (pp/year)^2 after {len(result.history)} evaluations "
+        f"in {result.seconds:.0f} s; config: {target}; tables and plots: {out}"
+    )
     return 0

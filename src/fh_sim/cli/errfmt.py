@@ -70,8 +70,11 @@ def _omegaconf(err: OmegaConfBaseException) -> str:
 def _from_text(kind: str, text: str) -> str:
     """Rebuild an OmegaConf error from its printed form (Hydra keeps only the text)."""
     key = re.search(r"full_key: (\S+)", text)
-    errors = {"ConfigKeyError": ConfigKeyError, "ValidationError": ValidationError,
-              "MissingMandatoryValue": MissingMandatoryValue}
+    errors = {
+        "ConfigKeyError": ConfigKeyError,
+        "ValidationError": ValidationError,
+        "MissingMandatoryValue": MissingMandatoryValue,
+    }
     rebuilt = errors.get(kind, OmegaConfBaseException)(_first_line(text))
     rebuilt.full_key = key.group(1) if key else None
     rebuilt.msg = _first_line(text)
@@ -87,8 +90,10 @@ def _yaml(err: yaml.MarkedYAMLError) -> str:
         key = str(what).replace("found duplicate key", "").strip()
         return f"{where}duplicate key '{key}': each key may appear once in a mapping"
     if isinstance(err, yaml.constructor.ConstructorError):
-        return (f"{where}YAML tags that build Python objects are not allowed "
-                f"(config files hold values only): {what}")
+        return (
+            f"{where}YAML tags that build Python objects are not allowed "
+            f"(config files hold values only): {what}"
+        )
     return f"{where}malformed YAML: {what}"
 
 
@@ -98,8 +103,10 @@ def _missing_config(err: MissingConfigException) -> str:
     if group and err.options is not None:
         hint = _INSTALL_HINT.get(name) if group == "hydra/launcher" else None
         if hint:
-            return (f"launcher '{name}' is not available: install the extra "
-                    f"with pip install 'fh_sim[{hint}]'")
+            return (
+                f"launcher '{name}' is not available: install the extra "
+                f"with pip install 'fh_sim[{hint}]'"
+            )
         options = ", ".join(sorted(str(o) for o in err.options if o != "base")) or "(none)"
         return f"unknown {group} '{name}'; choose one of: {options}"
     return _first_line(str(err))
@@ -117,11 +124,11 @@ def describe(err: BaseException) -> str:
         cause = err.__cause__
         context = _first_line(str(err))
         file_match = re.search(r"Error merging '([^']+)'", context)
-        raised = re.match(r"In '([^']+)': (\w+) raised while composing config:\s*(.*)",
-                          str(err), flags=re.S)
+        raised = re.match(
+            r"In '([^']+)': (\w+) raised while composing config:\s*(.*)", str(err), flags=re.S
+        )
         if raised and not isinstance(cause, OmegaConfBaseException):
-            return _from_text(raised.group(2), raised.group(3)) + (
-                f" (in {raised.group(1)}.yaml)")
+            return _from_text(raised.group(2), raised.group(3)) + (f" (in {raised.group(1)}.yaml)")
         if isinstance(cause, OmegaConfBaseException):
             line = _omegaconf(cause)
             if file_match:

@@ -26,8 +26,7 @@ logger = logging.getLogger(__name__)
 def _read(path: Path) -> pd.DataFrame:
     file = path / "choices.parquet" if path.is_dir() else path
     if not file.exists():
-        raise DataError("no such file (run with record_choices=true to write it)",
-                        file=str(file))
+        raise DataError("no such file (run with record_choices=true to write it)", file=str(file))
     try:
         return pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several types for a broken file
@@ -36,17 +35,32 @@ def _read(path: Path) -> pd.DataFrame:
 
 def main(argv: list[str], *, command: str = "estimate", debug: bool = False) -> int:
     """Estimate, print the table and write the three output files."""
-    parser = argparse.ArgumentParser(prog=f"fh-sim {command}", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=f"fh-sim {command}",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("choices", help="choices.parquet, or a run folder that holds one")
     parser.add_argument("--out", default=".", help="folder for the outputs (default: .)")
-    parser.add_argument("--observations", choices=estimation.OBSERVATIONS, default="first",
-                        help="first choices (preferences, default) or placed choices")
-    parser.add_argument("--engine", choices=("full", "biogeme"), default="full",
-                        help="full: full choice sets (default); biogeme: Biogeme on "
-                        "sampled alternatives (slow: it compiles the model)")
-    parser.add_argument("--alternatives", type=int, default=10,
-                        help="alternatives per choice for the biogeme engine (default 10)")
+    parser.add_argument(
+        "--observations",
+        choices=estimation.OBSERVATIONS,
+        default="first",
+        help="first choices (preferences, default) or placed choices",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("full", "biogeme"),
+        default="full",
+        help="full: full choice sets (default); biogeme: Biogeme on "
+        "sampled alternatives (slow: it compiles the model)",
+    )
+    parser.add_argument(
+        "--alternatives",
+        type=int,
+        default=10,
+        help="alternatives per choice for the biogeme engine (default 10)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampling (biogeme)")
     args = parser.parse_args(argv)
     if args.alternatives < 2:
@@ -63,14 +77,17 @@ def main(argv: list[str], *, command: str = "estimate", debug: bool = False) -> 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "estimates.csv", table.to_csv(index=False).encode("utf-8"))
-    write_atomic(out / "fit.json",
-                 (json.dumps(est.fit(), indent=2, default=float) + "\n").encode("utf-8"))
+    write_atomic(
+        out / "fit.json", (json.dumps(est.fit(), indent=2, default=float) + "\n").encode("utf-8")
+    )
     write_atomic(out / "rules.yaml", est.rules_yaml().encode("utf-8"))
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     fit = est.fit()
-    print(f"\n{fit['n_obs']} choices ({args.observations}), {fit['mean_alternatives']} "
-          f"alternatives each on average; log-likelihood {est.loglik:.1f}, rho-square "
-          f"{est.rho_square:.3f}")
+    print(
+        f"\n{fit['n_obs']} choices ({args.observations}), {fit['mean_alternatives']} "
+        f"alternatives each on average; log-likelihood {est.loglik:.1f}, rho-square "
+        f"{est.rho_square:.3f}"
+    )
     if true is not None:
         chi2, dof, p = est.wald(true)
         print(f"Wald test of the run's coefficients: chi2({dof}) = {chi2:.2f}, p = {p:.3f}")

@@ -24,8 +24,17 @@ EXIT_INTERNAL_ERROR = 1
 CONFIG_NAME = "config"
 VERSION_BASE = "1.3"
 # Hydra flags that print instead of running; Hydra refuses them together with --multirun.
-_INSPECT_FLAGS = {"--cfg", "-c", "--info", "-i", "--help", "-h", "--hydra-help",
-                  "--shell-completion", "-sc"}
+_INSPECT_FLAGS = {
+    "--cfg",
+    "-c",
+    "--info",
+    "-i",
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--shell-completion",
+    "-sc",
+}
 
 
 def conf_dir() -> Path:
@@ -161,8 +170,9 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     if command == "sweep" and not inspect and not any(a in ("-m", "--multirun") for a in args):
         args.insert(0, "--multirun")
     register_hydra_nodes()
-    app = hydra.main(config_path=str(conf_dir()), config_name=CONFIG_NAME,
-                     version_base=VERSION_BASE)(run_task)
+    app = hydra.main(
+        config_path=str(conf_dir()), config_name=CONFIG_NAME, version_base=VERSION_BASE
+    )(run_task)
     GlobalHydra.instance().clear()
     with _hydra_cli(args, prog=f"fh-sim {command}"), data_only_config(), _mode_from_command():
         try:
@@ -176,10 +186,16 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
             print(f"fh-sim {command}: error: {describe(err)}", file=sys.stderr)
             failed = _failed_runs(sweep_dirs)
             if len(failed) > 1:
-                print(f"fh-sim {command}: {len(failed)} runs failed; each manifest.json holds "
-                      f"its error (first: {failed[0]})", file=sys.stderr)
-            user = isinstance(err, FhSimError | OSError) or type(err).__module__.split(".")[
-                0] in ("hydra", "omegaconf", "yaml")
+                print(
+                    f"fh-sim {command}: {len(failed)} runs failed; each manifest.json holds "
+                    f"its error (first: {failed[0]})",
+                    file=sys.stderr,
+                )
+            user = isinstance(err, FhSimError | OSError) or type(err).__module__.split(".")[0] in (
+                "hydra",
+                "omegaconf",
+                "yaml",
+            )
             return EXIT_USER_ERROR if user else EXIT_INTERNAL_ERROR
         finally:
             SweepProgress.stop_all()

@@ -20,8 +20,15 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     args = parser.parse_args(argv)
     infos = list_scenarios(conf_dir())
     if args.json:
-        print(json.dumps([{"name": s.name, "description": s.description,
-                           "members": list(s.members)} for s in infos], indent=2))
+        print(
+            json.dumps(
+                [
+                    {"name": s.name, "description": s.description, "members": list(s.members)}
+                    for s in infos
+                ],
+                indent=2,
+            )
+        )
     else:
         print(format_table(infos))
     return 0

@@ -22,10 +22,25 @@ from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
 
-OWN_KEYS = ("method", "scenario", "outcomes", "budget", "inputs", "jobs", "out", "baseline",
-            "replicates")
-DEFAULTS = {"method": "morris", "scenario": "", "budget": None, "jobs": None, "out": None,
-            "baseline": "baseline"}
+OWN_KEYS = (
+    "method",
+    "scenario",
+    "outcomes",
+    "budget",
+    "inputs",
+    "jobs",
+    "out",
+    "baseline",
+    "replicates",
+)
+DEFAULTS = {
+    "method": "morris",
+    "scenario": "",
+    "budget": None,
+    "jobs": None,
+    "out": None,
+    "baseline": "baseline",
+}
 DEFAULT_BUDGET = {"morris": 10, "sobol": 64}
 HELP = __doc__
 
@@ -63,7 +78,8 @@ def main(argv: list[str], *, command: str = "sensitivity", debug: bool = False) 
     own, overrides = parse(argv)
     method = own.get("method", "morris")
     scenarios = [own.get("baseline", "baseline")] + [
-        s for s in own.get("scenario", "").split(",") if s and s != own.get("baseline")]
+        s for s in own.get("scenario", "").split(",") if s and s != own.get("baseline")
+    ]
     keys = {o.split("=", 1)[0] for o in overrides}
     if "scale" not in keys:
         overrides.append("scale=0.05")
@@ -84,8 +100,12 @@ def main(argv: list[str], *, command: str = "sensitivity", debug: bool = False) 
     points = sa.run_study(study, out, jobs=jobs)
     table = sa.analyse(out, points)
     files = write_outputs(out, table, study)
-    log.info("sensitivity study done in %.0f s; %d files in %s",
-             time.perf_counter() - started, len(files), out)
+    log.info(
+        "sensitivity study done in %.0f s; %d files in %s",
+        time.perf_counter() - started,
+        len(files),
+        out,
+    )
     print((out / "ranking.md").read_text(encoding="utf-8"))
     print(f"study folder: {out}")
     return 0

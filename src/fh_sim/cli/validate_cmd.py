@@ -51,6 +51,8 @@ def main(argv: list[str], *, command: str = "validate", debug: bool = False) -> 
     out = Path(args["out"]) if args["out"] else base / "validation"
     write(v, out)
     print(v.table.to_string(index=False, float_format="%.2f"))
-    print(f"\nSpearman {v.spearman:.3f}   MAE {v.mae_pp:.3f} pp/year\n\n{verdict(v)}\n\n"
-          f"written to {out}")
+    print(
+        f"\nSpearman {v.spearman:.3f}   MAE {v.mae_pp:.3f} pp/year\n\n{verdict(v)}\n\n"
+        f"written to {out}"
+    )
     return 0

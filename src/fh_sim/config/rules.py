@@ -52,8 +52,7 @@ class ChoiceConfig:
 
     def __post_init__(self) -> None:
         if self.n_sampled < 0:
-            raise ConfigError("must be >= 0 (0: the full choice set)",
-                              key="rules.choice.n_sampled")
+            raise ConfigError("must be >= 0 (0: the full choice set)", key="rules.choice.n_sampled")
         if self.n_sampled > 0 and not 0 <= self.n_home < self.n_sampled:
             raise ConfigError("must be in [0, n_sampled)", key="rules.choice.n_home")
 

@@ -81,8 +81,11 @@ def _as_input(name: str, raw: Any) -> UncertainInput:
 
 def inputs_of(cfg: DictConfig | Mapping[str, Any]) -> dict[str, UncertainInput]:
     """The declared inputs of a composed config (``uncertainty.inputs``), in file order."""
-    raw = OmegaConf.select(cfg, "uncertainty.inputs") if isinstance(cfg, DictConfig) else (
-        (cfg.get("uncertainty") or {}).get("inputs"))
+    raw = (
+        OmegaConf.select(cfg, "uncertainty.inputs")
+        if isinstance(cfg, DictConfig)
+        else ((cfg.get("uncertainty") or {}).get("inputs"))
+    )
     if not raw:
         return {}
     return {str(name): _as_input(str(name), spec) for name, spec in raw.items()}
@@ -110,17 +113,23 @@ def check_inputs(cfg: DictConfig, names: Sequence[str] | None = None) -> dict[st
     if names is not None:
         unknown = [n for n in names if n not in declared]
         if unknown:
-            raise ConfigError(f"unknown uncertain input(s) {', '.join(unknown)}; declared: "
-                              + ", ".join(declared), key="inputs")
+            raise ConfigError(
+                f"unknown uncertain input(s) {', '.join(unknown)}; declared: "
+                + ", ".join(declared),
+                key="inputs",
+            )
         declared = {n: declared[n] for n in names}
     for name, spec in declared.items():
         where = f"uncertainty.inputs.{name}"
         if spec.dist not in DISTRIBUTIONS:
-            raise ConfigError(f"dist must be one of {', '.join(DISTRIBUTIONS)}, got "
-                              f"{spec.dist!r}", key=f"{where}.dist")
+            raise ConfigError(
+                f"dist must be one of {', '.join(DISTRIBUTIONS)}, got {spec.dist!r}",
+                key=f"{where}.dist",
+            )
         if spec.mode not in MODES:
-            raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {spec.mode!r}",
-                              key=f"{where}.mode")
+            raise ConfigError(
+                f"mode must be one of {', '.join(MODES)}, got {spec.mode!r}", key=f"{where}.mode"
+            )
         if not (math.isfinite(spec.low) and math.isfinite(spec.high) and spec.low < spec.high):
             raise ConfigError(f"needs low < high, got [{spec.low}, {spec.high}]", key=where)
         if spec.dist == "loguniform" and spec.low <= 0:
@@ -132,8 +141,11 @@ def check_inputs(cfg: DictConfig, names: Sequence[str] | None = None) -> dict[st
         if is_list and spec.mode == "factor" and all(_is_number(v) for v in current):
             continue
         if not _is_number(current):
-            raise ConfigError(f"'{spec.key}' holds {current!r}, not a number"
-                              + (" (a list needs mode: factor)" if is_list else ""), key=where)
+            raise ConfigError(
+                f"'{spec.key}' holds {current!r}, not a number"
+                + (" (a list needs mode: factor)" if is_list else ""),
+                key=where,
+            )
     return declared
 
 
@@ -150,15 +162,19 @@ def draw_unit(names: Sequence[str], draw: int, draw_seed: int) -> np.ndarray:
     """Unit-cube coordinates of parameter draw ``draw`` (one stream per input name)."""
     if draw < 0:
         raise ConfigError(f"must be >= 0, got {draw}", key="params_draw")
-    return np.array([
-        np.random.default_rng(np.random.SeedSequence(
-            draw_seed, spawn_key=(draw, zlib.crc32(n.encode())))).random()
-        for n in names
-    ])
+    return np.array(
+        [
+            np.random.default_rng(
+                np.random.SeedSequence(draw_seed, spawn_key=(draw, zlib.crc32(n.encode())))
+            ).random()
+            for n in names
+        ]
+    )
 
 
-def values_at(cfg: DictConfig, inputs: Mapping[str, UncertainInput],
-              unit: Sequence[float]) -> dict[str, Any]:
+def values_at(
+    cfg: DictConfig, inputs: Mapping[str, UncertainInput], unit: Sequence[float]
+) -> dict[str, Any]:
     """Config key -> new value for unit-cube point ``unit`` (one coordinate per input)."""
     out: dict[str, Any] = {}
     for (_name, spec), u in zip(inputs.items(), unit, strict=True):
@@ -193,8 +209,10 @@ def apply_params_draw(cfg: DictConfig) -> DictConfig:
         return cfg
     inputs = check_inputs(cfg)
     if not inputs:
-        raise ConfigError("params_draw is set but no uncertain inputs are declared "
-                          "(choose uncertainty=default)", key="params_draw")
+        raise ConfigError(
+            "params_draw is set but no uncertain inputs are declared (choose uncertainty=default)",
+            key="params_draw",
+        )
     unit = draw_unit(list(inputs), int(draw), int(cfg.uncertainty.draw_seed))
     return with_values(cfg, values_at(cfg, inputs, unit))
 
@@ -202,15 +220,21 @@ def apply_params_draw(cfg: DictConfig) -> DictConfig:
 def markdown_table(cfg: DictConfig) -> str:
     """The declared inputs as a Markdown table (for ``docs/assumptions.md``)."""
     inputs = check_inputs(cfg)
-    lines = ["| input | config key | configured | range | distribution | reason |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| input | config key | configured | range | distribution | reason |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for name, spec in inputs.items():
         current = OmegaConf.select(cfg, spec.key)
         if isinstance(current, ListConfig):
             current = OmegaConf.to_container(current)
         unit = f" {spec.unit}" if spec.unit else ""
-        rng = (f"x [{spec.low:g}, {spec.high:g}]" if spec.mode == "factor"
-               else f"[{spec.low:g}, {spec.high:g}]{unit}")
-        lines.append(f"| `{name}` | `{spec.key}` | {current} | {rng} | {spec.dist} | "
-                     f"{spec.reason.strip()} |")
+        rng = (
+            f"x [{spec.low:g}, {spec.high:g}]"
+            if spec.mode == "factor"
+            else f"[{spec.low:g}, {spec.high:g}]{unit}"
+        )
+        lines.append(
+            f"| `{name}` | `{spec.key}` | {current} | {rng} | {spec.dist} | {spec.reason.strip()} |"
+        )
     return "\n".join(lines) + "\n"

@@ -122,8 +122,9 @@ LOCALITY_HISTORY: list[tuple[str, str, int, int, str]] = [
 
 def locality_history() -> pd.DataFrame:
     """One row per (locality, year): tätort population, persons (observed)."""
-    df = pd.DataFrame(LOCALITY_HISTORY,
-                      columns=["locality", "municipality", "year", "population", "source"])
+    df = pd.DataFrame(
+        LOCALITY_HISTORY, columns=["locality", "municipality", "year", "population", "source"]
+    )
     df.insert(4, "unit", "persons")
     df.insert(5, "status", "observed")
     return df

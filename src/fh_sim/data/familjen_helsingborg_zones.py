@@ -262,12 +262,14 @@ def zone_attributes(zones: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
             "crime_index",
             value,
             "index_region_mean_1",
-            st_crime if m in listed and st_crime == "assumed" else (
-                "derived" if observed_crime else "assumed"
-            ),
-            ("S30 reported crimes per 100k over the regional mean (rule E5)"
-             if observed_crime
-             else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)")
+            st_crime
+            if m in listed and st_crime == "assumed"
+            else ("derived" if observed_crime else "assumed"),
+            (
+                "S30 reported crimes per 100k over the regional mean (rule E5)"
+                if observed_crime
+                else "rule E5: 0.7 x lowest listed rate (not on Brå's top-10 list)"
+            )
             + (f"; {src_crime}" if m in listed else ""),
         )
         for attr, unit in (

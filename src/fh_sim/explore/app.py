@@ -63,8 +63,9 @@ def composed() -> dict[str, Any]:
 
 def spec() -> RunSpec:
     """Scale, horizon and seeds chosen in the form."""
-    return RunSpec(scale=float(scale.value), end_year=int(end_year.value),
-                   n_seeds=int(n_seeds.value))
+    return RunSpec(
+        scale=float(scale.value), end_year=int(end_year.value), n_seeds=int(n_seeds.value)
+    )
 
 
 @solara.lab.task
@@ -74,9 +75,13 @@ def run_task() -> Any:
     runner = shared().runner
     assert runner is not None
     try:
-        outcome = run_comparison(runner, composed(), spec(), shared().region,
-                                 progress=lambda d, n: setattr(run_task, "progress",
-                                                               100 * d / n))
+        outcome = run_comparison(
+            runner,
+            composed(),
+            spec(),
+            shared().region,
+            progress=lambda d, n: setattr(run_task, "progress", 100 * d / n),
+        )
     except FhSimError as err:  # a user error: the CLI's line, no traceback
         message.set(error_text(err))
         return None
@@ -98,8 +103,10 @@ def on_save() -> None:
         build_config(scen, spec(), shared().region)  # only valid scenarios are saved
         path = sf.save_scenario(scen, save_dir.value, source=base_name.value)
         load_path.set(str(path))
-        message.set(f"{t('saved', lang.value)}: {path}  —  fh-sim run --config-dir "
-                    f"{Path(save_dir.value).resolve()} scenario={scen_name.value}")
+        message.set(
+            f"{t('saved', lang.value)}: {path}  —  fh-sim run --config-dir "
+            f"{Path(save_dir.value).resolve()} scenario={scen_name.value}"
+        )
     except FhSimError as err:
         message.set(error_text(err))
 
@@ -167,16 +174,25 @@ def Form():  # noqa: N802
 
     lg = lang.value
     region = shared().region
-    solara.Select(t("start_from", lg), value=base_name.value, values=sf.ready_made(),
-                  on_value=lambda v: (base_name.set(v), loaded.set(None)))
+    solara.Select(
+        t("start_from", lg),
+        value=base_name.value,
+        values=sf.ready_made(),
+        on_value=lambda v: (base_name.set(v), loaded.set(None)),
+    )
     solara.InputText(t("name", lg), value=scen_name, continuous_update=True)
     LeverInputs(levers.value, set_lever, region, lg)
     with solara.Card(t("run_settings", lg)):
         solara.InputFloat(t("scale", lg), value=scale)
         solara.InputInt(t("seeds", lg), value=n_seeds)
         solara.InputInt(t("end_year", lg), value=end_year)
-    solara.Button(t("run", lg), on_click=on_run, color="primary",
-                  disabled=run_task.pending, classes=["run-button"])
+    solara.Button(
+        t("run", lg),
+        on_click=on_run,
+        color="primary",
+        disabled=run_task.pending,
+        classes=["run-button"],
+    )
     if run_task.pending:
         solara.ProgressLinear(run_task.progress or True)
         solara.Text(f"{t('running', lg)}… {run_task.progress or 0:.0f} %")
@@ -203,23 +219,38 @@ def Page():  # noqa: N802
     if run_task.error and run_task.exception is not None:
         solara.Error(error_text(run_task.exception), classes=["explorer-message"])
     view = solara.use_reactive("results")
-    names = {"results": t("table", lg) + " / " + t("map", lg), "step": t("step", lg),
-             "sweep": t("sweep", lg)}
-    solara.ToggleButtonsSingle(value=names[view.value], values=list(names.values()),
-                               on_value=lambda v: view.set(
-                                   next(k for k, n in names.items() if n == v)))
+    names = {
+        "results": t("table", lg) + " / " + t("map", lg),
+        "step": t("step", lg),
+        "sweep": t("sweep", lg),
+    }
+    solara.ToggleButtonsSingle(
+        value=names[view.value],
+        values=list(names.values()),
+        on_value=lambda v: view.set(next(k for k, n in names.items() if n == v)),
+    )
     if view.value == "results":
         outcome = run_task.value if run_task.finished else run_task.latest
         if outcome is None:
             solara.Info(t("no_result", lg))
         else:
-            solara.Success(f"{t('result_in', lg)} {outcome.seconds:.1f} s "
-                           f"({outcome.runs_cached} {t('runs_cached', lg)})",
-                           classes=["result-time"])
+            solara.Success(
+                f"{t('result_in', lg)} {outcome.seconds:.1f} s "
+                f"({outcome.runs_cached} {t('runs_cached', lg)})",
+                classes=["result-time"],
+            )
             ResultsView(outcome, region, lg)
     elif view.value == "step":
-        StepView(stepper.value, region, lg, step_year.value, on_step=lambda: step_year.set(
-            stepper.value.step()), playing=playing.value, on_play=on_play, on_reset=on_reset)
+        StepView(
+            stepper.value,
+            region,
+            lg,
+            step_year.value,
+            on_step=lambda: step_year.set(stepper.value.step()),
+            playing=playing.value,
+            on_play=on_play,
+            on_reset=on_reset,
+        )
     else:
         with solara.Row(style={"align-items": "center"}):
             solara.InputText(t("folder", lg), value=sweep_dir, style={"min-width": "480px"})

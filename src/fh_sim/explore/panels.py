@@ -18,8 +18,12 @@ def _metrics(outcome: Any) -> list[str]:
 
 
 @solara.component
-def ResultsView(outcome: Any, region: Any, lang: str,  # noqa: N802
-                scenario: str | None = None):
+def ResultsView(
+    outcome: Any,
+    region: Any,
+    lang: str,  # noqa: N802
+    scenario: str | None = None,
+):
     """A comparison of ``scenario`` with the baseline: controls, map, table, charts, exports."""
     metric, set_metric = solara.use_state("population")
     level, set_level = solara.use_state("region")
@@ -32,53 +36,96 @@ def ResultsView(outcome: Any, region: Any, lang: str,  # noqa: N802
     metrics = _metrics(outcome)
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         if len(outcome.scenarios) > 1:
-            solara.Select(t("scenario", lang), value=scen, values=outcome.scenarios,
-                          on_value=set_scen)
+            solara.Select(
+                t("scenario", lang), value=scen, values=outcome.scenarios, on_value=set_scen
+            )
         names = {metric_name(m, lang): m for m in metrics}
-        solara.Select(t("outcome", lang), value=metric_name(metric, lang), values=list(names),
-                      on_value=lambda v: set_metric(names[v]), style={"min-width": "300px"})
-        solara.Select(t("level", lang), value=level, values=["region", "municipality", "zone"],
-                      on_value=set_level)
-        solara.SliderInt(t("year", lang), value=year, min=year_start + 1, max=outcome.year,
-                         on_value=set_year, thumb_label="always")
-    mean, low, high = views.zone_change(outcome.diffs, scenario=scen, metric=metric,
-                                        year=year)
+        solara.Select(
+            t("outcome", lang),
+            value=metric_name(metric, lang),
+            values=list(names),
+            on_value=lambda v: set_metric(names[v]),
+            style={"min-width": "300px"},
+        )
+        solara.Select(
+            t("level", lang),
+            value=level,
+            values=["region", "municipality", "zone"],
+            on_value=set_level,
+        )
+        solara.SliderInt(
+            t("year", lang),
+            value=year,
+            min=year_start + 1,
+            max=outcome.year,
+            on_value=set_year,
+            thumb_label="always",
+        )
+    mean, low, high = views.zone_change(outcome.diffs, scenario=scen, metric=metric, year=year)
     title = f"{metric_name(metric, lang)}, {scen} − {outcome.baseline}, {year}"
     links = views.network_links(region, year, outcome.link_edits.get(scen, {}))
-    svg = views.region_svg(region, mean, title=title, links=links, low=low, high=high,
-                           value_label=f"{t('change_vs', lang)} {outcome.baseline} "
-                           f"({labels.unit(metric)}); {level_name('zone', lang)}")
+    svg = views.region_svg(
+        region,
+        mean,
+        title=title,
+        links=links,
+        low=low,
+        high=high,
+        value_label=f"{t('change_vs', lang)} {outcome.baseline} "
+        f"({labels.unit(metric)}); {level_name('zone', lang)}",
+    )
     table = views.difference_table(outcome, scenario=scen, year=year, level=level, lang=lang)
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         with solara.Column(style={"max-width": f"{views.SIZE + 20}px"}):
             solara.HTML(tag="div", unsafe_innerHTML=svg)
             solara.Text(t("network_note", lang), style={"font-size": "12px"})
         with solara.Column(style={"max-width": "760px"}):
-            solara.HTML(tag="b", unsafe_innerHTML=html.escape(
-                f"{t('table', lang)}: {scen} − {outcome.baseline}, {year}, "
-                f"{level_name(level, lang)}"))
-            solara.HTML(tag="div", unsafe_innerHTML=views.table_html(table, lang),
-                        style={"max-height": "520px", "overflow": "auto"})
+            solara.HTML(
+                tag="b",
+                unsafe_innerHTML=html.escape(
+                    f"{t('table', lang)}: {scen} − {outcome.baseline}, {year}, "
+                    f"{level_name(level, lang)}"
+                ),
+            )
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=views.table_html(table, lang),
+                style={"max-height": "520px", "overflow": "auto"},
+            )
             with solara.Row():
-                solara.FileDownload(lambda: table.to_csv(index=False).encode("utf-8"),
-                                    filename=f"differences_{scen}_{year}_{level}.csv",
-                                    label=t("export_csv", lang), mime_type="text/csv")
                 solara.FileDownload(
-                    lambda: views.map_png(region, outcome, scenario=scen, metric=metric,
-                                          year=year) or b"",
+                    lambda: table.to_csv(index=False).encode("utf-8"),
+                    filename=f"differences_{scen}_{year}_{level}.csv",
+                    label=t("export_csv", lang),
+                    mime_type="text/csv",
+                )
+                solara.FileDownload(
+                    lambda: (
+                        views.map_png(region, outcome, scenario=scen, metric=metric, year=year)
+                        or b""
+                    ),
                     filename=f"map_{scen}_{metric}_{year}.png",
-                    label=f"{t('map', lang)}: {t('export_png', lang)}", mime_type="image/png")
-                solara.FileDownload(svg.encode("utf-8"), filename=f"map_{scen}_{metric}_{year}.svg",
-                                    label=f"{t('map', lang)}: SVG", mime_type="image/svg+xml")
+                    label=f"{t('map', lang)}: {t('export_png', lang)}",
+                    mime_type="image/png",
+                )
+                solara.FileDownload(
+                    svg.encode("utf-8"),
+                    filename=f"map_{scen}_{metric}_{year}.svg",
+                    label=f"{t('map', lang)}: SVG",
+                    mime_type="image/svg+xml",
+                )
     Charts(outcome, scen, metric, year, lang)
 
 
 @solara.component
 def Charts(outcome: Any, scen: str, metric: str, year: int, lang: str):  # noqa: N802
     """Time series per municipality and the trade-off chart, drawn in a thread."""
+
     def draw() -> tuple[Any, Any]:
-        return (views.series_figure(outcome, scenario=scen, metric=metric, lang=lang),
-                views.tradeoff_figure(outcome, scenario=scen, year=year))
+        return (
+            views.series_figure(outcome, scenario=scen, metric=metric, lang=lang),
+            views.tradeoff_figure(outcome, scenario=scen, year=year),
+        )
 
     result = solara.use_thread(draw, dependencies=[id(outcome), scen, metric, year, lang])
     if result.value is None:
@@ -88,37 +135,61 @@ def Charts(outcome: Any, scen: str, metric: str, year: int, lang: str):  # noqa:
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         with solara.Column():
             solara.FigureMatplotlib(series, format="png")
-            solara.FileDownload(lambda: views.png_bytes(series), filename=f"series_{metric}.png",
-                                label=f"{t('series', lang)}: {t('export_png', lang)}",
-                                mime_type="image/png")
+            solara.FileDownload(
+                lambda: views.png_bytes(series),
+                filename=f"series_{metric}.png",
+                label=f"{t('series', lang)}: {t('export_png', lang)}",
+                mime_type="image/png",
+            )
         with solara.Column():
             solara.FigureMatplotlib(trade, format="png")
-            solara.FileDownload(lambda: views.png_bytes(trade), filename=f"tradeoff_{year}.png",
-                                label=f"{t('tradeoff', lang)}: {t('export_png', lang)}",
-                                mime_type="image/png")
+            solara.FileDownload(
+                lambda: views.png_bytes(trade),
+                filename=f"tradeoff_{year}.png",
+                label=f"{t('tradeoff', lang)}: {t('export_png', lang)}",
+                mime_type="image/png",
+            )
 
 
 @solara.component
-def StepView(stepper: Any, region: Any, lang: str, year: int, on_step, playing: bool,  # noqa: N802
-             on_play, on_reset, metric: str = "population"):
+def StepView(
+    stepper: Any,
+    region: Any,
+    lang: str,
+    year: int,
+    on_step,
+    playing: bool,  # noqa: N802
+    on_play,
+    on_reset,
+    metric: str = "population",
+):
     """Play / pause / step one year; the map and a chart follow the model's year."""
     with solara.Row(style={"align-items": "center"}):
         solara.Button(t("reset", lang), on_click=on_reset)
-        solara.Button(t("step_one", lang), on_click=on_step,
-                      disabled=stepper is None or playing or stepper.done)
-        solara.Button(t("pause", lang) if playing else t("play", lang), on_click=on_play,
-                      disabled=stepper is None or (stepper.done and not playing))
-        solara.Text(f"{t('year', lang)}: {year}" if stepper is not None else "",
-                    classes=["step-year"])
+        solara.Button(
+            t("step_one", lang),
+            on_click=on_step,
+            disabled=stepper is None or playing or stepper.done,
+        )
+        solara.Button(
+            t("pause", lang) if playing else t("play", lang),
+            on_click=on_play,
+            disabled=stepper is None or (stepper.done and not playing),
+        )
+        solara.Text(
+            f"{t('year', lang)}: {year}" if stepper is not None else "", classes=["step-year"]
+        )
     if stepper is None:
         return
     change = stepper.zone_change(metric)
-    links = views.network_links(region, year, dict(
-        (k, v) for k, v in _edits(stepper.sim).items()))
-    svg = views.region_svg(region, change, links=links,
-                           title=f"{metric_name(metric, lang)}, {stepper.sim.scenario.name}, "
-                                 f"{year}",
-                           value_label=f"{year} − {stepper.base_year} ({labels.unit(metric)})")
+    links = views.network_links(region, year, dict((k, v) for k, v in _edits(stepper.sim).items()))
+    svg = views.region_svg(
+        region,
+        change,
+        links=links,
+        title=f"{metric_name(metric, lang)}, {stepper.sim.scenario.name}, {year}",
+        value_label=f"{year} − {stepper.base_year} ({labels.unit(metric)})",
+    )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         solara.HTML(tag="div", unsafe_innerHTML=svg)
         fig = _series_figure(stepper, metric, lang)

@@ -103,7 +103,8 @@ def build_config(scenario: dict[str, Any], spec: RunSpec, region: Any) -> Any:
         raise ConfigError(f"seeds must be >= 1, got {spec.n_seeds}", key="seeds")
     if spec not in _base_configs:
         _base_configs[spec] = compose(
-            [f"scale={spec.scale}", f"end_year={spec.end_year}", f"seed={spec.seed}"])
+            [f"scale={spec.scale}", f"end_year={spec.end_year}", f"seed={spec.seed}"]
+        )
     cfg = _base_configs[spec].copy()
     try:
         from fh_sim.config.scenario import ScenarioConfig
@@ -121,8 +122,9 @@ def run_key(sim: Any) -> str:
     from fh_sim.runs.rundir import config_hash
 
     body = dataclasses.asdict(sim)
-    body["scenario"] = {k: v for k, v in body["scenario"].items()
-                        if k not in ("name", "description")}
+    body["scenario"] = {
+        k: v for k, v in body["scenario"].items() if k not in ("name", "description")
+    }
     return config_hash(body)
 
 
@@ -171,8 +173,9 @@ class Runner:
     def pool(self) -> ProcessPoolExecutor:
         """The process pool, started (and warmed) on first use (call with the lock held)."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
-                                             initializer=_ignore_interrupt)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("spawn"), initializer=_ignore_interrupt
+            )
             for _ in range(self.workers):
                 self._pool.submit(_warm)
         return self._pool
@@ -187,8 +190,9 @@ class Runner:
         """The cached outcomes of ``sim`` or None."""
         return self._cache.get(run_key(sim))
 
-    def run_many(self, sims: list[Any],
-                 progress: Callable[[int, int], None] | None = None) -> tuple[list, int]:
+    def run_many(
+        self, sims: list[Any], progress: Callable[[int, int], None] | None = None
+    ) -> tuple[list, int]:
         """Outcome tables of ``sims`` (cached ones read, others run in parallel).
 
         Returns:
@@ -224,25 +228,43 @@ class Runner:
 def _tidy(tables: list[pd.DataFrame], label: str, sims: list[Any]) -> pd.DataFrame:
     parts = []
     for t, s in zip(tables, sims, strict=True):
-        parts.append(t.assign(scenario=label, seed=s.seed, replicate=s.replicate,
-                              run_dir=f"{label}/seed{s.seed}_rep{s.replicate}"))
+        parts.append(
+            t.assign(
+                scenario=label,
+                seed=s.seed,
+                replicate=s.replicate,
+                run_dir=f"{label}/seed{s.seed}_rep{s.replicate}",
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
-def compare_tables(table: pd.DataFrame, *, baseline: str, year: int,
-                   link_edits: dict[str, dict[str, Any]]) -> Outcome:
+def compare_tables(
+    table: pd.DataFrame, *, baseline: str, year: int, link_edits: dict[str, dict[str, Any]]
+) -> Outcome:
     """Levels and paired differences of a tidy table of runs (as ``fh-sim compare``)."""
     runs = table.drop_duplicates("run_dir")[["scenario", "seed", "replicate", "run_dir"]]
     table = add_cumulative(table, labels.CUMULATIVE)
     pairing = pair_seeds(runs, baseline=baseline)
     scenarios = [s for s in dict.fromkeys(runs["scenario"]) if s != baseline]
-    return Outcome(table=table, levels=summarise(table),
-                   diffs=difference_summary(table, pairing), baseline=baseline,
-                   scenarios=scenarios, year=year, link_edits=link_edits)
+    return Outcome(
+        table=table,
+        levels=summarise(table),
+        diffs=difference_summary(table, pairing),
+        baseline=baseline,
+        scenarios=scenarios,
+        year=year,
+        link_edits=link_edits,
+    )
 
 
-def run_comparison(runner: Runner, scenario: dict[str, Any], spec: RunSpec, region: Any,
-                   progress: Callable[[int, int], None] | None = None) -> Outcome:
+def run_comparison(
+    runner: Runner,
+    scenario: dict[str, Any],
+    spec: RunSpec,
+    region: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
     """Run ``scenario`` and the baseline on the seeds of ``spec``; compare them.
 
     Raises:
@@ -257,10 +279,16 @@ def run_comparison(runner: Runner, scenario: dict[str, Any], spec: RunSpec, regi
     tables, cached = runner.run_many(sims, progress)
     label = scenario["name"] if scenario["name"] != BASELINE else "scenario"
     n = spec.n_seeds
-    table = pd.concat([_tidy(tables[:n], label, sims[:n]),
-                       _tidy(tables[n:], BASELINE, sims[n:])], ignore_index=True)
-    out = compare_tables(table, baseline=BASELINE, year=spec.end_year,
-                         link_edits={label: dict(scenario.get("link_edits") or {})})
+    table = pd.concat(
+        [_tidy(tables[:n], label, sims[:n]), _tidy(tables[n:], BASELINE, sims[n:])],
+        ignore_index=True,
+    )
+    out = compare_tables(
+        table,
+        baseline=BASELINE,
+        year=spec.end_year,
+        link_edits={label: dict(scenario.get("link_edits") or {})},
+    )
     out.seconds = time.perf_counter() - started
     out.runs_done, out.runs_cached = len(sims) - cached, cached
     return out
@@ -291,8 +319,9 @@ def open_folder(path: str | Path, *, baseline: str = BASELINE) -> Outcome:
     if not p.is_dir():
         raise FhSimError("not a folder", where=str(p))
     coll = collect([p])
-    edits = {s: dict((cfg.get("scenario") or {}).get("link_edits") or {})
-             for s, cfg in coll.configs.items()}
+    edits = {
+        s: dict((cfg.get("scenario") or {}).get("link_edits") or {})
+        for s, cfg in coll.configs.items()
+    }
     table = coll.table.assign(run_dir=coll.table["run_dir"].astype(str))
-    return compare_tables(table, baseline=baseline, year=horizon_year(coll.table),
-                          link_edits=edits)
+    return compare_tables(table, baseline=baseline, year=horizon_year(coll.table), link_edits=edits)

@@ -24,8 +24,14 @@ from omegaconf import OmegaConf
 from fh_sim.errors import FhSimError
 
 PREFIX = "explorer_"
-GROUPS = ("link_edits", "safety_programmes", "trust_programmes", "income_uplifts",
-          "brand_campaigns", "housing_policies")
+GROUPS = (
+    "link_edits",
+    "safety_programmes",
+    "trust_programmes",
+    "income_uplifts",
+    "brand_campaigns",
+    "housing_policies",
+)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -134,8 +140,7 @@ def load_scenario_file(path: str | Path) -> dict[str, Any]:
 def _without_explorer(scenario: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(scenario)
     for group in GROUPS:
-        out[group] = {k: v for k, v in (out.get(group) or {}).items()
-                      if not k.startswith(PREFIX)}
+        out[group] = {k: v for k, v in (out.get(group) or {}).items() if not k.startswith(PREFIX)}
     return out
 
 
@@ -145,13 +150,15 @@ def _line_links(region: Any, line: str, year: int) -> list[tuple[str, str]]:
 
     links = region.links[(region.links["line"] == line) & active_mask(region.links, year)]
     if links.empty:
-        raise FhSimError(f"line '{line}' has no link in service in {year}",
-                         where="frequency change")
+        raise FhSimError(
+            f"line '{line}' has no link in service in {year}", where="frequency change"
+        )
     return list(dict.fromkeys(zip(links["from_node"], links["to_node"], strict=True)))
 
 
-def apply_levers(scenario: dict[str, Any], lev: FormLevers, region: Any, *,
-                 name: str, description: str = "") -> dict[str, Any]:
+def apply_levers(
+    scenario: dict[str, Any], lev: FormLevers, region: Any, *, name: str, description: str = ""
+) -> dict[str, Any]:
     """``scenario`` plus the form's interventions (replacing earlier ``explorer_`` ones).
 
     Args:
@@ -165,29 +172,44 @@ def apply_levers(scenario: dict[str, Any], lev: FormLevers, region: Any, *,
         FhSimError: a bad name or a frequency change on a line with no link in service.
     """
     if not _NAME.match(name):
-        raise FhSimError(f"scenario name must be lower case letters, digits and _, got "
-                         f"'{name}'", where="scenario name")
+        raise FhSimError(
+            f"scenario name must be lower case letters, digits and _, got '{name}'",
+            where="scenario name",
+        )
     out = _without_explorer(scenario)
     added: list[str] = []
     y = int(lev.start_year)
     if lev.safety_reduction > 0:
         out["safety_programmes"][PREFIX + "safety"] = {
-            "places": list(lev.safety_places), "crime_reduction": float(lev.safety_reduction),
-            "years": int(lev.safety_years), "start_year": y}
+            "places": list(lev.safety_places),
+            "crime_reduction": float(lev.safety_reduction),
+            "years": int(lev.safety_years),
+            "start_year": y,
+        }
         added.append(f"safety -{lev.safety_reduction:.0%}")
     if lev.trust_increase != 0:
         out["trust_programmes"][PREFIX + "trust"] = {
-            "places": list(lev.trust_places), "trust_increase": float(lev.trust_increase),
-            "start_year": y}
+            "places": list(lev.trust_places),
+            "trust_increase": float(lev.trust_increase),
+            "start_year": y,
+        }
         added.append(f"trust +{lev.trust_increase:g}")
     if lev.income_increase > 0:
         out["income_uplifts"][PREFIX + "income"] = {
-            "places": list(lev.income_places), "income_increase": float(lev.income_increase),
-            "reach_per_year": float(lev.income_reach), "years": 10, "start_year": y}
+            "places": list(lev.income_places),
+            "income_increase": float(lev.income_increase),
+            "reach_per_year": float(lev.income_reach),
+            "years": 10,
+            "start_year": y,
+        }
         added.append(f"income +{lev.income_increase:.0%}")
     mix = lev.tenure_mix
-    if (lev.construction_multiplier != 1.0 or mix is not None or lev.affordable_share > 0
-            or lev.queue_priority):
+    if (
+        lev.construction_multiplier != 1.0
+        or mix is not None
+        or lev.affordable_share > 0
+        or lev.queue_priority
+    ):
         out["housing_policies"][PREFIX + "housing"] = {
             "places": list(lev.housing_places),
             "construction_multiplier": float(lev.construction_multiplier),
@@ -195,28 +217,43 @@ def apply_levers(scenario: dict[str, Any], lev: FormLevers, region: Any, *,
             "tenant_owned_share": None if mix is None else float(mix[1]),
             "house_share": None if mix is None else float(mix[2]),
             "affordable_share": float(lev.affordable_share),
-            "queue_priority_base_residents": bool(lev.queue_priority), "start_year": y}
-        added.append(f"construction x{lev.construction_multiplier:g}"
-                     + ("" if mix is None else " mix " + "/".join(f"{m:g}" for m in mix))
-                     + (f" affordable {lev.affordable_share:.0%}" if lev.affordable_share else "")
-                     + (" queue priority" if lev.queue_priority else ""))
+            "queue_priority_base_residents": bool(lev.queue_priority),
+            "start_year": y,
+        }
+        added.append(
+            f"construction x{lev.construction_multiplier:g}"
+            + ("" if mix is None else " mix " + "/".join(f"{m:g}" for m in mix))
+            + (f" affordable {lev.affordable_share:.0%}" if lev.affordable_share else "")
+            + (" queue priority" if lev.queue_priority else "")
+        )
     if lev.link_from or lev.link_to:
         out["link_edits"][PREFIX + "link"] = {
-            "op": "add", "from_node": lev.link_from, "to_node": lev.link_to,
-            "mode": lev.link_mode, "line": PREFIX + "link", "minutes": float(lev.link_minutes),
-            "departures_per_hour": float(lev.link_departures), "start_year": int(lev.link_year)}
+            "op": "add",
+            "from_node": lev.link_from,
+            "to_node": lev.link_to,
+            "mode": lev.link_mode,
+            "line": PREFIX + "link",
+            "minutes": float(lev.link_minutes),
+            "departures_per_hour": float(lev.link_departures),
+            "start_year": int(lev.link_year),
+        }
         added.append(f"new {lev.link_mode} {lev.link_from}-{lev.link_to} {lev.link_year}")
     if lev.freq_line:
         for i, (a, b) in enumerate(_line_links(region, lev.freq_line, int(lev.freq_year))):
             out["link_edits"][f"{PREFIX}frequency_{i}"] = {
-                "op": "change", "from_node": a, "to_node": b, "line": lev.freq_line,
+                "op": "change",
+                "from_node": a,
+                "to_node": b,
+                "line": lev.freq_line,
                 "departures_per_hour": float(lev.freq_departures),
-                "start_year": int(lev.freq_year)}
+                "start_year": int(lev.freq_year),
+            }
         added.append(f"{lev.freq_line} {lev.freq_departures:g}/h")
     out["name"] = name
     start = scenario.get("name", "baseline")
     out["description"] = description or (
-        f"{start}" + (" + " + ", ".join(added) if added else "") + " (explorer)")
+        f"{start}" + (" + " + ", ".join(added) if added else "") + " (explorer)"
+    )
     return normalise(out)
 
 
@@ -280,16 +317,22 @@ def split_levers(scenario: dict[str, Any]) -> tuple[dict[str, Any], FormLevers]:
 
 def scenario_yaml(scenario: dict[str, Any], *, source: str = "") -> str:
     """The scenario as a ``conf/scenario/`` file (defaults: ``base``; empty groups left out)."""
-    body: dict[str, Any] = {"defaults": ["base", "_self_"], "name": scenario["name"],
-                            "description": scenario.get("description", "")}
+    body: dict[str, Any] = {
+        "defaults": ["base", "_self_"],
+        "name": scenario["name"],
+        "description": scenario.get("description", ""),
+    }
     for group in GROUPS:
         items = scenario.get(group) or {}
         if items:
-            body[group] = {k: {f: v for f, v in item.items() if v is not None}
-                           for k, item in items.items()}
-    head = (f"# Composed in the scenario explorer{' from ' + source if source else ''}.\n"
-            f"#   fh-sim run --config-dir DIR scenario={scenario['name']}\n"
-            "# (DIR: the folder holding this file's scenario/ folder)\n")
+            body[group] = {
+                k: {f: v for f, v in item.items() if v is not None} for k, item in items.items()
+            }
+    head = (
+        f"# Composed in the scenario explorer{' from ' + source if source else ''}.\n"
+        f"#   fh-sim run --config-dir DIR scenario={scenario['name']}\n"
+        "# (DIR: the folder holding this file's scenario/ folder)\n"
+    )
     return head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
 
 
@@ -301,8 +344,9 @@ def save_scenario(scenario: dict[str, Any], config_dir: str | Path, *, source: s
     """
     name = scenario["name"]
     if name in ready_made() or name == "base":
-        raise FhSimError(f"'{name}' is a ready-made scenario's name; choose another",
-                         where="scenario name")
+        raise FhSimError(
+            f"'{name}' is a ready-made scenario's name; choose another", where="scenario name"
+        )
     path = Path(config_dir) / "scenario" / f"{name}.yaml"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

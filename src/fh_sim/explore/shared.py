@@ -49,8 +49,12 @@ def _warm_baseline() -> None:
         from fh_sim.explore.runs import _baseline_scenario
 
         sim = build_config(_baseline_scenario(), RunSpec(), region)
-        runner.run_many([dataclasses.replace(sim, replicate=r)  # type: ignore[union-attr]
-                         for r in range(RunSpec().n_seeds)])
+        runner.run_many(
+            [
+                dataclasses.replace(sim, replicate=r)  # type: ignore[union-attr]
+                for r in range(RunSpec().n_seeds)
+            ]
+        )
     except Exception:  # noqa: BLE001 - a warm-up only; a real Run reports errors
         pass
 

@@ -23,10 +23,14 @@ UI: dict[str, tuple[str, str]] = {
     "trust_card": ("Trust programme", "Tillitsprogram"),
     "trust": ("Trust increase (0-1 scale)", "Ökad tillit (skala 0-1)"),
     "income_card": ("Income programme", "Inkomstprogram"),
-    "income": ("Income increase of reached low-income households (share)",
-               "Inkomstökning för nådda låginkomsthushåll (andel)"),
-    "reach": ("Share of low-income households reached per year",
-              "Andel låginkomsthushåll som nås per år"),
+    "income": (
+        "Income increase of reached low-income households (share)",
+        "Inkomstökning för nådda låginkomsthushåll (andel)",
+    ),
+    "reach": (
+        "Share of low-income households reached per year",
+        "Andel låginkomsthushåll som nås per år",
+    ),
     "housing": ("Construction and allocation", "Byggande och bostadsförmedling"),
     "construction": ("Construction volume (x planned)", "Byggvolym (x planerad)"),
     "tenure_mix": ("Set tenure mix of new homes", "Ange upplåtelseformer för nya bostäder"),
@@ -83,10 +87,12 @@ UI: dict[str, tuple[str, str]] = {
     "unit": ("Unit", "Enhet"),
     "change_vs": ("change against", "förändring mot"),
     "no_result": ("Press Run to see results.", "Tryck Kör för att se resultat."),
-    "network_note": ("Lines: transit in service in the year shown; thick black: the "
-                     "scenario's new or changed links. Hover a zone for its value.",
-                     "Linjer: kollektivtrafik i trafik det visade året; tjock svart: "
-                     "scenariots nya eller ändrade länkar. Håll musen över en zon för värdet."),
+    "network_note": (
+        "Lines: transit in service in the year shown; thick black: the "
+        "scenario's new or changed links. Hover a zone for its value.",
+        "Linjer: kollektivtrafik i trafik det visade året; tjock svart: "
+        "scenariots nya eller ändrade länkar. Håll musen över en zon för värdet.",
+    ),
 }
 
 METRICS_SV: dict[str, str] = {

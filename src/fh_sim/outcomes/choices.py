@@ -51,8 +51,20 @@ from fh_sim.types import FloatArray
 KINDS: tuple[str, ...] = ("mover", "new", "in_migrant")
 """Seeker kinds, in the order the model lists seekers."""
 CHOICE_COLUMNS: tuple[str, ...] = (
-    "year", "seeker", "kind", "life_stage", "income_group", "zone", "zone_id",
-    "dwelling_type", "alternative", "available", "log_size", "offset", "first", "placed",
+    "year",
+    "seeker",
+    "kind",
+    "life_stage",
+    "income_group",
+    "zone",
+    "zone_id",
+    "dwelling_type",
+    "alternative",
+    "available",
+    "log_size",
+    "offset",
+    "first",
+    "placed",
 )
 """Columns of every choices table (plus one ``x_<term>`` per term with a ``coef``)."""
 
@@ -99,8 +111,9 @@ def choice_table(
     kind_code = np.repeat(
         np.searchsorted([n_movers, n_movers + n_new], np.arange(n_s), side="right"), k
     )
-    log_size = pairs.log_weight if not isinstance(pairs, FullPairs) else \
-        np.tile(pairs.log_size, n_s)
+    log_size = (
+        pairs.log_weight if not isinstance(pairs, FullPairs) else np.tile(pairs.log_size, n_s)
+    )
     cols: dict[str, Any] = {
         "year": np.full(pairs.n, ctx.year, dtype=np.int16),
         "seeker": seeker,

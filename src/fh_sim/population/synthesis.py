@@ -279,13 +279,20 @@ def stock_and_quotas(
     stock = np.maximum(data, need)
     added = int(stock.sum() - data.sum())
     for z in np.flatnonzero(stock.sum(axis=1) > data.sum(axis=1)):
-        log.debug("zone %s: data %d dwellings (x scale), stock raised to %d", zones.index[z],
-                  int(data[z].sum()), int(stock[z].sum()))
+        log.debug(
+            "zone %s: data %d dwellings (x scale), stock raised to %d",
+            zones.index[z],
+            int(data[z].sum()),
+            int(stock[z].sum()),
+        )
     if data.sum() < n_households.sum():
         log.warning(
             "the data's dwellings (x scale, %d) are short of the synthesised households "
             "(%d) at the assumed minimum vacancy %g: %d dwellings added",
-            int(data.sum()), int(n_households.sum()), vacancy, added,
+            int(data.sum()),
+            int(n_households.sum()),
+            vacancy,
+            added,
         )
     return stock, quotas
 

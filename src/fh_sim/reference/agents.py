@@ -96,8 +96,9 @@ class HouseholdAgent(mesa.Agent):
         h = min(m.choice.n_home, k - 1)
         near = m.rng.choice(inside, size=h, p=p_in).tolist()
         far = m.rng.choice(outside, size=k - h, p=p_out).tolist()
-        return ([(c // 3, c % 3, math.log(s_in / h)) for c in near]
-                + [(c // 3, c % 3, math.log(s_out / (k - h))) for c in far])
+        return [(c // 3, c % 3, math.log(s_in / h)) for c in near] + [
+            (c // 3, c % 3, math.log(s_out / (k - h))) for c in far
+        ]
 
     def choose(self) -> None:
         """Rank the candidate dwellings by utility plus Gumbel noise."""

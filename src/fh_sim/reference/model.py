@@ -58,8 +58,9 @@ def _supported(pipeline: dict[str, list[tuple[Any, Any]]], cfg: SimConfig) -> No
                     key=f"rules.{family}.{rule.name}",
                 )
     if cfg.scenario.link_edits:
-        raise ConfigError("the per-agent reference runs without network edits",
-                          key="scenario.link_edits")
+        raise ConfigError(
+            "the per-agent reference runs without network edits", key="scenario.link_edits"
+        )
 
 
 class ReferenceModel(mesa.Model):
@@ -76,8 +77,9 @@ class ReferenceModel(mesa.Model):
         moved: households that moved in the last year.
     """
 
-    def __init__(self, cfg: SimConfig, *, region: Region | None = None,
-                 registry: Any = None) -> None:
+    def __init__(
+        self, cfg: SimConfig, *, region: Region | None = None, registry: Any = None
+    ) -> None:
         core = HousingModel(cfg, region=region, registry=registry)
         _supported(core.pipeline, cfg)
         super().__init__(rng=core.rng)  # continue the stream that built the state
@@ -90,7 +92,7 @@ class ReferenceModel(mesa.Model):
         self.choice = cfg.rules.choice
         self.relocation = [(r.name, p) for r, p in core.pipeline["relocation"]]
         self.utility = [(r.name, p) for r, p in core.pipeline["utility"]]
-        (_, self.lottery), = core.pipeline["allocation"]
+        ((_, self.lottery),) = core.pipeline["allocation"]
         self.ageing = bool(core.pipeline["demography"])
         hh = core.households
         for i in range(hh.n):
@@ -134,10 +136,17 @@ class ReferenceModel(mesa.Model):
     def _context(self, **extra: Any) -> StepContext:
         core = self.core
         return StepContext(
-            year=self.year, households=self.households(), dwellings=self.dwellings,
-            zones=self.zones, commute_minutes=self.minutes, levers=self.levers,
-            assumptions=self.assumptions, rng=self.rng, scale=self.cfg.scale,
-            income_thresholds=core.income_thresholds, **extra,
+            year=self.year,
+            households=self.households(),
+            dwellings=self.dwellings,
+            zones=self.zones,
+            commute_minutes=self.minutes,
+            levers=self.levers,
+            assumptions=self.assumptions,
+            rng=self.rng,
+            scale=self.cfg.scale,
+            income_thresholds=core.income_thresholds,
+            **extra,
         )
 
     # -- the year -----------------------------------------------------------------------
@@ -193,7 +202,7 @@ class ReferenceModel(mesa.Model):
         core = self.core
         core.households = self.households()
         ctx = self._context(excess_demand=self.rejected)
-        (rule, p), = core.pipeline["prices"]
+        ((rule, p),) = core.pipeline["prices"]
         self.dwellings.price_index = rule.func(ctx, p)
         added = sum(r.func(ctx, p) for r, p in core.pipeline["construction"])
         core.levers = self.levers
@@ -201,6 +210,10 @@ class ReferenceModel(mesa.Model):
         agents = list(self.agents)
         for rule, p in core.pipeline["zone_dynamics"]:
             core._apply_zone_update(rule.func(self._context(), p))
-            for a, income, group in zip(agents, core.households.income_annual.tolist(),
-                                        core.households.income_group.tolist(), strict=True):
+            for a, income, group in zip(
+                agents,
+                core.households.income_annual.tolist(),
+                core.households.income_group.tolist(),
+                strict=True,
+            ):
                 a.income_annual, a.income_group = income, group

@@ -162,8 +162,11 @@ def u_credit_constraint(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> fl
     m = hh.model
     price = p.purchase_price_sek[dtype] * m.dwellings.price_index[zone, dtype]
     band = bisect_right(list(p.savings_age_edges), hh.age_head)
-    wealth = (p.savings_years[band] * p.savings_income_factor[hh.income_group]
-              * max(hh.income_annual, 0.0))
+    wealth = (
+        p.savings_years[band]
+        * p.savings_income_factor[hh.income_group]
+        * max(hh.income_annual, 0.0)
+    )
     if hh.zone >= 0 and hh.dwelling_type >= 1:
         own = p.purchase_price_sek[hh.dwelling_type]
         wealth += p.equity_share * own * m.dwellings.price_index[hh.zone, hh.dwelling_type]
@@ -177,7 +180,8 @@ def u_credit_constraint(hh: HouseholdAgent, zone: int, dtype: int, p: Any) -> fl
     if loan > p.amortisation_dti * gross:
         amort += p.amortisation_dti_extra
     ok = ltv <= p.max_ltv + 1e-12 and (
-        loan * (p.stress_interest + amort) <= p.service_share * max(hh.income_annual, 0.0))
+        loan * (p.stress_interest + amort) <= p.service_share * max(hh.income_annual, 0.0)
+    )
     return 0.0 if ok else EXCLUDED
 
 

@@ -52,9 +52,7 @@ def _convert(
                 f"expected a whole number, found {text!r}", file=file, row=line, column=name
             )
         if kind == "int" and abs(value) > MAX_WHOLE:
-            raise DataError(
-                f"number too large, found {text}", file=file, row=line, column=name
-            )
+            raise DataError(f"number too large, found {text}", file=file, row=line, column=name)
         if col.low is not None and (value < col.low or (col.low_open and value == col.low)):
             sign = ">" if col.low_open else ">="
             raise DataError(
@@ -177,8 +175,9 @@ def read_table(folder: Path, spec: TableSpec) -> pd.DataFrame | None:
         for name, cell in zip(header, cells, strict=True):
             col = spec.columns.get(name)
             rec[name] = (
-                _convert(cell, col, file=str(path), line=line, name=name,
-                         decimal_comma=delimiter == ";")
+                _convert(
+                    cell, col, file=str(path), line=line, name=name, decimal_comma=delimiter == ";"
+                )
                 if col
                 else cell
             )

@@ -138,8 +138,10 @@ def check_zone_figures(
     Raises:
         DataError: naming the row of ``zone_attributes.csv`` that holds the bad value.
     """
-    line_of = {(z, a): int(n) for z, a, n in zip(attrs.zone_id, attrs.attribute, attrs.csv_line,
-                                                 strict=True)}
+    line_of = {
+        (z, a): int(n)
+        for z, a, n in zip(attrs.zone_id, attrs.attribute, attrs.csv_line, strict=True)
+    }
     stock = wide[["dwellings_rental", "dwellings_tenant_owned", "dwellings_house"]].sum(axis=1)
     people = zones.set_index("zone_id").population_2019
     for z in zones.zone_id:
@@ -184,11 +186,7 @@ def _pivot_attributes(attrs: pd.DataFrame, zones: pd.DataFrame, file: str) -> pd
                 column="unit",
             )
         strict = r.attribute in sch.POSITIVE_ATTRIBUTES
-        if (
-            r.value < low
-            or (strict and r.value == low)
-            or (high is not None and r.value > high)
-        ):
+        if r.value < low or (strict and r.value == low) or (high is not None and r.value > high):
             hi = "" if high is None else f" and <= {high:g}"
             sign = ">" if strict else ">="
             raise DataError(

@@ -123,8 +123,9 @@ def wealth(ctx: StepContext, hh: Households, p: CreditParams) -> FloatArray:
     return out
 
 
-def can_buy(price: FloatArray, wealth_sek: FloatArray, income: FloatArray,
-            p: CreditParams) -> BoolArray:
+def can_buy(
+    price: FloatArray, wealth_sek: FloatArray, income: FloatArray, p: CreditParams
+) -> BoolArray:
     """Whether a purchase at ``price`` passes the down payment and the lender's test.
 
     The buyer puts down all its wealth (up to the price); the loan must be at most
@@ -241,8 +242,9 @@ def credit_constraint(ctx: StepContext, pairs: Pairs, p: CreditParams) -> FloatA
 
 
 # -- affordable rental tenancies --------------------------------------------------------
-def free_tenancies(dwellings: Dwellings, hh: Households, held_out: BoolArray | None = None
-                   ) -> IntArray:
+def free_tenancies(
+    dwellings: Dwellings, hh: Households, held_out: BoolArray | None = None
+) -> IntArray:
     """int[n_zones] affordable tenancies not held by a household.
 
     Args:
@@ -266,9 +268,7 @@ def eligible(income: FloatArray, zone: IntArray, ctx: StepContext) -> BoolArray:
     return income <= limit * ctx.income_thresholds[0]
 
 
-def expected_rent_factor(
-    ctx: StepContext, pairs: Pairs, income: FloatArray
-) -> FloatArray | None:
+def expected_rent_factor(ctx: StepContext, pairs: Pairs, income: FloatArray) -> FloatArray | None:
     """Factor on the rent an eligible seeker expects per pair, or None (no quota).
 
     For rental pairs of eligible seekers: ``1 - q x (1 - affordable_rent_factor)`` where
@@ -344,9 +344,7 @@ def let_affordable(
     return out
 
 
-def new_tenancies(
-    added_rental: IntArray, share: FloatArray, rng: np.random.Generator
-) -> IntArray:
+def new_tenancies(added_rental: IntArray, share: FloatArray, rng: np.random.Generator) -> IntArray:
     """int[n_zones] affordable tenancies among the rental flats completed this year.
 
     ``share`` of ``added_rental``, rounded stochastically (expected value kept).

@@ -136,8 +136,9 @@ def lottery_rounds(
     n_alt = ctx.zones.n * N_TYPES
     choice = np.full(n_s, -1, dtype=np.int64)
     if n_s == 0 or pairs.n == 0:
-        return Allocation(choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64),
-                          first=choice.copy())
+        return Allocation(
+            choice=choice, rejected=np.zeros((ctx.zones.n, N_TYPES), np.int64), first=choice.copy()
+        )
     k = pairs.n // n_s
     if isinstance(pairs, FullPairs):
         return _full_set_rounds(ctx, pairs, utility.reshape(n_s, k), p)
@@ -218,8 +219,9 @@ def block_rows(k: int) -> int:
     return max(1, CHUNK_BYTES // (8 * max(k, 1)))
 
 
-def _noisy_utility(utility: FloatArray, log_size: FloatArray, rng: np.random.Generator
-                   ) -> tuple[np.ndarray, IntArray, FloatArray]:
+def _noisy_utility(
+    utility: FloatArray, log_size: FloatArray, rng: np.random.Generator
+) -> tuple[np.ndarray, IntArray, FloatArray]:
     """Utility + size term + Gumbel noise, and each row's first-ranked column.
 
     Returns float32[n, k] values (-inf where not available), the first-ranked column
@@ -251,8 +253,9 @@ def _noisy_utility(utility: FloatArray, log_size: FloatArray, rng: np.random.Gen
     return noisy, top, top_val
 
 
-def _best_open(noisy: FloatArray, rows: IntArray, open_col: np.ndarray
-               ) -> tuple[IntArray, FloatArray]:
+def _best_open(
+    noisy: FloatArray, rows: IntArray, open_col: np.ndarray
+) -> tuple[IntArray, FloatArray]:
     """Per row of ``rows``: the column of highest value among the open columns, and it.
 
     Returns:
@@ -273,9 +276,14 @@ def _best_open(noisy: FloatArray, rows: IntArray, open_col: np.ndarray
     return best, value
 
 
-def _best_open_update(noisy: FloatArray, rows: IntArray, open_col: np.ndarray,
-                      prev_open: np.ndarray, col: IntArray, val: FloatArray
-                      ) -> tuple[IntArray, FloatArray]:
+def _best_open_update(
+    noisy: FloatArray,
+    rows: IntArray,
+    open_col: np.ndarray,
+    prev_open: np.ndarray,
+    col: IntArray,
+    val: FloatArray,
+) -> tuple[IntArray, FloatArray]:
     """:func:`_best_open` from the previous round's result (same columns and values).
 
     A row whose best column is still open keeps it unless a newly opened column beats
@@ -347,8 +355,9 @@ def _full_set_rounds(
         if prev_open is None:
             best_l, best_v = _best_open(noisy, live, open_col)
         else:
-            best_l, best_v = _best_open_update(noisy, live, open_col, prev_open,
-                                               cache_col.take(live), cache_val.take(live))
+            best_l, best_v = _best_open_update(
+                noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
+            )
         cache_col[live] = best_l
         cache_val[live] = best_v
         prev_open = open_col

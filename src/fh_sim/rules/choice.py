@@ -52,8 +52,9 @@ def full_pairs(seekers: Households, stock: IntArray) -> FullPairs:
     """
     flat = np.asarray(stock).reshape(-1)
     cols = np.flatnonzero(flat > 0)
-    return FullPairs(cols, np.log(flat[cols].astype(float)), seekers.life_stage(),
-                     seekers.income_group)
+    return FullPairs(
+        cols, np.log(flat[cols].astype(float)), seekers.life_stage(), seekers.income_group
+    )
 
 
 def pair_utility(
@@ -88,8 +89,9 @@ def pair_utility(
     out = np.empty(pairs.n)
     for a in range(0, seekers.n, rows):  # block by block: the sum stays in cache
         idx = np.arange(a, min(seekers.n, a + rows))
-        sub_pairs = FullPairs(pairs.columns, pairs.log_size, pairs.seeker_stage[idx],
-                              pairs.seeker_group[idx])
+        sub_pairs = FullPairs(
+            pairs.columns, pairs.log_size, pairs.seeker_stage[idx], pairs.seeker_group[idx]
+        )
         sctx = ctx.with_(seekers=seekers.take(idx))
         acc = None
         for rule, p in terms:
@@ -100,7 +102,7 @@ def pair_utility(
                 acc += part
             if on_term is not None:
                 on_term(rule.name)
-        out[a * k:a * k + sub_pairs.n] = acc if acc is not None else 0.0
+        out[a * k : a * k + sub_pairs.n] = acc if acc is not None else 0.0
     return out
 
 
@@ -119,8 +121,9 @@ def choice_pairs(
     """
     if n_sampled <= 0:
         return full_pairs(seekers, stock)
-    return sample_pairs(seekers, stock, n_sampled, rng,
-                        zone_municipality=zone_municipality, n_home=n_home)
+    return sample_pairs(
+        seekers, stock, n_sampled, rng, zone_municipality=zone_municipality, n_home=n_home
+    )
 
 
 def sample_pairs(

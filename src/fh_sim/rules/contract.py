@@ -118,8 +118,11 @@ def read_only(value: Any) -> Any:
         view = value.view()
         view.flags.writeable = False
         return view
-    if hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__") \
-            and not isinstance(value, type):
+    if (
+        hasattr(value, "__dataclass_fields__")
+        and hasattr(value, "__dict__")
+        and not isinstance(value, type)
+    ):
         out = copy.copy(value)
         attrs = out.__dict__  # written directly: works for frozen dataclasses too
         for name, old in value.__dict__.items():
@@ -148,8 +151,9 @@ def read_only_context(ctx: StepContext) -> StepContext:
 
 
 # -- output shapes ----------------------------------------------------------------------
-def _array(rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str,
-           minus_inf: bool = False) -> None:
+def _array(
+    rule: Rule, what: str, value: Any, shape: tuple[int, ...], kind: str, minus_inf: bool = False
+) -> None:
     """Check one output array's shape and dtype kind ('f' float, 'i' integer, 'b' bool).
 
     With ``minus_inf``, -inf is allowed (a utility term marks an unavailable pair).
@@ -232,8 +236,9 @@ def check_output(rule: Rule, out: Any, ctx: StepContext, args: tuple[Any, ...]) 
 
 def _instance_table(rule: Rule, what: str, table: Any) -> None:
     if not isinstance(table, Households):
-        raise PluginError(f"{_where(rule)} returned {what} of type {type(table).__name__}; "
-                          "expected Households")
+        raise PluginError(
+            f"{_where(rule)} returned {what} of type {type(table).__name__}; expected Households"
+        )
 
 
 # -- randomness -------------------------------------------------------------------------
@@ -385,9 +390,7 @@ class CheckedRule:
         return out
 
 
-def checked(
-    rule: Rule, *, check_randomness: bool = True, base_year: int | None = None
-) -> Rule:
+def checked(rule: Rule, *, check_randomness: bool = True, base_year: int | None = None) -> Rule:
     """The same rule with its function wrapped in a :class:`CheckedRule`."""
     if isinstance(rule.func, CheckedRule):
         return rule

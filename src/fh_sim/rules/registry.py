@@ -94,9 +94,7 @@ def nearest(name: str, valid: Iterable[str], n: int = 3) -> str:
     return "valid: " + (", ".join(valid) if valid else "(none)")
 
 
-def make_params(
-    params: type, values: Mapping[str, Any] | None, *, key: str, owner: str
-) -> Any:
+def make_params(params: type, values: Mapping[str, Any] | None, *, key: str, owner: str) -> Any:
     """An instance of the frozen dataclass ``params`` from config values, checked.
 
     Args:
@@ -228,8 +226,7 @@ class Registry:
         if family not in self._rules:
             raise ValueError(f"unknown rule family '{family}'; valid: {list(FAMILIES)}")
         # typeshed's DataclassInstance does not declare __dataclass_params__
-        frozen = (dataclasses.is_dataclass(params)
-                  and params.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+        frozen = dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen  # type: ignore[attr-defined]
         if not frozen:
             raise ValueError(f"params of rule '{name}' must be a frozen dataclass")
 
@@ -379,8 +376,11 @@ class LeverKind:
 
 HOOKS: tuple[str, ...] = ("zone_attribute", "metric", "lever")
 """Kinds of plugin hooks besides rules."""
-HOOK_KINDS: dict[type, str] = {ZoneAttribute: "zone_attribute", Metric: "metric",
-                               LeverKind: "lever"}
+HOOK_KINDS: dict[type, str] = {
+    ZoneAttribute: "zone_attribute",
+    Metric: "metric",
+    LeverKind: "lever",
+}
 
 REGISTRY = Registry()
 """The default registry that the built-in rule modules fill."""

@@ -180,9 +180,9 @@ def _read_only(values: Any) -> FloatArray:
     return arr
 
 
-def user_attributes(folder: Path, zone_ids: list[str], *, taken: Iterable[str]) -> tuple[
-    dict[str, FloatArray], dict[str, str]
-]:
+def user_attributes(
+    folder: Path, zone_ids: list[str], *, taken: Iterable[str]
+) -> tuple[dict[str, FloatArray], dict[str, str]]:
     """Attributes of the folder's ``user_zone_attributes.csv`` (none if it is absent).
 
     Every attribute needs one value for every zone, one unit and a name that is not
@@ -208,27 +208,34 @@ def user_attributes(folder: Path, zone_ids: list[str], *, taken: Iterable[str]) 
 
             raise DataError(
                 f"unknown zone {r.zone_id!r} ({nearest(r.zone_id, zone_ids)})",
-                file=file, row=r.csv_line, column="zone_id",
+                file=file,
+                row=r.csv_line,
+                column="zone_id",
             )
         if r.attribute in taken:
             raise DataError(
                 f"attribute {r.attribute!r} is already a zone attribute; choose another name",
-                file=file, row=r.csv_line, column="attribute",
+                file=file,
+                row=r.csv_line,
+                column="attribute",
             )
         if r.attribute not in values:
             values[r.attribute] = np.full(len(zone_ids), np.nan)
             units[r.attribute] = r.unit
         elif units[r.attribute] != r.unit:
             raise DataError(
-                f"{r.attribute} is in {units[r.attribute]!r} on an earlier row, "
-                f"found {r.unit!r}",
-                file=file, row=r.csv_line, column="unit",
+                f"{r.attribute} is in {units[r.attribute]!r} on an earlier row, found {r.unit!r}",
+                file=file,
+                row=r.csv_line,
+                column="unit",
             )
         i = index[r.zone_id]
         if not np.isnan(values[r.attribute][i]):
             raise DataError(
                 f"duplicate attribute {r.attribute!r} for zone {r.zone_id!r}",
-                file=file, row=r.csv_line, column="attribute",
+                file=file,
+                row=r.csv_line,
+                column="attribute",
             )
         values[r.attribute][i] = float(r.value)
     for name, arr in values.items():
@@ -276,9 +283,11 @@ def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
     attrs = {k: _read_only(v) for k, v in attrs.items()}
     lat = attrs.get("lat", _read_only(np.full(len(ids), np.nan)))
     lon = attrs.get("lon", _read_only(np.full(len(ids), np.nan)))
-    extra, extra_units = user_attributes(
-        Path(region.data_dir), ids, taken=units
-    ) if getattr(region, "data_dir", None) is not None else ({}, {})
+    extra, extra_units = (
+        user_attributes(Path(region.data_dir), ids, taken=units)
+        if getattr(region, "data_dir", None) is not None
+        else ({}, {})
+    )
     attrs.update(extra)
     units.update(extra_units)
     info = ZoneInfo(

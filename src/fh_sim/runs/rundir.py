@@ -36,8 +36,16 @@ OUTCOMES = "outcomes.parquet"
 STATUS_RUNNING = "running"
 STATUS_COMPLETE = "complete"
 STATUS_FAILED = "failed"
-VERSIONED_PACKAGES = ("fh_sim", "mesa", "numpy", "pandas", "pyarrow", "networkx", "hydra-core",
-                      "omegaconf")
+VERSIONED_PACKAGES = (
+    "fh_sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "networkx",
+    "hydra-core",
+    "omegaconf",
+)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -68,8 +76,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         _write_atomic(path, data)
     except OSError as err:
-        raise FhSimError(f"cannot write the run folder: {err.strerror or err}",
-                         where=str(path.parent)) from err
+        raise FhSimError(
+            f"cannot write the run folder: {err.strerror or err}", where=str(path.parent)
+        ) from err
 
 
 def outcomes_bytes(outcomes: pd.DataFrame) -> bytes:
@@ -181,8 +190,9 @@ class RunFolderLock:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.run_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise FhSimError(f"cannot write the run folder: {err.strerror or err}",
-                             where=str(self.run_dir)) from err
+            raise FhSimError(
+                f"cannot write the run folder: {err.strerror or err}", where=str(self.run_dir)
+            ) from err
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -194,8 +204,11 @@ class RunFolderLock:
                 where=str(self.run_dir),
             ) from None
         except OSError as err:  # a file system without locks (some network mounts)
-            log.warning("cannot lock %s (%s); running without the one-writer check",
-                        self.run_dir, err.strerror or err)
+            log.warning(
+                "cannot lock %s (%s); running without the one-writer check",
+                self.run_dir,
+                err.strerror or err,
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         self._fd = fd
@@ -240,11 +253,20 @@ def git_state() -> dict[str, Any]:
     """
     src = Path(__file__).resolve().parent
     try:
-        commit = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], check=True,
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        status = subprocess.run(["git", "-C", str(src), "status", "--porcelain",
-                                 "--untracked-files=no"], check=True, capture_output=True,
-                                text=True, timeout=20).stdout
+        commit = subprocess.run(
+            ["git", "-C", str(src), "rev-parse", "HEAD"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(src), "status", "--porcelain", "--untracked-files=no"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
     return {"commit": commit, "dirty": bool(status.strip())}

@@ -187,6 +187,8 @@ def _why_rerun(run_dir: Path, ident: dict[str, Any]) -> str | None:
     if bad:
         return f"its files failed their recorded checksums ({', '.join(bad)})"
     return "its outcome table is missing"
+
+
 def _parquet_bytes(frame: Any) -> bytes:
     import io
 
@@ -227,8 +229,7 @@ def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
     chash = rundir.config_hash(container)
     ident = run_identity(container, chash)
     if rundir.is_complete(run_dir, identity=ident["identity"]):
-        log.info("already complete with the same config, skipped (same data and code): %s",
-                 run_dir)
+        log.info("already complete with the same config, skipped (same data and code): %s", run_dir)
         return {"status": "skipped", "run_dir": str(run_dir), "wall_time_s": 0.0}
     why = _why_rerun(run_dir, ident)
     if why is not None:

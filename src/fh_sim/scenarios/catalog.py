@@ -62,13 +62,19 @@ def read_scenario(path: Path) -> ScenarioInfo:
         raise ConfigError(f"{path} must hold a mapping", key="scenario")
     name, description = data.get("name"), data.get("description")
     if not isinstance(name, str) or not isinstance(description, str) or not description:
-        raise ConfigError(f"{path} needs a 'name' and a one-line 'description'",
-                          key="scenario.name")
+        raise ConfigError(
+            f"{path} needs a 'name' and a one-line 'description'", key="scenario.name"
+        )
     if name != path.stem:
-        raise ConfigError(f"name '{name}' differs from the file name {path.name}",
-                          key="scenario.name")
-    return ScenarioInfo(name=name, description=description.strip(),
-                        members=_members(data.get("defaults"), path), path=path)
+        raise ConfigError(
+            f"name '{name}' differs from the file name {path.name}", key="scenario.name"
+        )
+    return ScenarioInfo(
+        name=name,
+        description=description.strip(),
+        members=_members(data.get("defaults"), path),
+        path=path,
+    )
 
 
 def list_scenarios(conf_dir: Path) -> list[ScenarioInfo]:

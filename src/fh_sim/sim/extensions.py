@@ -59,8 +59,9 @@ class Extensions:
         PluginError: a metric whose name is a built-in metric.
     """
 
-    def __init__(self, registry: Any, scenario_levers: Mapping[str, Any] | None,
-                 info: ZoneInfo) -> None:
+    def __init__(
+        self, registry: Any, scenario_levers: Mapping[str, Any] | None, info: ZoneInfo
+    ) -> None:
         self.info = info
         self.kinds: dict[str, LeverKind] = registry.hooks("lever")
         self.metrics: dict[str, Metric] = registry.hooks("metric")
@@ -73,7 +74,9 @@ class Extensions:
             if kind not in self.kinds:
                 raise ConfigError(
                     f"unknown lever kind '{kind}'; {nearest(kind, self.kinds)} (a plugin "
-                    "lever kind needs its module under `plugins:`)", key=key)
+                    "lever kind needs its module under `plugins:`)",
+                    key=key,
+                )
             if not isinstance(named, Mapping):
                 raise ConfigError("must map intervention names to their parameters", key=key)
             for name, values in named.items():
@@ -141,16 +144,22 @@ class Extensions:
             if m.per == "zone":
                 v = _finite_zones(what, values, n_zones, ctx.year)
                 w = persons if m.how == "mean" else np.ones(n_zones)
-                groups = {"zone": np.arange(n_zones), "municipality": muni,
-                          "region": np.zeros(n_zones, dtype=np.int64)}
+                groups = {
+                    "zone": np.arange(n_zones),
+                    "municipality": muni,
+                    "region": np.zeros(n_zones, dtype=np.int64),
+                }
                 sizes = {"zone": n_zones, "municipality": n_mun, "region": 1}
             else:
                 v = _finite_zones(what, values, hh.n, ctx.year)
                 w = np.ones(hh.n)
-                groups = {"zone": hh.zone, "municipality": muni[hh.zone],
-                          "region": np.zeros(hh.n, dtype=np.int64), "segment": hh.segment()}
-                sizes = {"zone": n_zones, "municipality": n_mun, "region": 1,
-                         "segment": N_SEGMENTS}
+                groups = {
+                    "zone": hh.zone,
+                    "municipality": muni[hh.zone],
+                    "region": np.zeros(hh.n, dtype=np.int64),
+                    "segment": hh.segment(),
+                }
+                sizes = {"zone": n_zones, "municipality": n_mun, "region": 1, "segment": N_SEGMENTS}
             for level, group in groups.items():
                 total = np.bincount(group, weights=v * w, minlength=sizes[level])
                 if m.how == "mean":

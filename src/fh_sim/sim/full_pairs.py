@@ -24,8 +24,9 @@ class FullPairs(Pairs):
         income_group: int[n_seekers] each seeker's income group.
     """
 
-    def __init__(self, columns: IntArray, log_size: FloatArray, life_stage: IntArray,
-                 income_group: IntArray) -> None:
+    def __init__(
+        self, columns: IntArray, log_size: FloatArray, life_stage: IntArray, income_group: IntArray
+    ) -> None:
         d = self.__dict__
         d["columns"] = np.asarray(columns, dtype=np.int64)
         d["log_size"] = np.asarray(log_size, dtype=float)
@@ -59,8 +60,11 @@ class FullPairs(Pairs):
         if name == "log_weight":
             return self._cache(name, np.tile(self.log_size, self.n_seekers))
         if name in ("life_stage", "income_group", "segment"):
-            src = {"life_stage": "seeker_stage", "income_group": "seeker_group",
-                   "segment": "seeker_segment"}[name]
+            src = {
+                "life_stage": "seeker_stage",
+                "income_group": "seeker_group",
+                "segment": "seeker_segment",
+            }[name]
             return self._cache(name, self._per_seeker(self.__dict__[src]))
         if name == "cell":
             return None

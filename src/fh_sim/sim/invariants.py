@@ -80,13 +80,23 @@ def check(
     f = flows.zone
     end_p = np.bincount(hh.zone, weights=hh.size, minlength=nz)
     _check_balance(
-        "person", year, zone_ids, start_persons, f, end_p,
+        "person",
+        year,
+        zone_ids,
+        start_persons,
+        f,
+        end_p,
         gains=("births", "in_persons", "moved_in_persons"),
         losses=("deaths", "out_persons", "moved_out_persons"),
     )
     end_h = np.bincount(hh.zone, minlength=nz)
     _check_balance(
-        "household", year, zone_ids, start_households, f, end_h,
+        "household",
+        year,
+        zone_ids,
+        start_households,
+        f,
+        end_h,
         gains=("formed", "in_households", "moved_in_households"),
         losses=("dissolved", "out_households", "moved_out_households"),
     )
@@ -108,8 +118,10 @@ def check(
             )
     held = np.bincount(hh.zone[hh.affordable_tenant], minlength=nz)
     for name, bad in (
-        ("affordable tenants live in rental flats", np.bincount(
-            hh.zone[hh.affordable_tenant & (hh.dwelling_type != 0)], minlength=nz) > 0),
+        (
+            "affordable tenants live in rental flats",
+            np.bincount(hh.zone[hh.affordable_tenant & (hh.dwelling_type != 0)], minlength=nz) > 0,
+        ),
         ("affordable tenancies held <= quota", held > dwellings.affordable),
         ("affordable quota <= rental stock", dwellings.affordable > dwellings.stock[:, 0]),
     ):

@@ -184,7 +184,9 @@ class HousingModel(mesa.Model):
             with self.timer(f"model.{stage.name}"):
                 stage.run(self, year)
         log.debug(
-            "%d: %d households, %d persons", self.year, self.households.n,
+            "%d: %d households, %d persons",
+            self.year,
+            self.households.n,
             self.households.persons(),
         )
 

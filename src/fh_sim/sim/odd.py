@@ -180,12 +180,17 @@ def _input_section(region: Any) -> Iterator[str]:
 
 def render() -> str:
     """The ODD description of the baseline model as Markdown."""
-    from fh_sim.cli.run_cmd import compose_job_config
+    from hydra import compose, initialize_config_dir
+
+    from fh_sim.cli.run_cmd import VERSION_BASE, conf_dir, register_hydra_nodes
     from fh_sim.region import load_region
-    from fh_sim.sim.model import STAGES
+    from fh_sim.runs.runner import to_sim_config
+    from fh_sim.sim.stages import STAGES
     from fh_sim.sim.state import Dwellings, Households, Zones
 
-    cfg = compose_job_config([])
+    register_hydra_nodes()
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base=VERSION_BASE):
+        cfg = to_sim_config(compose("config"))
     region = load_region(cfg.region.data_dir)
     lines = [
         "# fh_sim in the ODD protocol",
@@ -212,10 +217,10 @@ def render() -> str:
         *_state_table(Zones),
         "### 3. Process overview and scheduling",
         "",
-        "Each year runs these stages in this order (`fh_sim.sim.model.STAGES`); each rule "
+        "Each year runs these stages in this order (`fh_sim.sim.stages.STAGES`); each rule "
         "family runs its selected rules in config order; state changes only between stages:",
         "",
-        *[f"{i}. `{stage}`" for i, stage in enumerate(STAGES, start=1)],
+        *[f"{i}. `{st.name}`: {_first_paragraph(st.run)}" for i, st in enumerate(STAGES, 1)],
         "",
         "## Design concepts",
         "",
@@ -234,7 +239,7 @@ def render() -> str:
         "Each rule with its parameters at their baseline values (`conf/rules/baseline.yaml`; "
         "meaning and sources in docs/assumptions.md).",
         "",
-        *_rules_section(cfg.rules),
+        *_rules_section(dataclasses.asdict(cfg.rules)),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

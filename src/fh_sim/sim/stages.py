@@ -122,8 +122,14 @@ def choice_and_allocation(m: HousingModel, y: Year) -> None:
         with m.timer("model.record_choices"):
             m._choice_tables.append(
                 choice_table(
-                    ctx, pairs, m.pipeline["utility"], utility, alloc,
-                    n_movers=y.movers.shape[0], n_new=new.n, zone_ids=m.zone_ids,
+                    ctx,
+                    pairs,
+                    m.pipeline["utility"],
+                    utility,
+                    alloc,
+                    n_movers=y.movers.shape[0],
+                    n_new=new.n,
+                    zone_ids=m.zone_ids,
                 )
             )
     placed = alloc.choice >= 0

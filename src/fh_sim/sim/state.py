@@ -391,8 +391,11 @@ class Pairs:
 
     def flat(self, values: Any) -> FloatArray:
         """float[n_pairs] from a result of the helpers above (or a scalar)."""
-        return np.broadcast_to(np.asarray(values, dtype=float), (self.n,)).copy() \
-            if np.ndim(values) == 0 else np.asarray(values, dtype=float)
+        return (
+            np.broadcast_to(np.asarray(values, dtype=float), (self.n,)).copy()
+            if np.ndim(values) == 0
+            else np.asarray(values, dtype=float)
+        )
 
     def alternative_at(self, index: IntArray) -> IntArray:
         """Int alternative of the pairs at ``index``."""

@@ -1,5 +1,3 @@
-import pytest
-
 """Each scenario moves the outcomes it is about, through the model, against the baseline.
 
 Scenario and baseline run on common seeds (replicates 1-8 of one root seed) at 10 % of

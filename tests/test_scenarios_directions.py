@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+import pytest
 from omegaconf import OmegaConf
 from scipy import stats
 

@@ -190,7 +190,7 @@ def make_workspace(ws: Path) -> None:
         "data_negative_stock",
         _replace(
             "zone_attributes.csv",
-            "helsingborg,dwellings_rental,868.0",
+            "helsingborg,dwellings_rental,794.0",
             "helsingborg,dwellings_rental,-5",
         ),
     )

@@ -8,6 +8,7 @@ naming the key or file and a non-zero exit; ``fh-sim --debug ...`` shows the tra
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -124,6 +125,20 @@ def _mode_from_command() -> Iterator[None]:
         Hydra.get_mode = original  # type: ignore[method-assign]
 
 
+def _close_job_logs(keep: set[logging.Handler]) -> None:
+    """Close the log files Hydra opened in run folders during this command.
+
+    Hydra attaches a file handler per job to the root logger and leaves it there; a caller
+    that runs ``fh-sim`` in-process (a notebook, the explorer, tests) would otherwise keep
+    writing to a folder that may be gone.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler not in keep and isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+            handler.close()
+
+
 def _failed_runs(sweep_dirs: list[Path]) -> list[Path]:
     """Run folders under ``sweep_dirs`` whose manifest says ``failed``."""
     from fh_sim.runs import rundir
@@ -170,6 +185,7 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
     if command == "sweep" and not inspect and not any(a in ("-m", "--multirun") for a in args):
         args.insert(0, "--multirun")
     register_hydra_nodes()
+    handlers_before = set(logging.getLogger().handlers)
     app = hydra.main(
         config_path=str(conf_dir()), config_name=CONFIG_NAME, version_base=VERSION_BASE
     )(run_task)
@@ -200,4 +216,5 @@ def main(argv: list[str], *, command: str, debug: bool) -> int:
         finally:
             SweepProgress.stop_all()
             GlobalHydra.instance().clear()
+            _close_job_logs(handlers_before)
     return 0

@@ -36,6 +36,7 @@ from fh_sim.reference.agents import COLUMNS, HouseholdAgent, to_columns
 from fh_sim.reference.terms import HAZARDS, TERMS
 from fh_sim.region.region import Region
 from fh_sim.scenarios.levers import levers_for_year
+from fh_sim.sim import stages
 from fh_sim.sim.model import HousingModel
 from fh_sim.sim.state import N_TYPES, Households, StepContext
 
@@ -206,10 +207,10 @@ class ReferenceModel(mesa.Model):
         self.dwellings.price_index = rule.func(ctx, p)
         added = sum(r.func(ctx, p) for r, p in core.pipeline["construction"])
         core.levers = self.levers
-        core._build(np.asarray(added, dtype=np.int64))
+        stages.add_dwellings(core, np.asarray(added, dtype=np.int64))
         agents = list(self.agents)
         for rule, p in core.pipeline["zone_dynamics"]:
-            core._apply_zone_update(rule.func(self._context(), p))
+            stages.apply_zone_update(core, rule.func(self._context(), p))
             for a, income, group in zip(
                 agents,
                 core.households.income_annual.tolist(),

@@ -171,7 +171,11 @@ def construction(m: HousingModel, y: Year) -> None:
     for rule, p in m.pipeline["construction"]:
         with m.timer(f"construction.{rule.name}"):
             added = added + rule.func(ctx, p)
-    built = np.asarray(added, dtype=np.int64)
+    add_dwellings(m, np.asarray(added, dtype=np.int64))
+
+
+def add_dwellings(m: HousingModel, built: IntArray) -> None:
+    """Add ``built`` (int[n_zones, 3]) to the stock, its affordable share and the land used."""
     d, z = m.dwellings, m.zones
     d.affordable = d.affordable + new_tenancies(built[:, 0], m.levers.affordable_share, m.rng)
     d.stock = d.stock + built
@@ -184,10 +188,11 @@ def zone_dynamics(m: HousingModel, y: Year) -> None:
     for rule, p in m.pipeline["zone_dynamics"]:
         with m.timer(f"zone_dynamics.{rule.name}"):
             update = rule.func(m._context(y.year), p)
-        _apply_zone_update(m, update)
+        apply_zone_update(m, update)
 
 
-def _apply_zone_update(m: HousingModel, upd: ZoneUpdate) -> None:
+def apply_zone_update(m: HousingModel, upd: ZoneUpdate) -> None:
+    """Write a zone-dynamics rule's update into the zones (and incomes)."""
     z = m.zones
     if upd.crime_index is not None:
         z.crime_index = np.maximum(upd.crime_index, 0.0)

@@ -177,7 +177,9 @@ class HousingModel(mesa.Model):
         year = Year(
             year=self.year + 1,
             flows=Flows(nz),
-            start_persons=np.bincount(hh.zone, weights=hh.size, minlength=nz),
+            start_persons=np.asarray(
+                np.bincount(hh.zone, weights=hh.size, minlength=nz), dtype=np.float64
+            ),
             start_households=np.bincount(hh.zone, minlength=nz),
         )
         for stage in STAGES:
@@ -203,7 +205,9 @@ class HousingModel(mesa.Model):
         )
         if self.extensions.metrics:
             hh = self.households
-            persons = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
+            persons = np.asarray(
+                np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n), dtype=np.float64
+            )
             self.extensions.record(ctx, self.recorder, persons=persons)
 
     def run(self, progress: bool = False) -> pd.DataFrame:

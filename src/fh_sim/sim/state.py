@@ -168,7 +168,7 @@ class Households:
         return (self.life_stage() * 3 + self.income_group).astype(np.int8)
 
 
-@dataclass
+@dataclass(init=False)
 class Dwellings:
     """Dwellings per (zone, type).
 
@@ -186,11 +186,23 @@ class Dwellings:
     occupied: IntArray
     price_index: FloatArray
     built: IntArray
-    affordable: IntArray | None = None
+    affordable: IntArray
 
-    def __post_init__(self) -> None:
-        if self.affordable is None:
-            self.affordable = np.zeros(self.stock.shape[0], dtype=np.int64)
+    def __init__(
+        self,
+        stock: IntArray,
+        occupied: IntArray,
+        price_index: FloatArray,
+        built: IntArray,
+        affordable: IntArray | None = None,
+    ) -> None:
+        self.stock = stock
+        self.occupied = occupied
+        self.price_index = price_index
+        self.built = built
+        self.affordable = (
+            np.zeros(stock.shape[0], dtype=np.int64) if affordable is None else affordable
+        )
 
     @property
     def vacant(self) -> IntArray:

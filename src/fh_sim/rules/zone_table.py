@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from fh_sim.errors import DataError, PluginError
 from fh_sim.region import schema as sch
 from fh_sim.region.csvio import read_table
 from fh_sim.types import BoolArray, FloatArray
+
+if TYPE_CHECKING:
+    from fh_sim.sim.state import Zones
 
 USER_FILE = "user_zone_attributes.csv"
 """Optional file of a region folder: extra zone attributes, long format with units."""
@@ -154,14 +157,15 @@ def unknown_attribute(name: str, units: Mapping[str, str]) -> str:
     return f"unknown zone attribute '{name}'; {nearest(name, units)}"
 
 
-def read_zone(zones: Any, name: str) -> FloatArray:
+def read_zone(zones: Zones, name: str) -> FloatArray:
     """``zones[name]`` for :class:`fh_sim.sim.state.Zones` (state first, then fixed attributes).
 
     Raises:
         KeyError: an unknown name, with the nearest valid names.
     """
     if name in STATE:
-        return getattr(zones, name)
+        value: FloatArray = getattr(zones, name)  # every STATE name is a float field
+        return value
     if name in AMENITIES:
         return zones.amenities[:, AMENITIES.index(name)]
     info = zones.info

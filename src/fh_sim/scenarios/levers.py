@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -218,7 +218,9 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
             )
 
 
-def _check_edits_apply(scenario: ScenarioConfig, region: Region, where) -> None:
+def _check_edits_apply(
+    scenario: ScenarioConfig, region: Region, where: Callable[[str, str], str]
+) -> None:
     """Apply every link edit in its own start year, whatever the run's horizon.
 
     A change or removal of a link that is not in service then fails the same way at

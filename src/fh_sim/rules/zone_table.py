@@ -29,6 +29,8 @@ from fh_sim.region.csvio import read_table
 from fh_sim.types import BoolArray, FloatArray
 
 if TYPE_CHECKING:
+    from fh_sim.region.region import Region
+    from fh_sim.rules.registry import Registry, ZoneAttribute
     from fh_sim.sim.state import Zones
 
 USER_FILE = "user_zone_attributes.csv"
@@ -251,7 +253,7 @@ def user_attributes(
     return {k: _read_only(v) for k, v in values.items()}, units
 
 
-def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
+def zone_info(region: Region, zones: Zones, registry: Registry | None = None) -> ZoneInfo:
     """The :class:`ZoneInfo` of a region: shipped, user-file and plugin attributes.
 
     Args:
@@ -315,7 +317,7 @@ def _names(zt: Any, ids: list[str]) -> list[str]:
     return list(zt["name"]) if "name" in zt.columns else ids
 
 
-def _add_plugin_attribute(info: ZoneInfo, hook: Any) -> ZoneInfo:
+def _add_plugin_attribute(info: ZoneInfo, hook: ZoneAttribute) -> ZoneInfo:
     from fh_sim.rules.contract import failure
 
     what = f"zone attribute '{hook.name}'"

@@ -15,7 +15,7 @@ import dataclasses
 import difflib
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import Container, DictConfig, OmegaConf
 
 from fh_sim.errors import ConfigError
 
@@ -58,13 +58,14 @@ def known_keys_check(cfg: Any) -> None:
         check_known_keys(cfg)
 
 
-def plain_dict(cfg: DictConfig, *, resolve: bool = True) -> dict[str, Any]:
+def plain_dict(cfg: Container, *, resolve: bool = True) -> dict[str, Any]:
     """``cfg`` as plain dicts and lists (:meth:`OmegaConf.to_container`).
 
     Raises:
         OmegaConfBaseException: an interpolation that cannot be resolved.
+        TypeError: ``cfg`` is a list, not a mapping.
     """
     tree = OmegaConf.to_container(cfg, resolve=resolve)
-    if not isinstance(tree, dict):  # a DictConfig always gives a dict
+    if not isinstance(tree, dict):
         raise TypeError(f"expected a mapping, got {type(tree).__name__}")
     return {str(key): value for key, value in tree.items()}

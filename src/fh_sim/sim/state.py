@@ -475,3 +475,13 @@ class StepContext:
     def with_(self, **changes: Any) -> StepContext:
         """A copy with some fields replaced."""
         return replace(self, **changes)
+
+    def require_seekers(self) -> Households:
+        """:attr:`seekers`, which the choice and allocation stages always set.
+
+        Raises:
+            ValueError: called in another stage (``seekers`` is None).
+        """
+        if self.seekers is None:
+            raise ValueError("ctx.seekers is only set in the choice and allocation stages")
+        return self.seekers

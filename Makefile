@@ -17,10 +17,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/fh-sim run
 
-## The test suite, after the format and lint checks.
+## The test suite, after the format, lint and type checks.
 test: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks examples
 	$(VENV)/bin/ruff check src tests benchmarks examples
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 ## Solara's browser files for `fh-sim explore` on a machine without internet access

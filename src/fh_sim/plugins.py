@@ -42,11 +42,14 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fh_sim.errors import ConfigError, PluginError
 from fh_sim.rules.contract import check_at_load, checked_pipeline
 from fh_sim.rules.registry import FAMILIES, LeverKind, Metric, Registry, Rule, ZoneAttribute
+
+if TYPE_CHECKING:
+    from fh_sim.config import SimConfig
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +373,9 @@ def _default(registry: Registry | None) -> Registry:
     return registry
 
 
-def build_pipeline(cfg: Any, registry: Registry | None = None) -> dict[str, list[tuple[Rule, Any]]]:
+def build_pipeline(
+    cfg: SimConfig, registry: Registry | None = None
+) -> dict[str, list[tuple[Rule, Any]]]:
     """Load ``cfg.plugins``, resolve ``cfg.rules`` and wrap every rule in the contract checks.
 
     Args:

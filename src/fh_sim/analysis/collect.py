@@ -147,7 +147,8 @@ def _read_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     cfg_file = run_dir / ".hydra" / "config.yaml"
     cfg = _read_yaml(cfg_file) if cfg_file.is_file() else {}
-    scen = cfg.get("scenario") if isinstance(cfg.get("scenario"), dict) else {}
+    scen_cfg = cfg.get("scenario")
+    scen: dict[str, Any] = scen_cfg if isinstance(scen_cfg, dict) else {}
     m_scen = manifest.get("scenario")
     name = scen.get("name") or (m_scen.get("name") if isinstance(m_scen, dict) else m_scen)
     seed = cfg.get("seed", manifest.get("seed"))
@@ -174,8 +175,9 @@ def comparability(cfg: dict[str, Any], manifest: dict[str, Any]) -> dict[str, st
     base year, model version (package version and source hash) and horizon; ``?`` where
     a run did not record the value.
     """
-    region = cfg.get("region") if isinstance(cfg.get("region"), dict) else {}
-    versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
+    region_cfg, versions_cfg = cfg.get("region"), manifest.get("versions")
+    region: dict[str, Any] = region_cfg if isinstance(region_cfg, dict) else {}
+    versions: dict[str, Any] = versions_cfg if isinstance(versions_cfg, dict) else {}
     data_hash = manifest.get("data_hash")
     data = (
         f"hash {str(data_hash)[:12]}"

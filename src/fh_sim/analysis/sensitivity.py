@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from fh_sim.config.strict import plain_dict
 from fh_sim.config.uncertainty import UncertainInput, check_inputs, values_at, with_values
 from fh_sim.errors import FhSimError
 
@@ -480,4 +481,4 @@ def config_for_point(out_dir: Path, scenario: str, row: int) -> DictConfig:
 
 def as_plain(cfg: DictConfig) -> dict[str, Any]:
     """A composed config as plain containers (for tests and manifests)."""
-    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+    return plain_dict(cfg)

@@ -54,6 +54,7 @@ from fh_sim.outcomes.record import Flows
 from fh_sim.rules.choice import choice_pairs
 from fh_sim.rules.migration import age_hazard
 from fh_sim.sim import transitions
+from fh_sim.sim.full_pairs import FullPairs
 from fh_sim.sim.rowops import row_max, row_sum
 from fh_sim.sim.state import LIFE_STAGES, N_TYPES, Households, StepContext
 from fh_sim.types import FloatArray, IntArray
@@ -105,6 +106,11 @@ class TrialYear:
     repeats: int
 
 
+def _counts(index: IntArray, weights: FloatArray | IntArray, minlength: int) -> FloatArray:
+    """float[>= minlength] sum of ``weights`` per value of ``index`` (``np.bincount``)."""
+    return np.asarray(np.bincount(index, weights=weights, minlength=minlength), dtype=np.float64)
+
+
 def trial_year(ctx: StepContext, pipeline: dict) -> TrialYear:
     """Run the demography and migration rules on copies of the base-year state.
 
@@ -117,7 +123,7 @@ def trial_year(ctx: StepContext, pipeline: dict) -> TrialYear:
     cells = base.zone.astype(np.int64) * N_TYPES + base.dwelling_type
     n_cells = ctx.dwellings.stock.size
     persons_before = np.bincount(cells, weights=base.size, minlength=n_cells)
-    first = None
+    first: Households | None = None
     vacated = np.zeros(n_cells)
     lost = np.zeros(n_cells)
     formed: list[Households] = []
@@ -145,6 +151,7 @@ def trial_year(ctx: StepContext, pipeline: dict) -> TrialYear:
         new = new.concat(part)
     for part in arriving:
         came = came.concat(part)
+    assert first is not None  # repeats >= 1
     return TrialYear(first, new, came, vacated / repeats, lost / repeats, repeats)
 
 
@@ -235,19 +242,16 @@ def alternative_constants(
     residents = pool.take(rows)
     came = trial.arrivals.take(np.arange(min(n_arrivals, trial.arrivals.n)))
     group_arr = _group_of(trial.arrivals, by_income, incomer=True)
-    n_group = np.bincount(group_pool, weights=w_pool, minlength=n_groups)
+    n_group = _counts(group_pool, w_pool, n_groups)
     n_group = n_group + np.bincount(group_arr, minlength=n_groups) / trial.repeats
     # shapes: where movers of each group leave from; where out-migrants leave from
     cell = _cells(trial.households)
     group_hh = _group_of(trial.households, by_income)
-    shapes = [
-        np.bincount(cell, weights=moving * (group_hh == g), minlength=stock.size)
-        for g in range(n_res)
-    ]
+    shapes = [_counts(cell, moving * (group_hh == g), stock.size) for g in range(n_res)]
     out_w = out_migration_weights(ctx, pipeline)
     group_out = _group_of(ctx.households, by_income, incomer=True)
     shapes += [
-        np.bincount(_cells(ctx.households), weights=out_w * (group_out == g), minlength=stock.size)
+        _counts(_cells(ctx.households), out_w * (group_out == g), stock.size)
         for g in range(n_res, n_groups)
     ]
     group_res = _group_of(residents, by_income)
@@ -404,11 +408,16 @@ def _choice_sets(
         n_home=n_home,
     )
     sctx = ctx.with_(seekers=rep)
-    utility = pairs.log_weight.copy() if n_sampled > 0 else pairs.flat(pairs.log_size[None, :])
+    # choice_pairs gives the full set (one row of alternatives for all) when n_sampled <= 0
+    if isinstance(pairs, FullPairs):
+        utility = pairs.flat(pairs.log_size[None, :])
+        alt = pairs.columns
+    else:
+        utility = pairs.log_weight.copy()
+        alt = pairs.alternative.reshape(rep.n, -1)
     for rule, p in pipeline["utility"]:
         if rule.name != "alternative_constant":
             utility += rule.func(sctx, pairs, p)
-    alt = pairs.columns if n_sampled <= 0 else pairs.alternative.reshape(rep.n, -1)
     return ChoiceSets(utility.reshape(rep.n, -1), alt, rep.size.astype(float))
 
 
@@ -446,7 +455,7 @@ class ChoiceSets:
         if self.alt.ndim == 1:
             e = self._weight * np.exp(c).take(self.alt)[None, :]
             return e / np.maximum(row_sum(e), 1e-300)[:, None]
-        if self._prob is None or not np.array_equal(c, self._c):
+        if self._prob is None or self._c is None or not np.array_equal(c, self._c):
             e = np.exp(c).take(self.alt)
             e *= self._weight
             e /= np.maximum(row_sum(e), 1e-300)[:, None]  # a set with nothing open: 0

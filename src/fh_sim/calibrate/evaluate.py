@@ -12,12 +12,17 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from fh_sim.calibrate.spec import CalibrationSpec, Target
+
+if TYPE_CHECKING:
+    from fh_sim.config import SimConfig
+    from fh_sim.region.region import Region
 
 REGION_LEVEL = "region"
 
@@ -48,9 +53,9 @@ class Evaluator:
 
     spec: CalibrationSpec
     base: DictConfig
-    region: object
+    region: Region
 
-    def config(self, x: np.ndarray, seed: int):
+    def config(self, x: np.ndarray, seed: int) -> SimConfig:
         """The typed config of candidate ``x`` (one value per free parameter) and ``seed``."""
         from fh_sim.runs.runner import to_sim_config
 

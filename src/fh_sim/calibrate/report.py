@@ -24,6 +24,7 @@ from omegaconf import DictConfig, OmegaConf  # noqa: E402
 
 from fh_sim.calibrate.fit import FitResult  # noqa: E402
 from fh_sim.calibrate.spec import CalibrationSpec  # noqa: E402
+from fh_sim.config.strict import plain_dict  # noqa: E402
 
 BLUE, ORANGE = "#0072B2", "#E69F00"  # Okabe-Ito, colour-blind safe
 
@@ -72,7 +73,7 @@ def calibrated_yaml(
     """
     tree: dict = {}
     for key in dict.fromkeys(p.key for p in spec.parameters):
-        value = OmegaConf.to_container(OmegaConf.create({"v": OmegaConf.select(fitted, key)}))["v"]
+        value = plain_dict(OmegaConf.create({"v": OmegaConf.select(fitted, key)}))["v"]
         if isinstance(value, list):
             value = [round(float(v), 6) for v in value]
         else:

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import time
 from pathlib import Path
+from typing import TypedDict
 
 from fh_sim.analysis.compare import compare_runs
 from fh_sim.analysis.uncertainty import write_uncertainty
@@ -92,11 +93,19 @@ def _parser(command: str) -> argparse.ArgumentParser:
     return p
 
 
-def robust_metrics(items: list[str] | None) -> dict[str, object]:
+class RobustOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`write_uncertainty` from ``--robust``."""
+
+    metrics: list[str]
+    higher_is_better: dict[str, bool]
+
+
+def robust_metrics(items: list[str] | None) -> RobustOptions:
     """``--robust`` items -> keyword arguments of :func:`write_uncertainty`."""
     if not items:
         return {}
-    metrics, direction = [], {}
+    metrics: list[str] = []
+    direction: dict[str, bool] = {}
     for item in items:
         metric, _, word = item.partition(":")
         if word and word not in ("higher", "lower"):

@@ -13,7 +13,7 @@ user code a run executes is the plugins its config names under ``plugins:``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,7 +39,7 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield from _walk(value, f"{path}[{i}]")
 
 
-def refused_targets(hydra_node: dict[str, Any]) -> list[tuple[str, str]]:
+def refused_targets(hydra_node: Mapping[Any, Any]) -> list[tuple[str, str]]:
     """(config key, name) of every callable the ``hydra`` node names that is not allowed.
 
     Args:

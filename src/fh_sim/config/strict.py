@@ -15,7 +15,7 @@ import dataclasses
 import difflib
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import Container, DictConfig, OmegaConf
 
 from fh_sim.errors import ConfigError
 
@@ -39,7 +39,9 @@ def check_known_keys(cfg: DictConfig, path: str = "") -> None:
     """
     node_type = OmegaConf.get_type(cfg)
     typed = node_type is not None and dataclasses.is_dataclass(node_type)
-    fields = [f.name for f in dataclasses.fields(node_type)] if typed else []
+    fields: list[str] = []
+    if node_type is not None and dataclasses.is_dataclass(node_type):
+        fields = [f.name for f in dataclasses.fields(node_type)]
     for key in list(cfg):
         name = str(key)
         full = f"{path}.{name}" if path else name
@@ -54,3 +56,16 @@ def known_keys_check(cfg: Any) -> None:
     """:func:`check_known_keys` for a composed run config (``hydra`` node excluded)."""
     if isinstance(cfg, DictConfig):
         check_known_keys(cfg)
+
+
+def plain_dict(cfg: Container, *, resolve: bool = True) -> dict[str, Any]:
+    """``cfg`` as plain dicts and lists (:meth:`OmegaConf.to_container`).
+
+    Raises:
+        OmegaConfBaseException: an interpolation that cannot be resolved.
+        TypeError: ``cfg`` is a list, not a mapping.
+    """
+    tree = OmegaConf.to_container(cfg, resolve=resolve)
+    if not isinstance(tree, dict):
+        raise TypeError(f"expected a mapping, got {type(tree).__name__}")
+    return {str(key): value for key, value in tree.items()}

@@ -24,6 +24,7 @@ import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from fh_sim.errors import ConfigError
+from fh_sim.types import FloatArray
 
 DISTRIBUTIONS = ("uniform", "loguniform")
 MODES = ("value", "factor")
@@ -158,7 +159,7 @@ def quantile(spec: UncertainInput, u: float | np.ndarray) -> Any:
     return spec.low + u * (spec.high - spec.low)
 
 
-def draw_unit(names: Sequence[str], draw: int, draw_seed: int) -> np.ndarray:
+def draw_unit(names: Sequence[str], draw: int, draw_seed: int) -> FloatArray:
     """Unit-cube coordinates of parameter draw ``draw`` (one stream per input name)."""
     if draw < 0:
         raise ConfigError(f"must be >= 0, got {draw}", key="params_draw")
@@ -173,7 +174,7 @@ def draw_unit(names: Sequence[str], draw: int, draw_seed: int) -> np.ndarray:
 
 
 def values_at(
-    cfg: DictConfig, inputs: Mapping[str, UncertainInput], unit: Sequence[float]
+    cfg: DictConfig, inputs: Mapping[str, UncertainInput], unit: Sequence[float] | FloatArray
 ) -> dict[str, Any]:
     """Config key -> new value for unit-cube point ``unit`` (one coordinate per input)."""
     out: dict[str, Any] = {}

@@ -65,7 +65,10 @@ def build_municipalities() -> pd.DataFrame:
 
 def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
     """Rules P1-P3 and R1: zone populations that sum to the 2019 municipal totals."""
-    loc = dict(facts.LOCALITY_ZONES)
+    # population (index 5) becomes fractional where Bjuv's 2005 parts share a 2018 total
+    loc: dict[str, tuple[str, str, float, float, str, float, int, str, bool]] = dict(
+        facts.LOCALITY_ZONES
+    )
     for zid, (name, m, lat, lon, csrc, pop, year, psrc) in nfacts.SMALL_LOCALITIES.items():
         loc[zid] = (name, m, lat, lon, csrc, pop, year, psrc, False)
     denom = sum(facts.BJUV_2005_PARTS.values())
@@ -180,15 +183,16 @@ def _line_rows(line, xy) -> list[dict]:
     anchored = apportion(weights, {pos[s]: t for s, t in line.anchors.items()})
     rows = []
     for k, (a, b) in enumerate(segs):
-        minutes = anchored[k] if anchored[k] is not None else est[k]
+        anchor = anchored[k]
+        minutes = anchor if anchor is not None else est[k]
         single = (
-            anchored[k] is not None
+            anchor is not None
             and line.anchors.get(a) is not None
             and (line.anchors.get(b) is not None)
         )
         if single:
             status, rule = "observed", line.anchor_source
-        elif anchored[k] is not None:
+        elif anchor is not None:
             status, rule = "derived", f"rule T3 from {line.anchor_source}"
         else:
             status, rule = "derived", "rule T1" if line.mode == "rail" else "rule T2"
@@ -232,7 +236,8 @@ def build_links(zones: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
     for z in zones["zone_id"]:
         if z in served_2019:
             continue
-        target = min(hubs, key=lambda h, z=z: haversine_km(*xy[z], *xy[h]))
+        to_hub = {h: haversine_km(*xy[z], *xy[h]) for h in hubs}
+        target = min(hubs, key=to_hub.__getitem__)
         km = haversine_km(*xy[z], *xy[target])
         est = segment_minutes("bus", km)
         rows.append(

@@ -174,11 +174,16 @@ def Form():  # noqa: N802
 
     lg = lang.value
     region = shared().region
+
+    def start_from(name: str) -> None:
+        base_name.set(name)
+        loaded.set(None)
+
     solara.Select(
         t("start_from", lg),
         value=base_name.value,
         values=sf.ready_made(),
-        on_value=lambda v: (base_name.set(v), loaded.set(None)),
+        on_value=start_from,
     )
     solara.InputText(t("name", lg), value=scen_name, continuous_update=True)
     LeverInputs(levers.value, set_lever, region, lg)

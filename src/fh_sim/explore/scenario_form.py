@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from omegaconf import OmegaConf
 
+from fh_sim.config.strict import plain_dict
 from fh_sim.errors import FhSimError
 
 PREFIX = "explorer_"
@@ -126,7 +127,7 @@ def load_scenario(name: str, config_dir: str | Path | None = None) -> dict[str, 
     if config_dir is not None:
         overrides.insert(0, f"hydra.searchpath=[file://{Path(config_dir).resolve()}]")
     cfg = compose(overrides)
-    return OmegaConf.to_container(cfg.scenario, resolve=True)  # type: ignore[return-value]
+    return plain_dict(cfg.scenario)
 
 
 def load_scenario_file(path: str | Path) -> dict[str, Any]:
@@ -272,7 +273,7 @@ def normalise(scenario: dict[str, Any]) -> dict[str, Any]:
         node = OmegaConf.merge(OmegaConf.structured(ScenarioConfig), scenario)
     except OmegaConfBaseException as err:
         raise config_error(err) from err
-    return OmegaConf.to_container(node, resolve=True)  # type: ignore[return-value]
+    return plain_dict(node)
 
 
 def split_levers(scenario: dict[str, Any]) -> tuple[dict[str, Any], FormLevers]:

@@ -46,15 +46,12 @@ def _warm_baseline() -> None:
     """Run the default spec's baseline so the first Run finds it in the cache."""
     try:
         runner, region = SHARED.runner, SHARED.region
+        if runner is None:
+            return
         from fh_sim.explore.runs import _baseline_scenario
 
         sim = build_config(_baseline_scenario(), RunSpec(), region)
-        runner.run_many(
-            [
-                dataclasses.replace(sim, replicate=r)  # type: ignore[union-attr]
-                for r in range(RunSpec().n_seeds)
-            ]
-        )
+        runner.run_many([dataclasses.replace(sim, replicate=r) for r in range(RunSpec().n_seeds)])
     except Exception:  # noqa: BLE001 - a warm-up only; a real Run reports errors
         pass
 

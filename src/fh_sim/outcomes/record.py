@@ -6,6 +6,8 @@ table is built once at the end of a run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -93,7 +95,7 @@ class Flows:
         name: str,
         zone: IntArray,
         segment: IntArray | None = None,
-        weights: FloatArray | None = None,
+        weights: FloatArray | IntArray | None = None,
     ) -> None:
         """Count events at ``zone`` (and ``segment``), weighted (default 1 each)."""
         self.zone[name] += np.bincount(zone, weights=weights, minlength=self.n_zones)
@@ -156,7 +158,7 @@ def segregation_by(counts: FloatArray, group: IntArray, n_groups: int) -> dict[s
     counts = np.asarray(counts, dtype=float)
 
     def gsum(w: FloatArray) -> FloatArray:
-        return np.bincount(group, weights=w, minlength=n_groups)
+        return np.asarray(np.bincount(group, weights=w, minlength=n_groups), dtype=np.float64)
 
     low = counts[:, 0]
     other = counts[:, 1:].sum(axis=1)
@@ -279,11 +281,15 @@ class Recorder:
         }
         muni = zones.municipality
         n_mun = len(self.levels["municipality"])
-        for level, agg in (
+        levels: tuple[tuple[str, Callable[[FloatArray], FloatArray]], ...] = (
             ("zone", lambda v: v),
-            ("municipality", lambda v: np.bincount(muni, weights=v, minlength=n_mun)),
+            (
+                "municipality",
+                lambda v: np.asarray(np.bincount(muni, weights=v, minlength=n_mun), dtype=float),
+            ),
             ("region", lambda v: np.array([v.sum()])),
-        ):
+        )
+        for level, agg in levels:
             for name, values in zone_sums.items():
                 self._add(year, level, name, agg(values))
             for name, (num, den) in ratios.items():

@@ -52,7 +52,9 @@ def zone_persons(population: pd.Series, scale: float) -> IntArray:
     return np.where(pop > 0, np.maximum(1, np.rint(pop * scale)), 0).astype(np.int64)
 
 
-def household_sizes(persons: IntArray, shares: list[float], rng: np.random.Generator) -> IntArray:
+def household_sizes(
+    persons: IntArray, shares: list[float], rng: np.random.Generator
+) -> tuple[IntArray, IntArray]:
     """Draw household sizes per zone that sum exactly to ``persons``.
 
     Args:
@@ -96,7 +98,7 @@ def _head_ages(
 
     One- and two-person households only: in 20-29 (p > 0) or 65-84 (p < 0).
     """
-    n = size.shape[0]
+    n = len(size)
     edges = np.asarray(a.population.age_band_edges, dtype=float)
     probs = np.asarray(a.population.head_age_by_size, dtype=float)
     cls = np.minimum(size, 3) - 1
@@ -187,7 +189,7 @@ def draw_workplaces(
     weight[~np.isfinite(weight)] = 0.0
     cdf = np.cumsum(weight, axis=1)
     cdf /= np.where(cdf[:, -1:] > 0, cdf[:, -1:], 1.0)
-    u = rng.random(origin.shape[0])
+    u = rng.random(len(origin))
     out = np.full(origin.shape[0], -1, dtype=np.int32)
     order = np.argsort(origin, kind="stable")
     bounds = np.searchsorted(origin[order], np.arange(n_zones_used + 1))

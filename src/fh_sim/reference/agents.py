@@ -41,6 +41,18 @@ class HouseholdAgent(mesa.Agent):
         bid: the rank applied to in the current round (None: no application).
     """
 
+    # set from COLUMNS in __init__
+    zone: int
+    dwelling_type: int
+    size: int
+    age_head: int
+    income_annual: float
+    income_group: int
+    workplace: int
+    years_at_address: int
+    is_base_resident: bool
+    home_municipality: int
+
     def __init__(self, model: mesa.Model, **attributes: Any) -> None:
         super().__init__(model)
         for name in COLUMNS:

@@ -34,6 +34,14 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path:
     return path
 
 
+def _required(tables: dict[str, pd.DataFrame | None], spec: sch.TableSpec) -> pd.DataFrame:
+    """The table of a required file (:func:`read_table` gives None only for optional ones)."""
+    table = tables[spec.file]
+    if table is None:
+        raise DataError("required data file is missing", file=spec.file)
+    return table
+
+
 def load_region(data_dir: str | Path | None = None) -> Region:
     """Read, validate and assemble the region's tables.
 
@@ -50,11 +58,11 @@ def load_region(data_dir: str | Path | None = None) -> Region:
     """
     folder = resolve_data_dir(data_dir)
     t = {spec.file: read_table(folder, spec) for spec in sch.ALL_TABLES}
-    muni = t[sch.MUNICIPALITIES.file]
-    zones = t[sch.ZONES.file]
-    attrs = t[sch.ZONE_ATTRIBUTES.file]
-    ext = t[sch.EXTERNAL_NODES.file]
-    links = t[sch.LINKS.file]
+    muni = _required(t, sch.MUNICIPALITIES)
+    zones = _required(t, sch.ZONES)
+    attrs = _required(t, sch.ZONE_ATTRIBUTES)
+    ext = _required(t, sch.EXTERNAL_NODES)
+    links = _required(t, sch.LINKS)
     path = {spec.file: str(folder / spec.file) for spec in sch.ALL_TABLES}
 
     _check_zones(zones, muni, path)

@@ -82,12 +82,15 @@ def draw_network(
             persons, or from ``label_min_population`` if smaller).
 
     Returns:
-        The figure drawn into.
+        The figure drawn into (the top-level figure when ``ax`` is in a subfigure).
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=(9, 9))
     else:
-        fig = ax.figure
+        root = ax.get_figure(root=True)
+        if root is None:
+            raise ValueError("ax is not in a figure")
+        fig = root
     zones, ext = region.zones, region.external_nodes
     xy = {
         **{z: (r.lon, r.lat) for z, r in zones.iterrows()},
@@ -113,7 +116,7 @@ def draw_network(
         }
     sc = _draw_layers(ax, region, links, xy, size, colour_kw)
     if values is not None:
-        fig.colorbar(sc, ax=ax, shrink=0.6, label=value_label or "")
+        ax.figure.colorbar(sc, ax=ax, shrink=0.6, label=value_label or "")
     ax.scatter(ext.lon, ext.lat, s=60, marker="s", c="#7f8c8d", edgecolors="black", zorder=3)
     lat, lon = zones.lat.to_numpy(float), zones.lon.to_numpy(float)
     pop = zones.population_2019.to_numpy(float)

@@ -233,7 +233,7 @@ def credit_constraint(ctx: StepContext, pairs: Pairs, p: CreditParams) -> FloatA
 
     Semantics: pure; no rng.
     """
-    seekers = ctx.seekers
+    seekers = ctx.require_seekers()
     cell_price = np.asarray(p.purchase_price_sek, dtype=float) * ctx.dwellings.price_index
     cell_price = np.where(np.arange(N_TYPES) > 0, cell_price, -np.inf)  # rentals: open
     highest = highest_price(wealth(ctx, seekers, p), seekers.income_annual, p)

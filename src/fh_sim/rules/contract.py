@@ -28,7 +28,7 @@ import copy
 import dataclasses
 import inspect
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -184,7 +184,7 @@ def _instance(rule: Rule, out: Any, cls: type) -> None:
         )
 
 
-def check_output(rule: Rule, out: Any, ctx: StepContext, args: tuple[Any, ...]) -> None:
+def check_output(rule: Rule, out: Any, ctx: StepContext, args: Sequence[Any]) -> None:
     """Check the shape and dtype of a rule's result against its family's contract.
 
     Raises:
@@ -203,7 +203,8 @@ def check_output(rule: Rule, out: Any, ctx: StepContext, args: tuple[Any, ...]) 
         _array(rule, "dwellings added", out, (n_zones, N_TYPES), "i")
     elif fam == "allocation":
         _instance(rule, out, Allocation)
-        _array(rule, "Allocation.choice", out.choice, (ctx.seekers.n,), "i")
+        n_seekers = ctx.seekers.n if ctx.seekers is not None else 0
+        _array(rule, "Allocation.choice", out.choice, (n_seekers,), "i")
         _array(rule, "Allocation.rejected", out.rejected, (n_zones, N_TYPES), "i")
     elif fam == "demography":
         _instance(rule, out, Events)
@@ -265,11 +266,11 @@ def watch_globals(what: str, year: int | None, func: Callable[..., Any], *args: 
     Raises:
         PluginError: naming ``what``, the year and the source of randomness.
     """
-    np_state = np.random.get_state()  # noqa: NPY002  (checking the legacy global state)
+    np_state = np.random.get_state(legacy=False)  # noqa: NPY002  (the legacy global state)
     py_state = random.getstate()
     out = func(*args)
     when = f" in {year}" if year is not None else ""
-    if not _same_state(np_state, np.random.get_state()):  # noqa: NPY002
+    if not _same_state(np_state, np.random.get_state(legacy=False)):  # noqa: NPY002
         raise PluginError(
             f"{what} drew from numpy's global random state (np.random.*){when}; draw from "
             "ctx.rng instead"
@@ -304,8 +305,16 @@ def _rerun_check(rule: Rule, ctx: StepContext, args: tuple[Any, ...], p: Any) ->
     return again
 
 
-def _same_state(a: tuple, b: tuple) -> bool:
-    return a[0] == b[0] and np.array_equal(a[1], b[1]) and tuple(a[2:]) == tuple(b[2:])
+def _same_state(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Equality of two ``np.random.get_state(legacy=False)`` dicts (nested, with arrays)."""
+    if a.keys() != b.keys():
+        return False
+    return all(
+        _same_state(a[k], b[k])
+        if isinstance(a[k], Mapping) and isinstance(b[k], Mapping)
+        else _same(a[k], b[k])
+        for k in a
+    )
 
 
 def failure(what: str, year: int | None, err: BaseException) -> PluginError:

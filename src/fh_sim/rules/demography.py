@@ -165,7 +165,7 @@ def new_households(
 ) -> Households:
     """New one-person households split from ``parents`` (no dwelling yet)."""
     hh = ctx.households
-    n = origin.shape[0]
+    n = len(origin)
     employed = ctx.rng.random(n) < employment_rate
     work = (
         draw_workplaces(

@@ -7,18 +7,18 @@ default instance, :data:`REGISTRY`, that the built-in rule modules fill when
 Families and the call signature of their rules (``ctx`` is a
 :class:`fh_sim.sim.state.StepContext`, ``p`` the rule's frozen params dataclass):
 
-=============== ========================================== ===============================
+=============== ========================================== ====================================
 family          signature                                  returns
-=============== ========================================== ===============================
+=============== ========================================== ====================================
 demography      ``f(ctx, p)``                              :class:`fh_sim.sim.state.Events`
 migration       ``f(ctx, p)``                              :class:`fh_sim.sim.state.Migration`
 relocation      ``f(ctx, p)``                              float[n_households] hazard
 utility         ``f(ctx, pairs, p)``                       float[n_pairs] utility
-allocation      ``f(ctx, pairs, utility, p)``              int[n_seekers] pair index or -1
+allocation      ``f(ctx, pairs, utility, p)``              :class:`fh_sim.sim.state.Allocation`
 prices          ``f(ctx, p)``                              float[n_zones, 3] new price index
 construction    ``f(ctx, p)``                              int[n_zones, 3] dwellings added
 zone_dynamics   ``f(ctx, p)``                              :class:`fh_sim.sim.state.ZoneUpdate`
-=============== ========================================== ===============================
+=============== ========================================== ====================================
 
 Parameter names carry their range: ``prob``, ``hazard`` and names ending in ``_prob``,
 ``_share``, ``_shares`` or ``_rate`` are probabilities or shares in [0, 1] (every element
@@ -34,7 +34,7 @@ import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from fh_sim.errors import ConfigError
 
@@ -194,7 +194,9 @@ class Registry:
 
     def __init__(self) -> None:
         self._rules: dict[str, dict[str, Rule]] = {f: {} for f in FAMILIES}
-        self._hooks: dict[str, dict[str, Any]] = {h: {} for h in HOOKS}
+        self._hooks: dict[str, dict[str, ZoneAttribute | Metric | LeverKind]] = {
+            h: {} for h in HOOKS
+        }
 
     def add_hook(self, hook: ZoneAttribute | Metric | LeverKind) -> None:
         """Register a zone attribute, outcome metric or lever kind under its name.
@@ -208,7 +210,15 @@ class Registry:
             raise ValueError(f"{kind} '{hook.name}' is already registered; choose another name")
         self._hooks[kind][hook.name] = hook
 
-    def hooks(self, kind: str) -> dict[str, Any]:
+    @overload
+    def hooks(self, kind: Literal["zone_attribute"]) -> dict[str, ZoneAttribute]: ...
+    @overload
+    def hooks(self, kind: Literal["metric"]) -> dict[str, Metric]: ...
+    @overload
+    def hooks(self, kind: Literal["lever"]) -> dict[str, LeverKind]: ...
+    @overload
+    def hooks(self, kind: str) -> dict[str, ZoneAttribute | Metric | LeverKind]: ...
+    def hooks(self, kind: str) -> Mapping[str, ZoneAttribute | Metric | LeverKind]:
         """Registered hooks of ``kind`` (one of :data:`HOOKS`) by name, in order."""
         return dict(self._hooks[kind])
 

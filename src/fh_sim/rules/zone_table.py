@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,11 @@ from fh_sim.errors import DataError, PluginError
 from fh_sim.region import schema as sch
 from fh_sim.region.csvio import read_table
 from fh_sim.types import BoolArray, FloatArray
+
+if TYPE_CHECKING:
+    from fh_sim.region.region import Region
+    from fh_sim.rules.registry import Registry, ZoneAttribute
+    from fh_sim.sim.state import Zones
 
 USER_FILE = "user_zone_attributes.csv"
 """Optional file of a region folder: extra zone attributes, long format with units."""
@@ -154,14 +159,15 @@ def unknown_attribute(name: str, units: Mapping[str, str]) -> str:
     return f"unknown zone attribute '{name}'; {nearest(name, units)}"
 
 
-def read_zone(zones: Any, name: str) -> FloatArray:
+def read_zone(zones: Zones, name: str) -> FloatArray:
     """``zones[name]`` for :class:`fh_sim.sim.state.Zones` (state first, then fixed attributes).
 
     Raises:
         KeyError: an unknown name, with the nearest valid names.
     """
     if name in STATE:
-        return getattr(zones, name)
+        value: FloatArray = getattr(zones, name)  # every STATE name is a float field
+        return value
     if name in AMENITIES:
         return zones.amenities[:, AMENITIES.index(name)]
     info = zones.info
@@ -247,7 +253,7 @@ def user_attributes(
     return {k: _read_only(v) for k, v in values.items()}, units
 
 
-def zone_info(region: Any, zones: Any, registry: Any = None) -> ZoneInfo:
+def zone_info(region: Region, zones: Zones, registry: Registry | None = None) -> ZoneInfo:
     """The :class:`ZoneInfo` of a region: shipped, user-file and plugin attributes.
 
     Args:
@@ -311,7 +317,7 @@ def _names(zt: Any, ids: list[str]) -> list[str]:
     return list(zt["name"]) if "name" in zt.columns else ids
 
 
-def _add_plugin_attribute(info: ZoneInfo, hook: Any) -> ZoneInfo:
+def _add_plugin_attribute(info: ZoneInfo, hook: ZoneAttribute) -> ZoneInfo:
     from fh_sim.rules.contract import failure
 
     what = f"zone attribute '{hook.name}'"

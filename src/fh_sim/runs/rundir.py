@@ -91,7 +91,8 @@ def outcomes_bytes(outcomes: pd.DataFrame) -> bytes:
     table = table.replace_schema_metadata(None)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", write_statistics=True)
-    return sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()  # pyarrow has no type information
+    return data
 
 
 def write_outcomes(run_dir: Path, outcomes: pd.DataFrame) -> Path:

@@ -22,7 +22,7 @@ import platform
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
@@ -30,6 +30,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from fh_sim.config import SimConfig
+from fh_sim.config.strict import plain_dict
 from fh_sim.errors import ConfigError, FhSimError
 from fh_sim.runs import rundir
 from fh_sim.runs.identity import run_identity
@@ -149,7 +150,8 @@ def base_manifest(cfg: DictConfig, chash: str) -> dict[str, Any]:
         "experiment": choices.get("experiment"),
         "choices": {k: v for k, v in choices.items() if not k.startswith("hydra/")},
         "overrides": list(hc.overrides.task),
-        "job_num": hc.job.get("num"),
+        # the node is a DictConfig at run time: get() gives None for an unset job number
+        "job_num": cast(DictConfig, hc.job).get("num"),
         "config_hash": chash,
         "git": rundir.git_state(),
         "versions": rundir.package_versions(),
@@ -225,7 +227,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
 def _run_locked(cfg: DictConfig, hc: Any, run_dir: Path) -> dict[str, Any]:
     multirun = hc.mode == RunMode.MULTIRUN
     hydra_files = _hydra_files(run_dir)
-    container = OmegaConf.to_container(cfg, resolve=True)
+    container = plain_dict(cfg)
     chash = rundir.config_hash(container)
     ident = run_identity(container, chash)
     if rundir.is_complete(run_dir, identity=ident["identity"]):

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -197,8 +199,8 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
         _check_range(h.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
         shares = (h.rental_share, h.tenant_owned_share, h.house_share)
         given = [s for s in shares if s is not None]
-        for s in given:
-            _check_range(s, 0.0, 1.0, "tenure shares", w)
+        for share in given:
+            _check_range(share, 0.0, 1.0, "tenure shares", w)
         if given and (len(given) != 3 or abs(sum(given) - 1.0) > 1e-6):
             raise FhSimError(
                 "rental_share, tenant_owned_share and house_share must be given together "
@@ -216,7 +218,9 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
             )
 
 
-def _check_edits_apply(scenario: ScenarioConfig, region: Region, where) -> None:
+def _check_edits_apply(
+    scenario: ScenarioConfig, region: Region, where: Callable[[str, str], str]
+) -> None:
     """Apply every link edit in its own start year, whatever the run's horizon.
 
     A change or removal of a link that is not in service then fails the same way at
@@ -234,7 +238,7 @@ def idle_levers(scenario: ScenarioConfig, end_year: int) -> list[str]:
     Returns:
         One line per such intervention (``scenario 'x', kind 'key': starts in ...``).
     """
-    groups = {
+    groups: dict[str, Mapping[str, Any]] = {
         "link_edits": scenario.link_edits,
         "safety_programmes": scenario.safety_programmes,
         "trust_programmes": scenario.trust_programmes,

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fh_sim.errors import ConfigError, PluginError
 from fh_sim.outcomes.record import COMMON_METRICS, REGION_ONLY, SEGMENT_METRICS, SEGREGATION_METRICS
 from fh_sim.rules.contract import failure, watch_globals
-from fh_sim.rules.registry import LeverKind, Metric, make_params, nearest
+from fh_sim.rules.registry import LeverKind, Metric, Registry, make_params, nearest
 from fh_sim.rules.zone_table import ZoneInfo
-from fh_sim.sim.state import N_SEGMENTS
-from fh_sim.types import FloatArray
+from fh_sim.sim.state import N_SEGMENTS, StepContext
+from fh_sim.types import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from fh_sim.outcomes.record import Recorder
 
 BUILT_IN_METRICS = frozenset(
     (*COMMON_METRICS, *SEGREGATION_METRICS, *SEGMENT_METRICS, *REGION_ONLY)
@@ -46,6 +49,11 @@ def _finite_zones(what: str, values: Any, n: int, year: int | None) -> FloatArra
     return arr
 
 
+def _weighted_sum(group: IntArray, weights: FloatArray, n_groups: int) -> FloatArray:
+    """float[n_groups] sum of ``weights`` per group (``np.bincount``)."""
+    return np.asarray(np.bincount(group, weights=weights, minlength=n_groups), dtype=np.float64)
+
+
 class Extensions:
     """The plugin lever kinds and metrics of one run.
 
@@ -60,7 +68,7 @@ class Extensions:
     """
 
     def __init__(
-        self, registry: Any, scenario_levers: Mapping[str, Any] | None, info: ZoneInfo
+        self, registry: Registry, scenario_levers: Mapping[str, Any] | None, info: ZoneInfo
     ) -> None:
         self.info = info
         self.kinds: dict[str, LeverKind] = registry.hooks("lever")
@@ -116,7 +124,7 @@ class Extensions:
             arr.flags.writeable = False
         return out
 
-    def record(self, ctx: Any, recorder: Any, *, persons: FloatArray) -> None:
+    def record(self, ctx: StepContext, recorder: Recorder, *, persons: FloatArray) -> None:
         """Add every plugin metric of ``ctx.year`` to ``recorder`` at every level.
 
         Args:
@@ -144,7 +152,7 @@ class Extensions:
             if m.per == "zone":
                 v = _finite_zones(what, values, n_zones, ctx.year)
                 w = persons if m.how == "mean" else np.ones(n_zones)
-                groups = {
+                groups: dict[str, IntArray] = {
                     "zone": np.arange(n_zones),
                     "municipality": muni,
                     "region": np.zeros(n_zones, dtype=np.int64),
@@ -161,8 +169,8 @@ class Extensions:
                 }
                 sizes = {"zone": n_zones, "municipality": n_mun, "region": 1, "segment": N_SEGMENTS}
             for level, group in groups.items():
-                total = np.bincount(group, weights=v * w, minlength=sizes[level])
+                total = _weighted_sum(group, v * w, sizes[level])
                 if m.how == "mean":
-                    den = np.bincount(group, weights=w, minlength=sizes[level])
+                    den = _weighted_sum(group, w, sizes[level])
                     total = np.where(den > 0, total / np.where(den > 0, den, 1.0), 0.0)
                 recorder.add_metric(ctx.year, level, m.name, total)

@@ -11,7 +11,7 @@ import numpy as np
 from fh_sim.errors import InvariantError
 from fh_sim.outcomes.record import Flows
 from fh_sim.sim.state import N_TYPES, Dwellings, Households
-from fh_sim.types import IntArray
+from fh_sim.types import FloatArray, IntArray
 
 
 def _first_bad(bad: np.ndarray) -> int:
@@ -22,7 +22,7 @@ def _check_balance(
     what: str,
     year: int,
     zone_ids: list[str],
-    start: IntArray,
+    start: FloatArray | IntArray,
     flows: dict[str, np.ndarray],
     end: np.ndarray,
     *,
@@ -44,7 +44,7 @@ def check(
     *,
     year: int,
     zone_ids: list[str],
-    start_persons: IntArray,
+    start_persons: FloatArray,
     start_households: IntArray,
     households: Households,
     dwellings: Dwellings,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Any
 
 import mesa
 import numpy as np
@@ -25,9 +26,11 @@ from fh_sim.population.synthesis import synthesise
 from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
 from fh_sim.rules.migration import housing_burden
+from fh_sim.rules.registry import Registry
 from fh_sim.rules.relocation import commute_minutes
 from fh_sim.rules.zone_table import zone_info
 from fh_sim.scenarios.levers import (
+    YearLevers,
     idle_levers,
     levers_for_year,
     network_change_years,
@@ -44,7 +47,7 @@ log = logging.getLogger(__name__)
 REGION_NAME = "Familjen Helsingborg"
 
 
-class HousingModel(mesa.Model):
+class HousingModel(mesa.Model):  # type: ignore[misc]  # mesa ships no type information
     """Every household of the region as a row of columns; one year per step.
 
     Args:
@@ -62,7 +65,9 @@ class HousingModel(mesa.Model):
             time.
     """
 
-    def __init__(self, cfg: SimConfig, *, region: Region | None = None, registry=None) -> None:
+    def __init__(
+        self, cfg: SimConfig, *, region: Region | None = None, registry: Registry | None = None
+    ) -> None:
         tune_allocator()  # many short-lived arrays: reuse freed memory (fh_sim.sim.memory)
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replicate,))
         super().__init__(rng=np.random.default_rng(seed_seq))
@@ -124,7 +129,7 @@ class HousingModel(mesa.Model):
         )[: self.region.n_zones]
         log.debug("network of %d recomputed", year)
 
-    def _levers(self, year: int):
+    def _levers(self, year: int) -> YearLevers:
         """The scenario's levers in ``year``, with the plugin lever kinds."""
         levers = levers_for_year(self.cfg.scenario, self.region, year)
         if not self.extensions.kinds:
@@ -147,7 +152,7 @@ class HousingModel(mesa.Model):
             "price": stock_weighted_price(self.dwellings),
         }
 
-    def _context(self, year: int, **extra) -> StepContext:
+    def _context(self, year: int, **extra: Any) -> StepContext:
         now = self._now
         b = self._base
         return StepContext(
@@ -177,7 +182,9 @@ class HousingModel(mesa.Model):
         year = Year(
             year=self.year + 1,
             flows=Flows(nz),
-            start_persons=np.bincount(hh.zone, weights=hh.size, minlength=nz),
+            start_persons=np.asarray(
+                np.bincount(hh.zone, weights=hh.size, minlength=nz), dtype=np.float64
+            ),
             start_households=np.bincount(hh.zone, minlength=nz),
         )
         for stage in STAGES:
@@ -203,7 +210,9 @@ class HousingModel(mesa.Model):
         )
         if self.extensions.metrics:
             hh = self.households
-            persons = np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n)
+            persons = np.asarray(
+                np.bincount(hh.zone, weights=hh.size, minlength=self.zones.n), dtype=np.float64
+            )
             self.extensions.record(ctx, self.recorder, persons=persons)
 
     def run(self, progress: bool = False) -> pd.DataFrame:

@@ -9,11 +9,16 @@ concatenation. Dwellings are aggregated per (zone, dwelling type). Rules read a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fh_sim.types import BoolArray, FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from fh_sim.config.assumptions import AssumptionsConfig
+    from fh_sim.rules.zone_table import ZoneInfo
+    from fh_sim.scenarios.levers import YearLevers
 
 DWELLING_TYPES: tuple[str, ...] = ("rental", "tenant_owned", "house")
 """Dwelling type codes 0, 1, 2: rental flat, tenant-owned flat, house."""
@@ -78,13 +83,13 @@ def by_age_band(values: Any, edges: Any, age: IntArray) -> FloatArray:
     Returns:
         float[len(age)].
     """
-    values = np.asarray(values, dtype=float)
-    edges = np.asarray(edges, dtype=float)
+    by_band = np.asarray(values, dtype=np.float64)
+    upper = np.asarray(edges, dtype=np.float64)
     age = np.asarray(age)
     if age.dtype.kind not in "iu" or age.size == 0:
-        return values[np.searchsorted(edges, age, side="right")]
+        return by_band[np.searchsorted(upper, age, side="right")]
     lo, hi = int(age.min()), int(age.max())
-    table = values[np.searchsorted(edges, np.arange(lo, hi + 1), side="right")]
+    table = by_band[np.searchsorted(upper, np.arange(lo, hi + 1), side="right")]
     return table[age.astype(np.intp) - lo]
 
 
@@ -168,7 +173,7 @@ class Households:
         return (self.life_stage() * 3 + self.income_group).astype(np.int8)
 
 
-@dataclass
+@dataclass(init=False)
 class Dwellings:
     """Dwellings per (zone, type).
 
@@ -186,11 +191,23 @@ class Dwellings:
     occupied: IntArray
     price_index: FloatArray
     built: IntArray
-    affordable: IntArray | None = None
+    affordable: IntArray
 
-    def __post_init__(self) -> None:
-        if self.affordable is None:
-            self.affordable = np.zeros(self.stock.shape[0], dtype=np.int64)
+    def __init__(
+        self,
+        stock: IntArray,
+        occupied: IntArray,
+        price_index: FloatArray,
+        built: IntArray,
+        affordable: IntArray | None = None,
+    ) -> None:
+        self.stock = stock
+        self.occupied = occupied
+        self.price_index = price_index
+        self.built = built
+        self.affordable = (
+            np.zeros(stock.shape[0], dtype=np.int64) if affordable is None else affordable
+        )
 
     @property
     def vacant(self) -> IntArray:
@@ -239,7 +256,7 @@ class Zones:
     planned_per_year: FloatArray
     low_share_base: FloatArray
     alt_constant: FloatArray
-    info: Any = None
+    info: ZoneInfo | None = None
 
     @property
     def n(self) -> int:
@@ -385,9 +402,9 @@ class Pairs:
             table: float[n_rows, n_alternatives].
             row: int[n_seekers] row of each seeker (None: the seeker's segment).
         """
-        table = np.asarray(table, dtype=float)
+        cells = np.asarray(table, dtype=np.float64)
         at = self.segment if row is None else np.asarray(row, dtype=np.int64).take(self.seeker)
-        return table.reshape(-1).take(at.astype(np.int64) * table.shape[1] + self.alternative)
+        return cells.reshape(-1).take(at.astype(np.int64) * int(cells.shape[1]) + self.alternative)
 
     def flat(self, values: Any) -> FloatArray:
         """float[n_pairs] from a result of the helpers above (or a scalar)."""
@@ -446,8 +463,8 @@ class StepContext:
     dwellings: Dwellings
     zones: Zones
     commute_minutes: FloatArray
-    levers: Any
-    assumptions: Any
+    levers: YearLevers
+    assumptions: AssumptionsConfig
     rng: np.random.Generator
     seekers: Households | None = None
     excess_demand: IntArray | None = None
@@ -458,3 +475,13 @@ class StepContext:
     def with_(self, **changes: Any) -> StepContext:
         """A copy with some fields replaced."""
         return replace(self, **changes)
+
+    def require_seekers(self) -> Households:
+        """:attr:`seekers`, which the choice and allocation stages always set.
+
+        Raises:
+            ValueError: called in another stage (``seekers`` is None).
+        """
+        if self.seekers is None:
+            raise ValueError("ctx.seekers is only set in the choice and allocation stages")
+        return self.seekers

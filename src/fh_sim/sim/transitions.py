@@ -72,6 +72,8 @@ def apply_events(
         hh.size[died] -= deaths.astype(hh.size.dtype)
     if ev.formed is not None and ev.formed.n:
         parent = ev.formed_parent
+        if parent is None:  # the rule contract refuses Events.formed without it
+            raise ValueError("Events.formed needs Events.formed_parent")
         lost = np.bincount(parent, weights=ev.formed.size, minlength=hh.n)
         hh.size -= lost.astype(hh.size.dtype)
         if ev.parent_income_loss is not None:
@@ -101,16 +103,15 @@ def apply_migration(
 ) -> Households:
     """Commit out-migration (removal) and queue the in-migrants in ``arrivals``."""
     if mig.leave is not None and mig.leave.any():
-        leave = np.flatnonzero(mig.leave)
-        seg = life_stage(hh.age_head[leave], hh.size[leave]) * 3 + hh.income_group[leave]
-        zone = hh.zone[leave]
-        flows.add("out_persons", zone, seg, hh.size[leave].astype(float))
+        rows = np.flatnonzero(mig.leave)
+        seg = life_stage(hh.age_head[rows], hh.size[rows]) * 3 + hh.income_group[rows]
+        zone = hh.zone[rows]
+        flows.add("out_persons", zone, seg, hh.size[rows].astype(float))
         flows.add("out_households", zone, seg)
         if mig.displaced is not None:
-            d = mig.displaced[leave]
+            d = mig.displaced[rows]
             flows.add("displaced", zone[d], seg[d])
-        leave = mig.leave
-        hh = remove(hh, dwellings, leave)
+        hh = remove(hh, dwellings, mig.leave)
     if mig.arrivals is not None and mig.arrivals.n:
         arrivals.append(mig.arrivals)
     return hh

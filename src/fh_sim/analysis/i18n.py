@@ -1,4 +1,4 @@
-"""The comparison's words in English and Swedish, and numbers written the way each reads.
+"""The comparison's words (report and plots) in English and Swedish; numbers as each reads.
 
 ``t(key, lang, **fields)`` returns one text; ``number`` writes a value with the language's
 decimal mark and thousands separator (Swedish: ``1 234,5``; English: ``1,234.5``).
@@ -139,6 +139,72 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{s} shares no seed with the baseline: no difference shown",
         "sv": "{s} har ingen seed gemensam med baslinjen: ingen skillnad visas",
     },
+    # the plots' words; level_<level> names a level of ``summarise`` output
+    "band": {
+        "en": "lines: mean across seeds; bands: 5-95 % across seeds",
+        "sv": "linjer: medel över seeds; band: 5-95 % över seeds",
+    },
+    "base_band": {
+        "en": "lines: mean across seeds; band: baseline's 5-95 % across seeds "
+        "(other scenarios' intervals: difference chart)",
+        "sv": "linjer: medel över seeds; band: jämförelsescenariots 5-95 % "
+        "(övrigas intervall: skillnadsdiagrammet)",
+    },
+    "year": {"en": "year", "sv": "år"},
+    "over_time": {"en": "{name} per {level} over time", "sv": "{name} per {level} över tid"},
+    "plot_minus": {
+        "en": "Scenario minus {base} in {year}",
+        "sv": "Scenario minus {base} år {year}",
+    },
+    "seeds": {"en": "{n} common seeds", "sv": "{n} gemensamma seeds"},
+    "seeds_by": {"en": "common seeds: ", "sv": "gemensamma seeds: "},
+    "dots": {
+        "en": "dots: mean across {n}; bars: 5-95 %",
+        "sv": "punkter: medel över {n}; streck: 5-95 %",
+    },
+    "plot_no_pair": {
+        "en": "No scenario shares a seed with the baseline.",
+        "sv": "Inget scenario har en seed gemensam med jämförelsescenariot.",
+    },
+    "none": {
+        "en": "None of the chosen outcomes are in these runs.",
+        "sv": "Inget av de valda utfallen finns i körningarna.",
+    },
+    "indicators": {
+        "en": "Segregation and housing cost share over time",
+        "sv": "Segregation och boendekostnadsandel över tid",
+    },
+    "tradeoff": {
+        "en": "Growth vs current residents' welfare in {year}, scenario minus {base}",
+        "sv": "Tillväxt mot nuvarande invånares välfärd år {year}, scenario minus {base}",
+    },
+    "points": {
+        "en": "points: mean across {n}; bars: 5-95 %; square: {base}",
+        "sv": "punkter: medel över {n}; streck: 5-95 %; kvadrat: {base}",
+    },
+    "segments": {
+        "en": "Outcomes per household segment in {year}, {what}",
+        "sv": "Utfall per hushållsgrupp år {year}, {what}",
+    },
+    "seg_axis": {
+        "en": "household segment (life stage, income)",
+        "sv": "hushållsgrupp (livsskede, inkomst)",
+    },
+    "seg_change": {
+        "en": "colour and number: mean across common seeds; bold: firm "
+        "(>= {k} seeds, 5-95 % interval excludes 0)",
+        "sv": "färg och tal: medel över gemensamma seeds; fetstil: säker "
+        "(>= {k} seeds, 5-95 %-intervallet utesluter 0)",
+    },
+    "seg_level": {
+        "en": "colour and number: mean across seeds",
+        "sv": "färg och tal: medel över seeds",
+    },
+    "level": {"en": "level", "sv": "nivå"},
+    "level_municipality": {"en": "municipality", "sv": "kommun"},
+    "level_region": {"en": "region", "sv": "region"},
+    "level_zone": {"en": "zone", "sv": "zon"},
+    "level_segment": {"en": "segment", "sv": "hushållsgrupp"},
 }
 
 

@@ -20,13 +20,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from fh_sim.analysis import labels
+from fh_sim.analysis.effects import MIN_SEEDS_FIRM
+from fh_sim.analysis.i18n import TEXT, t
 from fh_sim.analysis.palette import (  # noqa: F401 (re-exported)
     BASELINE_COLOR,
     CATALOGUE_ORDER,
     PALETTE,
     scenario_colors,
 )
-from fh_sim.analysis.plot_words import FIRM_MIN_SEEDS, WORDS, word
 
 MANY = 6  # above this many scenarios, time series show the baseline's band only
 
@@ -108,9 +109,14 @@ def _legend(fig: Figure, ax: Axes, scenarios: Sequence[str]) -> None:
     )
 
 
+def _level_word(level: str, lang: str) -> str:
+    key = f"level_{level}"
+    return t(key, lang) if key in TEXT else level
+
+
 def _band_note(scenarios: Sequence[str], baseline: str | None, lang: str = "en") -> str:
     many = len(scenarios) > MANY and baseline in scenarios
-    return word("base_band" if many else "band", lang)
+    return t("base_band" if many else "band", lang)
 
 
 def time_series(
@@ -139,11 +145,11 @@ def time_series(
         colors: scenario -> colour (default: :func:`scenario_colors`).
     """
     sel = levels[(levels["metric"] == metric) & (levels["level"] == level)]
-    title = title or word(
+    title = title or t(
         "over_time",
         lang,
         name=labels.name(metric, lang),
-        level=word(level, lang) if level in WORDS else level,
+        level=_level_word(level, lang),
     )
     if sel.empty:
         return _empty(title, f"No {level}-level '{metric}' in these runs.")
@@ -161,7 +167,7 @@ def time_series(
         ax.grid(alpha=0.3)
         _number_format(ax, lang=lang)
     for ax in axes[-ncols:]:
-        ax.set_xlabel(word("year", lang), fontsize=8)
+        ax.set_xlabel(t("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
     _legend(fig, axes[0], scenarios)
     fig.suptitle(
@@ -181,7 +187,7 @@ def indicators_over_time(
     colors: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per metric (region level), one line per scenario with its band."""
-    title = title or word("indicators", lang)
+    title = title or t("indicators", lang)
     sel = levels[levels["level"] == level]
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
@@ -193,14 +199,13 @@ def indicators_over_time(
         _time_lines(ax, sel[sel["metric"] == metric], scenarios, colors, baseline)
         ax.set_title(_wrap(labels.name(metric, lang), 44), fontsize=10)
         ax.set_ylabel(labels.unit(metric, lang) or metric, fontsize=8)
-        ax.set_xlabel(word("year", lang), fontsize=8)
+        ax.set_xlabel(t("year", lang), fontsize=8)
         ax.tick_params(labelbottom=True)
         ax.grid(alpha=0.3)
         _number_format(ax, lang=lang)
     _legend(fig, axes[0], scenarios)
     fig.suptitle(
-        f"{title} ({word(level, lang) if level in WORDS else level})\n"
-        f"({_band_note(scenarios, baseline, lang)})",
+        f"{title} ({_level_word(level, lang)})\n({_band_note(scenarios, baseline, lang)})",
         fontweight="bold",
         fontsize=11,
     )
@@ -212,8 +217,8 @@ def _n_note(diffs: pd.DataFrame, lang: str = "en") -> str:
     if n.empty:
         return ""
     if n.nunique() == 1:
-        return word("seeds", lang, n=int(n.iloc[0]))
-    return word("seeds_by", lang) + ", ".join(f"{s} {int(v)}" for s, v in n.items())
+        return t("seeds", lang, n=int(n.iloc[0]))
+    return t("seeds_by", lang) + ", ".join(f"{s} {int(v)}" for s, v in n.items())
 
 
 def difference_at_horizon(
@@ -244,13 +249,13 @@ def difference_at_horizon(
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == level)]
     if unit is not None:
         sel = sel[sel["unit"] == unit]
-    title = word("minus", lang, base=baseline, year=year)
+    title = t("plot_minus", lang, base=baseline, year=year)
     if sel.empty:
-        return _empty(title, word("no_pair", lang))
+        return _empty(title, t("plot_no_pair", lang))
     wanted = metrics if metrics is not None else labels.KEY_METRICS
     present = [m for m in wanted if (sel["metric"] == m).any()]
     if not present:
-        return _empty(title, word("none", lang))
+        return _empty(title, t("none", lang))
     scenarios = list(dict.fromkeys(sel["scenario"]))
     colors = colors or scenario_colors(scenarios)
     fig, axes = _grid(len(present), ncols=ncols, width=3.3, height=0.3 * len(scenarios) + 1.3)
@@ -282,7 +287,7 @@ def difference_at_horizon(
         _number_format(ax, "x", lang=lang)
     where = unit or (sel["unit"].iloc[0] if sel["unit"].nunique() == 1 else level)
     fig.suptitle(
-        f"{title}, {where}\n({word('dots', lang, n=_n_note(sel, lang))})",
+        f"{title}, {where}\n({t('dots', lang, n=_n_note(sel, lang))})",
         fontweight="bold",
         fontsize=11,
     )
@@ -306,7 +311,7 @@ def tradeoff(
     scenario with 90% intervals on both axes.
     """
     sel = diffs[(diffs["year"] == year) & (diffs["level"] == "region")]
-    title = word("tradeoff", lang, year=year, base=baseline)
+    title = t("tradeoff", lang, year=year, base=baseline)
     present = [m for m in welfare if (sel["metric"] == m).any()]
     if sel.empty or not (sel["metric"] == growth).any() or not present:
         return _empty(
@@ -359,7 +364,7 @@ def tradeoff(
         _number_format(ax, "y", lang=lang)
     _legend(fig, axes[0], [*names.values(), baseline])
     fig.suptitle(
-        f"{title}\n({word('points', lang, n=_n_note(sel, lang), base=baseline)})",
+        f"{title}\n({t('points', lang, n=_n_note(sel, lang), base=baseline)})",
         fontweight="bold",
         fontsize=11,
     )
@@ -406,8 +411,8 @@ def segments(
         lang: ``en`` or ``sv``.
     """
     sel = table[(table["year"] == year) & (table["level"] == "segment")]
-    what = f"scenario minus {baseline}" if change else word("level", lang)
-    title = word("segments", lang, year=year, what=what)
+    what = f"scenario minus {baseline}" if change else t("level", lang)
+    title = t("segments", lang, year=year, what=what)
     present = [m for m in metrics if (sel["metric"] == m).any()]
     if not present:
         return _empty(title, "No segment-level outcomes in these runs.")
@@ -443,7 +448,7 @@ def segments(
                 .reindex(index=scenarios, columns=segs)
                 .to_numpy(float)
             )
-            sure &= np.nan_to_num(n) >= FIRM_MIN_SEEDS
+            sure &= np.nan_to_num(n) >= MIN_SEEDS_FIRM
         for (i, j), v in np.ndenumerate(mean):
             if np.isnan(v):
                 continue
@@ -468,11 +473,11 @@ def segments(
             fontsize=8,
         )
         ax.set_yticks(range(len(scenarios)), scenarios if k % ncols == 0 else [], fontsize=8)
-        ax.set_xlabel(word("seg_axis", lang), fontsize=8)
+        ax.set_xlabel(t("seg_axis", lang), fontsize=8)
         ax.set_title(_wrap(labels.name(metric, lang)), fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.85).set_label(
             labels.axis_label(metric, change=change, wrap=32, lang=lang), fontsize=8
         )
-    note = word("seg_change", lang, k=FIRM_MIN_SEEDS) if change else word("seg_level", lang)
+    note = t("seg_change", lang, k=MIN_SEEDS_FIRM) if change else t("seg_level", lang)
     fig.suptitle(f"{title}\n({note})", fontweight="bold", fontsize=11)
     return fig

@@ -15,8 +15,8 @@ from typing import Any
 
 from fh_sim.errors import ConfigError
 
-# The same names as fh_sim.rules.registry.FAMILIES (importing it here would be circular;
-# a test keeps the two equal).
+# The rule families, one field of RulesConfig each; the registry (fh_sim.rules.FAMILIES)
+# reads them from here (fh_sim.rules imports the config, so not the other way round).
 FAMILY_FIELDS: tuple[str, ...] = (
     "demography",
     "migration",

@@ -8,20 +8,19 @@ E1-E4, F1, T1-T3) is described in DATA.md.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from fh_sim.data import familjen_helsingborg_facts as facts
 from fh_sim.data import familjen_helsingborg_neighbourhood_facts as nfacts
+from fh_sim.data.fact_tables import fact_table, write_tables
 from fh_sim.data.familjen_helsingborg_citybus import city_bus_rows
 from fh_sim.data.familjen_helsingborg_lines import FOUND_TIMES, LINES
 from fh_sim.data.familjen_helsingborg_split import split_localities
 from fh_sim.data.familjen_helsingborg_zones import zone_attributes
 from fh_sim.region.rules import apportion, haversine_km, segment_minutes
 
-OUT = Path(__file__).parent / "familjen_helsingborg"
 RURAL_OFFSET_KM = 4.0
 FEEDER_DPH = 1.0
 
@@ -45,22 +44,21 @@ def municipal_population(municipality: str, year: int) -> float:
 
 def build_municipalities() -> pd.DataFrame:
     """One row per municipality with its observed figures."""
-    rows = []
-    for name, (code, pop, land, brf, crime, second, src) in facts.MUNICIPALITIES.items():
-        rows.append(
-            {
-                "municipality": name,
-                "kommun_code": code,
-                "population_2019": pop,
-                "land_area_km2": land,
-                "brf_price_kr_per_m2": brf,
-                "reported_crimes_per_100k": crime,
-                "second_homes_2020": second,
-                "status": "observed",
-                "source": src,
-            }
-        )
-    return pd.DataFrame(rows)
+    return fact_table(
+        [(name, *figures) for name, figures in facts.MUNICIPALITIES.items()],
+        [
+            "municipality",
+            "kommun_code",
+            "population_2019",
+            "land_area_km2",
+            "brf_price_kr_per_m2",
+            "reported_crimes_per_100k",
+            "second_homes_2020",
+            "status",
+            "source",
+        ],
+        status="observed",
+    )
 
 
 def build_zones(muni: pd.DataFrame) -> pd.DataFrame:
@@ -266,60 +264,34 @@ def build_links(zones: pd.DataFrame, ext: pd.DataFrame) -> pd.DataFrame:
 
 def build_travel_time_facts() -> pd.DataFrame:
     """Travel times found in sources (anchors of rule T3, and checks)."""
-    return pd.DataFrame(
-        [
-            {
-                "line": line,
-                "from_node": a,
-                "to_node": b,
-                "minutes": minutes,
-                "use": use,
-                "status": "observed",
-                "source": src,
-            }
-            for line, a, b, minutes, use, src in FOUND_TIMES
-        ]
+    return fact_table(
+        FOUND_TIMES,
+        ["line", "from_node", "to_node", "minutes", "use", "status", "source"],
+        status="observed",
     )
 
 
 def build_municipality_facts() -> pd.DataFrame:
     """Observed municipal housing and commuting facts, long format."""
-    return pd.DataFrame(
-        [
-            {
-                "municipality": m,
-                "attribute": a,
-                "value": v,
-                "unit": u,
-                "year": y,
-                "status": "observed",
-                "source": s,
-            }
-            for m, a, v, u, y, s in facts.MUNICIPALITY_FACTS
-        ]
+    return fact_table(
+        facts.MUNICIPALITY_FACTS,
+        ["municipality", "attribute", "value", "unit", "year", "status", "source"],
+        status="observed",
     )
 
 
 def build_population_observed() -> pd.DataFrame:
     """Municipal populations observed after the base year (validation, not a run input)."""
-    return pd.DataFrame(
-        [
-            {
-                "municipality": m,
-                "year": y,
-                "population": v,
-                "unit": "persons",
-                "status": "observed",
-                "source": s,
-            }
-            for m, y, v, s in facts.POPULATION_OBSERVED
-        ]
+    return fact_table(
+        facts.POPULATION_OBSERVED,
+        ["municipality", "year", "population", "unit", "status", "source"],
+        unit="persons",
+        status="observed",
     )
 
 
 def main() -> None:
     """Write every CSV of the embedded data set."""
-    OUT.mkdir(parents=True, exist_ok=True)
     muni = build_municipalities()
     zones = build_zones(muni)
     ext = build_external()
@@ -335,20 +307,7 @@ def main() -> None:
         "links": links,
         "travel_time_facts": build_travel_time_facts(),
     }
-    for name, df in tables.items():
-        df = df.copy()
-        for col in df.columns:
-            vals = df[col].dropna()
-            if (
-                df[col].dtype == object
-                and len(vals)
-                and all(isinstance(v, int | float) and float(v).is_integer() for v in vals)
-                or df[col].dtype.kind == "f"
-                and len(vals)
-                and (vals % 1 == 0).all()
-            ):
-                df[col] = df[col].astype("Int64")
-        df.to_csv(OUT / f"{name}.csv", index=False, lineterminator="\n")
+    write_tables(tables)
 
 
 if __name__ == "__main__":

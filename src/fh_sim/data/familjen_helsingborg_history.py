@@ -14,11 +14,9 @@ into the embedded data set.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-OUT = Path(__file__).parent / "familjen_helsingborg"
+from fh_sim.data.fact_tables import fact_table, write_tables
 
 # fmt: off
 # municipality, date of the count, persons, status, source key, note
@@ -122,39 +120,43 @@ LOCALITY_HISTORY: list[tuple[str, str, int, int, str]] = [
 
 def locality_history() -> pd.DataFrame:
     """One row per (locality, year): tätort population, persons (observed)."""
-    df = pd.DataFrame(
-        LOCALITY_HISTORY, columns=["locality", "municipality", "year", "population", "source"]
+    return fact_table(
+        LOCALITY_HISTORY,
+        ["locality", "municipality", "year", "population", "unit", "status", "source"],
+        unit="persons",
+        status="observed",
     )
-    df.insert(4, "unit", "persons")
-    df.insert(5, "status", "observed")
-    return df
 
 
 def population_history() -> pd.DataFrame:
     """One row per (municipality, date): persons, status, source, note; year = date's year."""
-    df = pd.DataFrame(
+    df = fact_table(
         POPULATION_HISTORY,
-        columns=["municipality", "date", "population", "status", "source", "note"],
+        ["municipality", "date", "population", "unit", "status", "source", "note"],
+        unit="persons",
     )
     df.insert(2, "year", pd.to_datetime(df["date"]).dt.year)
-    df.insert(4, "unit", "persons")
     return df.sort_values(["municipality", "date"], kind="stable").reset_index(drop=True)
 
 
 def components() -> pd.DataFrame:
     """One row per (municipality, year, component) of change, persons per year."""
-    df = pd.DataFrame(
-        COMPONENTS, columns=["municipality", "year", "component", "value", "status", "source"]
+    return fact_table(
+        COMPONENTS,
+        ["municipality", "year", "component", "value", "unit", "status", "source"],
+        unit="persons/year",
     )
-    df.insert(4, "unit", "persons/year")
-    return df
 
 
 def main() -> None:
-    """Write ``population_history.csv`` and ``population_components.csv``."""
-    population_history().to_csv(OUT / "population_history.csv", index=False, lineterminator="\n")
-    components().to_csv(OUT / "population_components.csv", index=False, lineterminator="\n")
-    locality_history().to_csv(OUT / "locality_history.csv", index=False, lineterminator="\n")
+    """Write ``population_history.csv``, ``population_components.csv``, ``locality_history.csv``."""
+    write_tables(
+        {
+            "population_history": population_history(),
+            "population_components": components(),
+            "locality_history": locality_history(),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ DEFAULT_MIX = (0.5, 0.3, 0.2)  # form default when the mix is switched on (renta
 
 
 def _slider(
-    label: str, value: float, lo: float, hi: float, step: float, on_value: Callable[[Any], None]
+    *, label: str, value: float, lo: float, hi: float, step: float, on_value: Callable[[Any], None]
 ) -> None:
     """A labelled slider that keeps its full width in the narrow sidebar."""
     solara.Text(f"{label}: {value:g}", style={"font-size": "13px", "color": "#555"})
@@ -40,51 +40,33 @@ def LeverInputs(
     places = place_options(region)
     nodes = ["", *region.node_ids]
     lines = ["", *sorted(region.links["line"].unique())]
-    solara.InputInt(t("start_year", lang), value=lev.start_year, on_value=set_lever("start_year"))
-    with solara.Card(t("safety", lang)):
-        _slider(
-            t("crime_reduction", lang),
-            lev.safety_reduction,
-            0.0,
-            0.6,
-            0.05,
-            set_lever("safety_reduction"),
+
+    def row(widget: Callable[..., Any], label: str, name: str, **extra: Any) -> None:
+        """One control labelled ``t(label)`` that shows and sets the lever field ``name``."""
+        shown = "values" if widget is solara.SelectMultiple else "value"
+        widget(
+            label=t(label, lang), **{shown: getattr(lev, name)}, on_value=set_lever(name), **extra
         )
-        solara.SelectMultiple(
-            t("places", lang),
-            values=lev.safety_places,
+
+    row(solara.InputInt, "start_year", "start_year")
+    with solara.Card(t("safety", lang)):
+        row(_slider, "crime_reduction", "safety_reduction", lo=0.0, hi=0.6, step=0.05)
+        row(
+            solara.SelectMultiple,
+            "places",
+            "safety_places",
             all_values=places,
-            on_value=set_lever("safety_places"),
             classes=["safety-places"],
         )
     with solara.Card(t("trust_card", lang)):
-        _slider(t("trust", lang), lev.trust_increase, 0.0, 0.5, 0.05, set_lever("trust_increase"))
-        solara.SelectMultiple(
-            t("places", lang),
-            values=lev.trust_places,
-            all_values=places,
-            on_value=set_lever("trust_places"),
-        )
+        row(_slider, "trust", "trust_increase", lo=0.0, hi=0.5, step=0.05)
+        row(solara.SelectMultiple, "places", "trust_places", all_values=places)
     with solara.Card(t("income_card", lang)):
-        _slider(
-            t("income", lang), lev.income_increase, 0.0, 0.5, 0.05, set_lever("income_increase")
-        )
-        _slider(t("reach", lang), lev.income_reach, 0.0, 0.2, 0.01, set_lever("income_reach"))
-        solara.SelectMultiple(
-            t("places", lang),
-            values=lev.income_places,
-            all_values=places,
-            on_value=set_lever("income_places"),
-        )
+        row(_slider, "income", "income_increase", lo=0.0, hi=0.5, step=0.05)
+        row(_slider, "reach", "income_reach", lo=0.0, hi=0.2, step=0.01)
+        row(solara.SelectMultiple, "places", "income_places", all_values=places)
     with solara.Card(t("housing", lang)):
-        _slider(
-            t("construction", lang),
-            lev.construction_multiplier,
-            0.0,
-            3.0,
-            0.1,
-            set_lever("construction_multiplier"),
-        )
+        row(_slider, "construction", "construction_multiplier", lo=0.0, hi=3.0, step=0.1)
         solara.Checkbox(
             label=t("tenure_mix", lang),
             value=lev.tenure_mix is not None,
@@ -100,67 +82,20 @@ def LeverInputs(
                     set_lever("tenure_mix")(tuple(new))
 
                 solara.InputFloat(t(key, lang), value=mix[i], on_value=put, classes=[f"mix-{key}"])
-        _slider(
-            t("affordable", lang),
-            lev.affordable_share,
-            0.0,
-            1.0,
-            0.05,
-            set_lever("affordable_share"),
-        )
-        solara.Checkbox(
-            label=t("queue", lang), value=lev.queue_priority, on_value=set_lever("queue_priority")
-        )
-        solara.SelectMultiple(
-            t("places", lang),
-            values=lev.housing_places,
-            all_values=places,
-            on_value=set_lever("housing_places"),
-        )
+        row(_slider, "affordable", "affordable_share", lo=0.0, hi=1.0, step=0.05)
+        row(solara.Checkbox, "queue", "queue_priority")
+        row(solara.SelectMultiple, "places", "housing_places", all_values=places)
     with solara.Card(t("new_link", lang)):
         with solara.Row():
-            solara.Select(
-                t("from_stop", lang),
-                value=lev.link_from,
-                values=nodes,
-                on_value=set_lever("link_from"),
-                classes=["link-from"],
-            )
-            solara.Select(
-                t("to_stop", lang),
-                value=lev.link_to,
-                values=nodes,
-                on_value=set_lever("link_to"),
-                classes=["link-to"],
-            )
-        solara.Select(
-            t("mode", lang),
-            value=lev.link_mode,
-            values=["rail", "bus", "ferry"],
-            on_value=set_lever("link_mode"),
-        )
+            row(solara.Select, "from_stop", "link_from", values=nodes, classes=["link-from"])
+            row(solara.Select, "to_stop", "link_to", values=nodes, classes=["link-to"])
+        row(solara.Select, "mode", "link_mode", values=["rail", "bus", "ferry"])
         with solara.Row():
-            solara.InputFloat(
-                t("minutes", lang), value=lev.link_minutes, on_value=set_lever("link_minutes")
-            )
-            solara.InputFloat(
-                t("departures", lang),
-                value=lev.link_departures,
-                on_value=set_lever("link_departures"),
-            )
-            solara.InputInt(
-                t("opening_year", lang), value=lev.link_year, on_value=set_lever("link_year")
-            )
+            row(solara.InputFloat, "minutes", "link_minutes")
+            row(solara.InputFloat, "departures", "link_departures")
+            row(solara.InputInt, "opening_year", "link_year")
     with solara.Card(t("freq_change", lang)):
-        solara.Select(
-            t("line", lang), value=lev.freq_line, values=lines, on_value=set_lever("freq_line")
-        )
+        row(solara.Select, "line", "freq_line", values=lines)
         with solara.Row():
-            solara.InputFloat(
-                t("departures", lang),
-                value=lev.freq_departures,
-                on_value=set_lever("freq_departures"),
-            )
-            solara.InputInt(
-                t("from_year", lang), value=lev.freq_year, on_value=set_lever("freq_year")
-            )
+            row(solara.InputFloat, "departures", "freq_departures")
+            row(solara.InputInt, "from_year", "freq_year")

@@ -133,22 +133,18 @@ def Charts(outcome: Any, scen: str, metric: str, year: int, lang: str):  # noqa:
         return
     series, trade = result.value
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column():
-            solara.FigureMatplotlib(series, format="png")
-            solara.FileDownload(
-                lambda: views.png_bytes(series),
-                filename=f"series_{metric}.png",
-                label=f"{t('series', lang)}: {t('export_png', lang)}",
-                mime_type="image/png",
-            )
-        with solara.Column():
-            solara.FigureMatplotlib(trade, format="png")
-            solara.FileDownload(
-                lambda: views.png_bytes(trade),
-                filename=f"tradeoff_{year}.png",
-                label=f"{t('tradeoff', lang)}: {t('export_png', lang)}",
-                mime_type="image/png",
-            )
+        for fig, name, filename in (
+            (series, "series", f"series_{metric}.png"),
+            (trade, "tradeoff", f"tradeoff_{year}.png"),
+        ):
+            with solara.Column():
+                solara.FigureMatplotlib(fig, format="png")
+                solara.FileDownload(
+                    lambda fig=fig: views.png_bytes(fig),
+                    filename=filename,
+                    label=f"{t(name, lang)}: {t('export_png', lang)}",
+                    mime_type="image/png",
+                )
 
 
 @solara.component

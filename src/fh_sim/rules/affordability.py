@@ -123,6 +123,21 @@ def wealth(ctx: StepContext, hh: Households, p: CreditParams) -> FloatArray:
     return out
 
 
+def _amortisation(
+    loan: FloatArray, ltv: FloatArray, gross: FloatArray, p: CreditParams
+) -> FloatArray:
+    """float[n] the required yearly amortisation, share of the loan.
+
+    The step of the highest ``amortisation_ltv`` limit that ``ltv`` (loan over value) is
+    above, plus ``amortisation_dti_extra`` where the loan exceeds ``amortisation_dti`` x
+    ``gross`` income (SEK/year).
+    """
+    amort = np.zeros_like(loan)
+    for limit, step in zip(p.amortisation_ltv, p.amortisation_steps, strict=True):
+        amort = np.where(ltv > limit, step, amort)
+    return amort + np.where(loan > p.amortisation_dti * gross, p.amortisation_dti_extra, 0.0)
+
+
 def can_buy(
     price: FloatArray, wealth_sek: FloatArray, income: FloatArray, p: CreditParams
 ) -> BoolArray:
@@ -140,12 +155,8 @@ def can_buy(
     """
     loan = np.maximum(price - wealth_sek, 0.0)
     ltv = loan / np.maximum(price, 1.0)
-    amort = np.zeros_like(loan)
-    for limit, step in zip(p.amortisation_ltv, p.amortisation_steps, strict=True):
-        amort = np.where(ltv > limit, step, amort)
     gross = np.maximum(income, 0.0) / (1.0 - p.tax_share)
-    amort += np.where(loan > p.amortisation_dti * gross, p.amortisation_dti_extra, 0.0)
-    service = loan * (p.stress_interest + amort)
+    service = loan * (p.stress_interest + _amortisation(loan, ltv, gross, p))
     return (ltv <= p.max_ltv + 1e-12) & (service <= p.service_share * np.maximum(income, 0.0))
 
 
@@ -172,11 +183,7 @@ def max_price(wealth_sek: FloatArray, income: FloatArray, p: CreditParams) -> Fl
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         mid = np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * lo + 1.0)
         loan = np.maximum(mid - w, 0.0)
-        ltv = loan / np.maximum(mid, 1.0)
-        amort = np.zeros_like(w)
-        for lim, step in zip(p.amortisation_ltv, p.amortisation_steps, strict=True):
-            amort = np.where(ltv > lim, step, amort)
-        amort += np.where(loan > p.amortisation_dti * gross, p.amortisation_dti_extra, 0.0)
+        amort = _amortisation(loan, loan / np.maximum(mid, 1.0), gross, p)
         top = np.minimum(hi, w + budget / (p.stress_interest + amort))
         best = np.where((top > lo) & (hi > lo), np.maximum(best, top), best)
     cap = w / (1.0 - p.max_ltv) if p.max_ltv < 1.0 else np.full_like(w, np.inf)

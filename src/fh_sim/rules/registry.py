@@ -36,21 +36,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
+from fh_sim.config.rules import FAMILY_FIELDS
 from fh_sim.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 """A decorated function; the decorators return it unchanged."""
 
-FAMILIES: tuple[str, ...] = (
-    "demography",
-    "migration",
-    "relocation",
-    "utility",
-    "allocation",
-    "prices",
-    "construction",
-    "zone_dynamics",
-)
+FAMILIES: tuple[str, ...] = FAMILY_FIELDS
+"""The rule families, declared once in :data:`fh_sim.config.rules.FAMILY_FIELDS`."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from fh_sim.config.scenario import LinkEdit, ScenarioConfig
+from fh_sim.config.scenario import HousingPolicy, LinkEdit, ScenarioConfig
 from fh_sim.errors import FhSimError
 from fh_sim.region.region import Region
 from fh_sim.types import BoolArray, FloatArray
@@ -20,6 +20,23 @@ from fh_sim.types import BoolArray, FloatArray
 _MODES = ("rail", "bus", "ferry")
 _OPS = ("add", "change", "remove")
 _LAST_YEAR = 2200
+# Place-based interventions: scenario group -> (field, lowest, highest) of its values
+# (every one also has places and a start_year after the base year).
+_RANGES: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "safety_programmes": (("crime_reduction", 0.0, 1.0), ("years", 1, 100)),
+    "trust_programmes": (("trust_increase", -1.0, 1.0),),
+    "income_uplifts": (
+        ("income_increase", 0.0, 2.0),
+        ("reach_per_year", 0.0, 1.0),
+        ("years", 1, 100),
+    ),
+    "brand_campaigns": (("reputation_increase", -1.0, 1.0), ("years", 1, 100)),
+    "housing_policies": (
+        ("construction_multiplier", 0.0, 10.0),
+        ("affordable_share", 0.0, 1.0),
+        ("affordable_income_limit", 0.0, 10.0),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,19 @@ def _check_link(edit: LinkEdit, region: Region, where: str, base_year: int) -> N
         )
 
 
+def _check_tenure_shares(policy: HousingPolicy, where: str) -> None:
+    shares = (policy.rental_share, policy.tenant_owned_share, policy.house_share)
+    given = [s for s in shares if s is not None]
+    for s in given:
+        _check_range(s, 0.0, 1.0, "tenure shares", where)
+    if given and (len(given) != 3 or abs(sum(given) - 1.0) > 1e-6):
+        raise FhSimError(
+            "rental_share, tenant_owned_share and house_share must be given together "
+            f"and sum to 1, got {list(shares)}",
+            where=where,
+        )
+
+
 def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: int = 2019) -> None:
     """Reject unknown places, out-of-range values and conflicting interventions.
 
@@ -165,48 +195,17 @@ def validate_scenario(scenario: ScenarioConfig, region: Region, *, base_year: in
                 where=w,
             )
         seen[ident] = key
-    for key, s in scenario.safety_programmes.items():
-        w = where("safety_programmes", key)
-        zone_mask(region, s.places, where=w)
-        _check_range(s.crime_reduction, 0.0, 1.0, "crime_reduction", w)
-        _check_range(s.years, 1, 100, "years", w)
-        _check_range(s.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
-    for key, t in scenario.trust_programmes.items():
-        w = where("trust_programmes", key)
-        zone_mask(region, t.places, where=w)
-        _check_range(t.trust_increase, -1.0, 1.0, "trust_increase", w)
-        _check_range(t.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
-    for key, u in scenario.income_uplifts.items():
-        w = where("income_uplifts", key)
-        zone_mask(region, u.places, where=w)
-        _check_range(u.income_increase, 0.0, 2.0, "income_increase", w)
-        _check_range(u.reach_per_year, 0.0, 1.0, "reach_per_year", w)
-        _check_range(u.years, 1, 100, "years", w)
-        _check_range(u.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
-    for key, b in scenario.brand_campaigns.items():
-        w = where("brand_campaigns", key)
-        zone_mask(region, b.places, where=w)
-        _check_range(b.reputation_increase, -1.0, 1.0, "reputation_increase", w)
-        _check_range(b.years, 1, 100, "years", w)
-        _check_range(b.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
     masks = {}
-    for key, h in scenario.housing_policies.items():
-        w = where("housing_policies", key)
-        masks[key] = zone_mask(region, h.places, where=w)
-        _check_range(h.construction_multiplier, 0.0, 10.0, "construction_multiplier", w)
-        _check_range(h.affordable_share, 0.0, 1.0, "affordable_share", w)
-        _check_range(h.affordable_income_limit, 0.0, 10.0, "affordable_income_limit", w)
-        _check_range(h.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
-        shares = (h.rental_share, h.tenant_owned_share, h.house_share)
-        given = [s for s in shares if s is not None]
-        for share in given:
-            _check_range(share, 0.0, 1.0, "tenure shares", w)
-        if given and (len(given) != 3 or abs(sum(given) - 1.0) > 1e-6):
-            raise FhSimError(
-                "rental_share, tenant_owned_share and house_share must be given together "
-                f"and sum to 1, got {list(shares)}",
-                where=w,
-            )
+    for group, ranges in _RANGES.items():
+        for key, lever in getattr(scenario, group).items():
+            w = where(group, key)
+            mask = zone_mask(region, lever.places, where=w)
+            for value_name, lo, hi in ranges:
+                _check_range(getattr(lever, value_name), lo, hi, value_name, w)
+            _check_range(lever.start_year, base_year + 1, _LAST_YEAR, "start_year", w)
+            if group == "housing_policies":
+                masks[key] = mask
+                _check_tenure_shares(lever, w)
     _check_edits_apply(scenario, region, where)
     for (k1, m1), (k2, m2) in combinations(masks.items(), 2):
         both = np.flatnonzero(m1 & m2)

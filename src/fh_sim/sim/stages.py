@@ -9,7 +9,7 @@ the model and the year's :class:`Year` record and changes state only through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from fh_sim.population.synthesis import income_group
 from fh_sim.rules.affordability import let_affordable, new_tenancies
 from fh_sim.rules.choice import choice_pairs, pair_utility
 from fh_sim.sim import invariants, transitions
-from fh_sim.sim.state import N_TYPES, Households, ZoneUpdate
+from fh_sim.sim.state import N_TYPES, Households, StepContext, ZoneUpdate
 from fh_sim.types import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -52,6 +52,18 @@ class Year:
     rejected: IntArray | None = None
 
 
+def _rule_outputs(m: HousingModel, family: str, context: Callable[[], StepContext]) -> Iterator:
+    """What each rule of ``family`` returns, in config order, timed as ``<family>.<rule>``.
+
+    ``context()`` is called for each rule after the caller has used the previous output, so
+    a rule sees the state the rules before it left.
+    """
+    for rule, p in m.pipeline[family]:
+        with m.timer(f"{family}.{rule.name}"):
+            out = rule.func(context(), p)
+        yield out
+
+
 def levers_and_network(m: HousingModel, y: Year) -> None:
     """The scenario's levers of the year; the network where it changes."""
     m.levers = m._levers(y.year)
@@ -63,9 +75,7 @@ def levers_and_network(m: HousingModel, y: Year) -> None:
 
 def demography(m: HousingModel, y: Year) -> None:
     """Ageing, deaths, births, leaving home, separation, partnering, labour market."""
-    for rule, p in m.pipeline["demography"]:
-        with m.timer(f"demography.{rule.name}"):
-            events = rule.func(m._context(y.year), p)
+    for events in _rule_outputs(m, "demography", lambda: m._context(y.year)):
         m.households = transitions.apply_events(
             m.households, m.dwellings, events, y.flows, y.formed
         )
@@ -73,9 +83,7 @@ def demography(m: HousingModel, y: Year) -> None:
 
 def migration(m: HousingModel, y: Year) -> None:
     """Moves across the region's border, out and in."""
-    for rule, p in m.pipeline["migration"]:
-        with m.timer(f"migration.{rule.name}"):
-            mig = rule.func(m._context(y.year), p)
+    for mig in _rule_outputs(m, "migration", lambda: m._context(y.year)):
         m.households = transitions.apply_migration(
             m.households, m.dwellings, mig, y.flows, y.arriving
         )
@@ -85,9 +93,8 @@ def relocation(m: HousingModel, y: Year) -> None:
     """Who looks for a dwelling: independent moving hazards, one draw per household."""
     ctx = m._context(y.year)
     stay = np.ones(m.households.n)
-    for rule, p in m.pipeline["relocation"]:
-        with m.timer(f"relocation.{rule.name}"):
-            stay *= 1.0 - np.clip(rule.func(ctx, p), 0.0, 1.0)
+    for hazard in _rule_outputs(m, "relocation", lambda: ctx):
+        stay *= 1.0 - np.clip(hazard, 0.0, 1.0)
     y.movers = np.flatnonzero(m.rng.random(m.households.n) >= stay)
 
 
@@ -168,9 +175,8 @@ def construction(m: HousingModel, y: Year) -> None:
     """Dwellings added by every construction rule, within the land left."""
     ctx = m._context(y.year, excess_demand=y.rejected)
     added: IntArray | int = 0
-    for rule, p in m.pipeline["construction"]:
-        with m.timer(f"construction.{rule.name}"):
-            added = added + rule.func(ctx, p)
+    for built in _rule_outputs(m, "construction", lambda: ctx):
+        added = added + built
     add_dwellings(m, np.asarray(added, dtype=np.int64))
 
 
@@ -185,9 +191,7 @@ def add_dwellings(m: HousingModel, built: IntArray) -> None:
 
 def zone_dynamics(m: HousingModel, y: Year) -> None:
     """Crime, trust, reputation and income programmes per zone."""
-    for rule, p in m.pipeline["zone_dynamics"]:
-        with m.timer(f"zone_dynamics.{rule.name}"):
-            update = rule.func(m._context(y.year), p)
+    for update in _rule_outputs(m, "zone_dynamics", lambda: m._context(y.year)):
         apply_zone_update(m, update)
 
 

@@ -253,6 +253,13 @@ def _noisy_utility(
     return noisy, top, top_val
 
 
+def _cells(noisy: np.ndarray, rows: IntArray, columns: IntArray) -> np.ndarray:
+    """``noisy[np.ix_(rows, columns)]`` by one gather of flat indices (a few times faster)."""
+    k = noisy.shape[1]
+    at = (rows.astype(np.int64) * k)[:, None] + columns[None, :]
+    return noisy.reshape(-1).take(at)
+
+
 def _best_open(
     noisy: FloatArray, rows: IntArray, open_col: np.ndarray
 ) -> tuple[IntArray, FloatArray]:
@@ -264,10 +271,24 @@ def _best_open(
     n, k = rows.shape[0], noisy.shape[1]
     best = np.empty(n, dtype=np.int64)
     value = np.empty(n)
+    opened = np.flatnonzero(open_col)
+    if opened.shape[0] == 0:  # the maximum of a row of -inf: its first column
+        best[:] = 0
+        value[:] = -np.inf
+        return best, value
+    few = 2 * opened.shape[0] < k  # read only the open columns
     closed = np.flatnonzero(~open_col)
     step = block_rows(k) * 2
     for a in range(0, n, step):
         b = min(n, a + step)
+        if few:
+            sub = _cells(noisy, rows[a:b], opened)
+            j = np.argmax(sub, axis=1)
+            v = sub[np.arange(b - a), j]
+            # the first column of the row when all open ones are -inf (as the full row)
+            best[a:b] = np.where(v == -np.inf, 0, opened.take(j))
+            value[a:b] = v
+            continue
         sub = noisy.take(rows[a:b], axis=0)
         if closed.shape[0]:
             sub[:, closed] = -np.inf
@@ -298,7 +319,7 @@ def _best_open_update(
     new = np.flatnonzero(open_col & ~prev_open)
     keep = np.flatnonzero(~stale)
     if new.shape[0] and keep.shape[0]:
-        sub = noisy[np.ix_(rows[keep], new)]
+        sub = _cells(noisy, rows[keep], new)
         j = np.argmax(sub, axis=1)
         v = sub[np.arange(keep.shape[0]), j].astype(float)
         c = new.take(j)
@@ -347,17 +368,16 @@ def _full_set_rounds(
     held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
     held_val = np.full(n_s, -np.inf)
     live = by_ticket[top_open.take(by_ticket)]
-    cache_col = np.zeros(n_s, dtype=np.int64)  # best open column found for each row
-    cache_val = np.full(n_s, -np.inf)
-    prev_open: np.ndarray | None = None
+    # best open column found for each row: at first the best of all columns (an update
+    # from "every column open" searches only the rows whose best column is full)
+    cache_col = top.copy()
+    cache_val = top_val.copy()
+    prev_open = np.ones(k, dtype=bool)
     for _ in range(p.n_rounds):
         open_col = capacity.take(cols) > 0
-        if prev_open is None:
-            best_l, best_v = _best_open(noisy, live, open_col)
-        else:
-            best_l, best_v = _best_open_update(
-                noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
-            )
+        best_l, best_v = _best_open_update(
+            noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
+        )
         cache_col[live] = best_l
         cache_val[live] = best_v
         prev_open = open_col

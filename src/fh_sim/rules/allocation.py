@@ -24,7 +24,7 @@ import numpy as np
 
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.sim.full_pairs import FullPairs
-from fh_sim.sim.state import N_TYPES, Allocation, Pairs, StepContext
+from fh_sim.sim.state import N_TYPES, Allocation, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 UNAVAILABLE: float = -1.0e3
@@ -51,6 +51,13 @@ class LotteryParams:
     def __post_init__(self) -> None:
         if self.n_rounds < 1:
             raise ValueError("n_rounds must be >= 1")
+
+
+def _seekers(ctx: StepContext) -> Households:
+    """The seekers of the choice stage (the allocation runs only there)."""
+    if ctx.seekers is None:
+        raise ValueError("the allocation needs the year's seekers; ctx.seekers is None")
+    return ctx.seekers
 
 
 def _lottery(
@@ -131,7 +138,7 @@ def lottery_rounds(
     Semantics: Gumbel draws per pair and a lottery number per seeker from ``ctx.rng``;
     synchronous within a round.
     """
-    seekers = ctx.seekers
+    seekers = _seekers(ctx)
     n_s = seekers.n
     n_alt = ctx.zones.n * N_TYPES
     choice = np.full(n_s, -1, dtype=np.int64)
@@ -348,7 +355,7 @@ def _full_set_rounds(
     Semantics: a Gumbel draw per pair (:func:`_noisy_utility`), then a lottery number
     per seeker, from ``ctx.rng``.
     """
-    seekers = ctx.seekers
+    seekers = _seekers(ctx)
     n_s, k = utility.shape
     noisy, top, top_val = _noisy_utility(utility, pairs.log_size, ctx.rng)
     n_alt = ctx.zones.n * N_TYPES

@@ -8,16 +8,20 @@ calibrated (docs/assumptions.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from fh_sim.rules.affordability import expected_rent_factor
 from fh_sim.rules.registry import REGISTRY
-from fh_sim.sim.full_pairs import FullPairs
-from fh_sim.sim.state import N_TYPES, Households, Pairs, StepContext
+from fh_sim.rules.term_tables import (
+    gather_segment_table,
+    seekers_of,
+    segment_alternative_table,
+    shared_table,
+    zone_term,
+)
+from fh_sim.sim.state import N_TYPES, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 
@@ -54,47 +58,6 @@ def segment_coef(pairs: Pairs, p: TermParams) -> FloatArray:
     return pairs.flat(pairs.of_segment(segment_table(p)))
 
 
-def _seekers(ctx: StepContext) -> Households:
-    """The seekers of the choice stage (utility terms are called only there)."""
-    if ctx.seekers is None:
-        raise ValueError("utility terms need the year's seekers; ctx.seekers is None")
-    return ctx.seekers
-
-
-def _shared(pairs: Pairs, key: tuple[Any, ...], build: Callable[[], FloatArray]) -> FloatArray:
-    """``build()`` once per evaluation of a full set (:meth:`FullPairs.shared`), else now.
-
-    ``build`` must not read the seekers (the blocks of one evaluation share its result).
-    """
-    if isinstance(pairs, FullPairs):
-        table: FloatArray = pairs.shared(key, build)
-        return table
-    return build()
-
-
-def segment_alternative_table(p: TermParams, value: FloatArray) -> FloatArray:
-    """float[n_segments, n_alternatives] ``coef(segment) x value[segment, alternative]``.
-
-    Args:
-        p: the term's coefficients.
-        value: float[n_segments, n_alternatives] the attribute, or float[n_alternatives]
-            when it does not depend on the segment.
-    """
-    coef = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
-    value = np.asarray(value, dtype=float)
-    if value.ndim == 1:
-        value = np.broadcast_to(value, (coef.shape[0], value.shape[0]))
-    table: FloatArray = coef[:, None] * value
-    return table
-
-
-def _gather_segment_table(pairs: Pairs, table: FloatArray) -> FloatArray:
-    """float[n_pairs] ``table[segment, alternative]`` of each pair (one gather)."""
-    if type(pairs) is Pairs:
-        return table.reshape(-1).take(pairs.segment_alternative(table.shape[1]))
-    return pairs.flat(pairs.lookup(table))
-
-
 def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -> FloatArray:
     """float[n_pairs] ``segment_coef(pairs, p) x value[segment, alternative]``.
 
@@ -107,23 +70,7 @@ def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -
         value: float[n_segments, n_alternatives] the attribute, or float[n_alternatives]
             when it does not depend on the segment.
     """
-    return _gather_segment_table(pairs, segment_alternative_table(p, value))
-
-
-def _zone_term(
-    pairs: Pairs, p: TermParams, name: str, value: Callable[[], FloatArray]
-) -> FloatArray:
-    """:func:`by_segment_and_alternative` with the table formed once per evaluation.
-
-    Args:
-        pairs: candidate pairs.
-        p: the term's coefficients.
-        name: the term's name (the table's key).
-        value: builds the attribute (see :func:`segment_alternative_table`) from the
-            zones, not the seekers.
-    """
-    table = _shared(pairs, (name, id(p)), lambda: segment_alternative_table(p, value()))
-    return _gather_segment_table(pairs, table)
+    return gather_segment_table(pairs, segment_alternative_table(p, value))
 
 
 def _per_alternative(per_zone: FloatArray) -> FloatArray:
@@ -145,9 +92,9 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
 
     Semantics: pure; no rng.
     """
-    seekers = _seekers(ctx)
+    seekers = seekers_of(ctx)
     n_nodes = ctx.commute_minutes.shape[1]
-    keyed = _shared(pairs, ("commute", id(p)), lambda: _commute_table(ctx, p))
+    keyed = shared_table(pairs, ("commute", id(p)), lambda: _commute_table(ctx, p))
     work = np.maximum(seekers.workplace.astype(np.int64) + 1, 0)
     seg = seekers.segment().astype(np.int64)  # int8: widen before the product
     return pairs.flat(pairs.lookup(keyed, seg * (n_nodes + 1) + work))
@@ -187,7 +134,7 @@ def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> Fl
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
     per_alternative = (cost[None, :] * ctx.dwellings.price_index).reshape(-1)
     annual = pairs.of_alternative(per_alternative)
-    income = pairs.of_seeker(np.maximum(_seekers(ctx).income_annual, 1.0))
+    income = pairs.of_seeker(np.maximum(seekers_of(ctx).income_annual, 1.0))
     factor = expected_rent_factor(ctx, pairs, income)
     if factor is not None:
         annual = annual * factor
@@ -221,7 +168,7 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
     """
     table = np.asarray(p.fit, dtype=float).reshape(4, N_TYPES)
     cap = np.asarray(ctx.assumptions.housing.persons_capacity, dtype=float)
-    seekers = _seekers(ctx)
+    seekers = seekers_of(ctx)
     size = seekers.size.astype(np.int64)
     if type(pairs) is Pairs:
         over = np.maximum(size.take(pairs.seeker) - cap.take(pairs.dwelling_type), 0.0)
@@ -229,7 +176,7 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
         return segment_coef(pairs, p) * (fit + p.crowding_coef * over)
     # one table per (segment, household size): one read per pair
     n_sizes = int(size.max(initial=0)) + 1
-    keyed = _shared(
+    keyed = shared_table(
         pairs, ("dwelling_fit", id(p), n_sizes), lambda: _fit_table(ctx, p, table, cap, n_sizes)
     )
     seg = seekers.segment().astype(np.int64)  # int8: widen before the product
@@ -260,7 +207,7 @@ class SafetyTermParams(TermParams):
 @REGISTRY.utility("safety", params=SafetyTermParams)
 def safety(ctx: StepContext, pairs: Pairs, p: SafetyTermParams) -> FloatArray:
     """``coef x (1 - crime_index[zone])``. Semantics: pure; no rng."""
-    return _zone_term(pairs, p, "safety", lambda: _per_alternative(1.0 - ctx.zones.crime_index))
+    return zone_term(pairs, p, "safety", lambda: _per_alternative(1.0 - ctx.zones.crime_index))
 
 
 @dataclass(frozen=True)
@@ -273,7 +220,7 @@ class ReputationTermParams(TermParams):
 @REGISTRY.utility("reputation", params=ReputationTermParams)
 def reputation(ctx: StepContext, pairs: Pairs, p: ReputationTermParams) -> FloatArray:
     """``coef x reputation[zone]``. Semantics: pure; no rng."""
-    return _zone_term(pairs, p, "reputation", lambda: _per_alternative(ctx.zones.reputation))
+    return zone_term(pairs, p, "reputation", lambda: _per_alternative(ctx.zones.reputation))
 
 
 @dataclass(frozen=True)
@@ -293,7 +240,7 @@ class AmenitiesTermParams(TermParams):
 @REGISTRY.utility("amenities", params=AmenitiesTermParams)
 def amenities(ctx: StepContext, pairs: Pairs, p: AmenitiesTermParams) -> FloatArray:
     """``coef x sum_k weight_k x amenity_k[zone]``. Semantics: pure; no rng."""
-    return _zone_term(
+    return zone_term(
         pairs,
         p,
         "amenities",
@@ -312,7 +259,7 @@ class AccessibilityTermParams(TermParams):
 @REGISTRY.utility("accessibility", params=AccessibilityTermParams)
 def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) -> FloatArray:
     """``coef x ln(accessibility[zone] / mean accessibility)``. Semantics: pure; no rng."""
-    return _zone_term(pairs, p, "accessibility", lambda: _relative_accessibility(ctx))
+    return zone_term(pairs, p, "accessibility", lambda: _relative_accessibility(ctx))
 
 
 def _relative_accessibility(ctx: StepContext) -> FloatArray:
@@ -339,7 +286,7 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     Shares are over the resident households at the start of the choice stage.
     Semantics: pure; no rng.
     """
-    return _zone_term(pairs, p, "social_composition", lambda: _group_share_gap(ctx, p))
+    return zone_term(pairs, p, "social_composition", lambda: _group_share_gap(ctx, p))
 
 
 def _group_share_gap(ctx: StepContext, p: SocialCompositionParams) -> FloatArray:
@@ -372,14 +319,16 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
 
     Semantics: pure; no rng.
     """
-    seekers = _seekers(ctx)
+    seekers = seekers_of(ctx)
     home = seekers.home_municipality.astype(np.int64)
     if type(pairs) is Pairs:
         same = ctx.zones.municipality.take(pairs.zone) == home.take(pairs.seeker)
         return segment_coef(pairs, p) * same
     # one table per (segment, home municipality; row 0 none): one read per pair
     n_mun = int(max(int(ctx.zones.municipality.max(initial=0)), home.max(initial=0))) + 2
-    keyed = _shared(pairs, ("attachment", id(p), n_mun), lambda: _attachment_table(ctx, p, n_mun))
+    keyed = shared_table(
+        pairs, ("attachment", id(p), n_mun), lambda: _attachment_table(ctx, p, n_mun)
+    )
     seg = seekers.segment().astype(np.int64)  # int8: widen before the product
     return pairs.flat(pairs.lookup(keyed, seg * n_mun + home + 1))
 
@@ -424,12 +373,12 @@ def alternative_constant(
 
     Semantics: pure; no rng.
     """
-    seekers = _seekers(ctx)
+    seekers = seekers_of(ctx)
     incomer = seekers.home_municipality < 0
     stage = np.where(incomer, 4, seekers.life_stage()).astype(np.int64)
     n_groups = ctx.zones.alt_constant.shape[0]
     group: IntArray = stage * 3 + seekers.income_group if n_groups == 15 else stage
-    table = _shared(pairs, ("alternative_constant", id(p)), lambda: _constants(ctx, p))
+    table = shared_table(pairs, ("alternative_constant", id(p)), lambda: _constants(ctx, p))
     return pairs.flat(pairs.lookup(table, group))
 
 

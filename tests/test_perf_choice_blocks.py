@@ -15,9 +15,9 @@ import pytest
 from core_helpers import context, dwellings, households, zones
 from fh_sim.rules import REGISTRY
 from fh_sim.rules import choice as choice_mod
-from fh_sim.rules.allocation import _best_open
 from fh_sim.rules.choice import full_pairs, pair_utility
 from fh_sim.rules.contract import checked
+from fh_sim.rules.open_columns import best_open
 
 
 def _setup(seed: int = 3, n: int = 700, n_zones: int = 7):
@@ -78,6 +78,6 @@ def test_best_open_over_few_open_columns_equals_the_masked_row_maximum():
         rows = rng.permutation(n)[: int(rng.integers(1, n + 1))]
         open_col = rng.random(k) < rng.uniform(0.0, 0.6)  # often fewer than half open
         masked = np.where(open_col[None, :], noisy[rows], -np.inf)
-        col, val = _best_open(noisy, rows, open_col)
+        col, val = best_open(noisy, rows, open_col)
         np.testing.assert_array_equal(col, np.argmax(masked, axis=1))
         np.testing.assert_array_equal(val, masked.max(axis=1))

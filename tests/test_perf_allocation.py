@@ -159,7 +159,8 @@ def test_rank_order_is_a_stable_descending_argsort():
 
 def test_best_open_update_matches_a_fresh_search() -> None:
     """The round-to-round update of the best open column equals a full masked maximum."""
-    from fh_sim.rules.allocation import _best_open, _best_open_update
+    from fh_sim.rules.open_columns import best_open as _best_open
+    from fh_sim.rules.open_columns import best_open_update as _best_open_update
 
     rng = np.random.default_rng(7)
     for _ in range(30):

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fh_sim.rules.open_columns import best_open_update
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.sim.full_pairs import FullPairs
-from fh_sim.sim.state import N_TYPES, Allocation, Pairs, StepContext
+from fh_sim.sim.state import N_TYPES, Allocation, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 UNAVAILABLE: float = -1.0e3
@@ -51,6 +52,13 @@ class LotteryParams:
     def __post_init__(self) -> None:
         if self.n_rounds < 1:
             raise ValueError("n_rounds must be >= 1")
+
+
+def _seekers(ctx: StepContext) -> Households:
+    """The seekers of the choice stage (the allocation runs only there)."""
+    if ctx.seekers is None:
+        raise ValueError("the allocation needs the year's seekers; ctx.seekers is None")
+    return ctx.seekers
 
 
 def _lottery(
@@ -131,7 +139,7 @@ def lottery_rounds(
     Semantics: Gumbel draws per pair and a lottery number per seeker from ``ctx.rng``;
     synchronous within a round.
     """
-    seekers = ctx.seekers
+    seekers = _seekers(ctx)
     n_s = seekers.n
     n_alt = ctx.zones.n * N_TYPES
     choice = np.full(n_s, -1, dtype=np.int64)
@@ -209,14 +217,9 @@ def lottery_rounds(
     return Allocation(choice=choice, rejected=rejected.reshape(-1, N_TYPES), first=first)
 
 
-CHUNK_BYTES = 8 * 1024 * 1024
-"""Working arrays of the full-set rounds are formed in row blocks of about this size:
-they stay in the allocator's reused heap and in cache (see :mod:`fh_sim.sim.memory`)."""
-
-
-def block_rows(k: int) -> int:
-    """Rows of a [seeker, alternative] float block of about :data:`CHUNK_BYTES`."""
-    return max(1, CHUNK_BYTES // (8 * max(k, 1)))
+NOISE_BLOCK_BYTES = 1024 * 1024
+"""Row blocks of the noisy utility (float32) are about this size: each block's several
+passes (draw, two logarithms, sums, mask, row maximum) then run in the core's cache."""
 
 
 def _noisy_utility(
@@ -227,6 +230,8 @@ def _noisy_utility(
     Returns float32[n, k] values (-inf where not available), the first-ranked column
     per row and its value. Single precision (half the memory traffic): the Gumbel draw
     ``-ln(-ln(u))`` from a 24-bit uniform covers (-2.8, 16.6), leaving out probability below 1e-7.
+    The work runs in row blocks of :data:`NOISE_BLOCK_BYTES` (in cache) with one reused
+    buffer for the draws.
     Semantics: ``rng.random(dtype=float32)`` in row blocks (the same stream as one draw).
     """
     n, k = utility.shape
@@ -235,10 +240,13 @@ def _noisy_utility(
     top_val = np.empty(n)
     size32 = log_size.astype(np.float32)[None, :]
     tiny = np.finfo(np.float32).tiny
-    step = block_rows(k) * 2
+    step = max(1, NOISE_BLOCK_BYTES // (4 * max(k, 1)))
+    g_buf = np.empty(min(n, step) * k, dtype=np.float32)  # reused by every block
+    closed_buf = np.empty(min(n, step) * k, dtype=bool)
     for a in range(0, n, step):
         b = min(n, a + step)
-        g = rng.random((b - a, k), dtype=np.float32)  # ln(-ln(u)) = -Gumbel, in place
+        g = g_buf[: (b - a) * k].reshape(b - a, k)
+        rng.random(out=g, dtype=np.float32)  # ln(-ln(u)) = -Gumbel, in place
         np.maximum(g, tiny, out=g)
         np.log(g, out=g)
         np.negative(g, out=g)
@@ -247,66 +255,12 @@ def _noisy_utility(
         block[...] = utility[a:b]
         block += size32
         block -= g
-        block[block <= UNAVAILABLE] = -np.inf  # closed to the seeker: never applied to
+        closed = closed_buf[: (b - a) * k].reshape(b - a, k)
+        np.less_equal(block, UNAVAILABLE, out=closed)
+        np.copyto(block, -np.inf, where=closed)  # closed to the seeker: never applied to
         top[a:b] = np.argmax(block, axis=1)
         top_val[a:b] = block[np.arange(b - a), top[a:b]]
     return noisy, top, top_val
-
-
-def _best_open(
-    noisy: FloatArray, rows: IntArray, open_col: np.ndarray
-) -> tuple[IntArray, FloatArray]:
-    """Per row of ``rows``: the column of highest value among the open columns, and it.
-
-    Returns:
-        (int[len(rows)] column, float[len(rows)] value; -inf when nothing is open).
-    """
-    n, k = rows.shape[0], noisy.shape[1]
-    best = np.empty(n, dtype=np.int64)
-    value = np.empty(n)
-    closed = np.flatnonzero(~open_col)
-    step = block_rows(k) * 2
-    for a in range(0, n, step):
-        b = min(n, a + step)
-        sub = noisy.take(rows[a:b], axis=0)
-        if closed.shape[0]:
-            sub[:, closed] = -np.inf
-        best[a:b] = np.argmax(sub, axis=1)
-        value[a:b] = sub[np.arange(b - a), best[a:b]]
-    return best, value
-
-
-def _best_open_update(
-    noisy: FloatArray,
-    rows: IntArray,
-    open_col: np.ndarray,
-    prev_open: np.ndarray,
-    col: IntArray,
-    val: FloatArray,
-) -> tuple[IntArray, FloatArray]:
-    """:func:`_best_open` from the previous round's result (same columns and values).
-
-    A row whose best column is still open keeps it unless a newly opened column beats
-    it (ties to the lower column, as ``np.argmax``); only rows whose best column closed
-    are searched again over all columns.
-    """
-    best, value = col.copy(), val.copy()
-    stale = ~open_col.take(col)
-    if stale.any():
-        s = np.flatnonzero(stale)
-        best[s], value[s] = _best_open(noisy, rows[s], open_col)
-    new = np.flatnonzero(open_col & ~prev_open)
-    keep = np.flatnonzero(~stale)
-    if new.shape[0] and keep.shape[0]:
-        sub = noisy[np.ix_(rows[keep], new)]
-        j = np.argmax(sub, axis=1)
-        v = sub[np.arange(keep.shape[0]), j].astype(float)
-        c = new.take(j)
-        b, w = best[keep], value[keep]
-        take_new = (v > w) | ((v == w) & (c < b))
-        best[keep] = np.where(take_new, c, b)
-        value[keep] = np.where(take_new, v, w)
-    return best, value
 
 
 def _full_set_rounds(
@@ -327,7 +281,7 @@ def _full_set_rounds(
     Semantics: a Gumbel draw per pair (:func:`_noisy_utility`), then a lottery number
     per seeker, from ``ctx.rng``.
     """
-    seekers = ctx.seekers
+    seekers = _seekers(ctx)
     n_s, k = utility.shape
     noisy, top, top_val = _noisy_utility(utility, pairs.log_size, ctx.rng)
     n_alt = ctx.zones.n * N_TYPES
@@ -347,17 +301,16 @@ def _full_set_rounds(
     held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
     held_val = np.full(n_s, -np.inf)
     live = by_ticket[top_open.take(by_ticket)]
-    cache_col = np.zeros(n_s, dtype=np.int64)  # best open column found for each row
-    cache_val = np.full(n_s, -np.inf)
-    prev_open: np.ndarray | None = None
+    # best open column found for each row: at first the best of all columns (an update
+    # from "every column open" searches only the rows whose best column is full)
+    cache_col = top.copy()
+    cache_val = top_val.copy()
+    prev_open = np.ones(k, dtype=bool)
     for _ in range(p.n_rounds):
         open_col = capacity.take(cols) > 0
-        if prev_open is None:
-            best_l, best_v = _best_open(noisy, live, open_col)
-        else:
-            best_l, best_v = _best_open_update(
-                noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
-            )
+        best_l, best_v = best_open_update(
+            noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
+        )
         cache_col[live] = best_l
         cache_val[live] = best_v
         prev_open = open_col

@@ -37,7 +37,11 @@ from fh_sim.sim.state import N_TYPES, Households, Pairs, StepContext
 from fh_sim.types import FloatArray, IntArray
 
 BLOCK_PAIRS = 1 << 19
-"""Pairs per block when utility terms are summed over a full set (4 MiB of floats)."""
+"""Full sets of more pairs than this are summed block by block (below: in one piece)."""
+
+BLOCK_ROWS_PAIRS = 1 << 20
+"""Pairs per block when utility terms are summed over a full set (8 MiB of floats: few
+enough blocks that the per-call work of the terms and the rule contract stays small)."""
 
 
 def full_pairs(seekers: Households, stock: IntArray) -> FullPairs:
@@ -77,7 +81,7 @@ def pair_utility(
         on_term: called with each rule's name after each call (for the model's timings).
     """
     seekers = ctx.seekers
-    if not isinstance(pairs, FullPairs) or pairs.n <= BLOCK_PAIRS:
+    if not isinstance(pairs, FullPairs) or pairs.n <= BLOCK_PAIRS or seekers is None:
         out = np.zeros(pairs.n)
         for rule, p in terms:
             out += rule.func(ctx, pairs, p)
@@ -85,24 +89,24 @@ def pair_utility(
                 on_term(rule.name)
         return out
     k = pairs.k
-    rows = max(1, BLOCK_PAIRS // k)
+    rows = max(1, BLOCK_ROWS_PAIRS // k)
     out = np.empty(pairs.n)
+    memo: dict[Any, Any] = {}  # the terms' seeker-independent tables, once per evaluation
     for a in range(0, seekers.n, rows):  # block by block: the sum stays in cache
         idx = np.arange(a, min(seekers.n, a + rows))
-        sub_pairs = FullPairs(
-            pairs.columns, pairs.log_size, pairs.seeker_stage[idx], pairs.seeker_group[idx]
-        )
+        sub_pairs = pairs.block(idx, memo)
         sctx = ctx.with_(seekers=seekers.take(idx))
-        acc = None
-        for rule, p in terms:
+        acc = out[a * k : a * k + sub_pairs.n]  # summed in place, term by term
+        for i, (rule, p) in enumerate(terms):
             part = rule.func(sctx, sub_pairs, p)
-            if acc is None:
-                acc = np.array(part, dtype=float)
+            if i == 0:
+                acc[...] = part
             else:
                 acc += part
             if on_term is not None:
                 on_term(rule.name)
-        out[a * k : a * k + sub_pairs.n] = acc if acc is not None else 0.0
+        if not terms:
+            acc[...] = 0.0
     return out
 
 
@@ -154,7 +158,7 @@ def sample_pairs(
     n_s = seekers.n
     if alts.shape[0] <= n_sampled:
         k = alts.shape[0]
-        alt = np.tile(alts, n_s).astype(np.int64)
+        alt: IntArray = np.tile(alts, n_s).astype(np.int64)
         log_w = np.tile(np.log(flat[alts]), n_s)
     else:
         k = n_sampled

@@ -14,8 +14,15 @@ import numpy as np
 
 from fh_sim.rules.affordability import expected_rent_factor
 from fh_sim.rules.registry import REGISTRY
+from fh_sim.rules.term_tables import (
+    gather_segment_table,
+    seekers_of,
+    segment_alternative_table,
+    shared_table,
+    zone_term,
+)
 from fh_sim.sim.state import N_TYPES, Pairs, StepContext
-from fh_sim.types import FloatArray
+from fh_sim.types import FloatArray, IntArray
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,7 @@ def by_segment_and_alternative(pairs: Pairs, p: TermParams, value: FloatArray) -
         value: float[n_segments, n_alternatives] the attribute, or float[n_alternatives]
             when it does not depend on the segment.
     """
-    coef = p.coef * np.outer(p.life_stage_factor, p.income_factor).reshape(-1)
-    value = np.asarray(value, dtype=float)
-    if value.ndim == 1:
-        value = np.broadcast_to(value, (coef.shape[0], value.shape[0]))
-    table = coef[:, None] * value
-    if type(pairs) is Pairs:
-        return table.reshape(-1).take(pairs.segment_alternative(value.shape[1]))
-    return pairs.flat(pairs.lookup(table))
+    return gather_segment_table(pairs, segment_alternative_table(p, value))
 
 
 def _per_alternative(per_zone: FloatArray) -> FloatArray:
@@ -92,17 +92,25 @@ def commute(ctx: StepContext, pairs: Pairs, p: CommuteTermParams) -> FloatArray:
 
     Semantics: pure; no rng.
     """
+    seekers = seekers_of(ctx)
+    n_nodes = ctx.commute_minutes.shape[1]
+    keyed = shared_table(pairs, ("commute", id(p)), lambda: _commute_table(ctx, p))
+    work = np.maximum(seekers.workplace.astype(np.int64) + 1, 0)
+    seg = seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * (n_nodes + 1) + work))
+
+
+def _commute_table(ctx: StepContext, p: CommuteTermParams) -> FloatArray:
+    """float[segment x (workplace + 1), alternative] the commute term (row 0: none)."""
     n_zones, n_nodes = ctx.zones.n, ctx.commute_minutes.shape[1]
     # hours from each alternative's zone to each node, row 0 for "no workplace" (0)
     table = np.zeros((n_nodes + 1, n_zones))
     table[1:] = ctx.commute_minutes[:n_zones].T / 60.0
     hours = np.repeat(table, N_TYPES, axis=1)  # [workplace + 1, alternative]
-    work = np.maximum(ctx.seekers.workplace.astype(np.int64) + 1, 0)
     coef = segment_table(p)
     # one table per (segment, workplace): one read per pair
-    keyed = (coef[:, None, None] * hours[None, :, :]).reshape(-1, hours.shape[1])
-    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
-    return pairs.flat(pairs.lookup(keyed, seg * (n_nodes + 1) + work))
+    keyed: FloatArray = (coef[:, None, None] * hours[None, :, :]).reshape(-1, hours.shape[1])
+    return keyed
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def housing_cost(ctx: StepContext, pairs: Pairs, p: HousingCostTermParams) -> Fl
     cost = np.asarray(ctx.assumptions.housing.annual_cost_sek, dtype=float)
     per_alternative = (cost[None, :] * ctx.dwellings.price_index).reshape(-1)
     annual = pairs.of_alternative(per_alternative)
-    income = pairs.of_seeker(np.maximum(ctx.seekers.income_annual, 1.0))
+    income = pairs.of_seeker(np.maximum(seekers_of(ctx).income_annual, 1.0))
     factor = expected_rent_factor(ctx, pairs, income)
     if factor is not None:
         annual = annual * factor
@@ -160,21 +168,32 @@ def dwelling_fit(ctx: StepContext, pairs: Pairs, p: DwellingFitParams) -> FloatA
     """
     table = np.asarray(p.fit, dtype=float).reshape(4, N_TYPES)
     cap = np.asarray(ctx.assumptions.housing.persons_capacity, dtype=float)
-    n_zones = ctx.zones.n
-    size = ctx.seekers.size.astype(np.int64)
+    seekers = seekers_of(ctx)
+    size = seekers.size.astype(np.int64)
     if type(pairs) is Pairs:
         over = np.maximum(size.take(pairs.seeker) - cap.take(pairs.dwelling_type), 0.0)
         fit = table.reshape(-1).take(pairs.life_stage * N_TYPES + pairs.dwelling_type)
         return segment_coef(pairs, p) * (fit + p.crowding_coef * over)
     # one table per (segment, household size): one read per pair
-    sizes = np.arange(int(size.max(initial=0)) + 1, dtype=float)
+    n_sizes = int(size.max(initial=0)) + 1
+    keyed = shared_table(
+        pairs, ("dwelling_fit", id(p), n_sizes), lambda: _fit_table(ctx, p, table, cap, n_sizes)
+    )
+    seg = seekers.segment().astype(np.int64)  # int8: widen before the product
+    return pairs.flat(pairs.lookup(keyed, seg * n_sizes + size))
+
+
+def _fit_table(
+    ctx: StepContext, p: DwellingFitParams, table: FloatArray, cap: FloatArray, n_sizes: int
+) -> FloatArray:
+    """float[segment x household size (0 to n_sizes - 1), alternative] the fit term."""
+    sizes = np.arange(n_sizes, dtype=float)
     over = np.maximum(sizes[:, None] - cap[None, :], 0.0)  # [size, type]
     stage = np.repeat(np.arange(4), 3)  # life stage of each segment
     value = table[stage][:, None, :] + p.crowding_coef * over[None, :, :]
     keyed = (segment_table(p)[:, None, None] * value).reshape(-1, N_TYPES)
-    keyed = np.tile(keyed, (1, n_zones))  # [segment x size, alternative]
-    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
-    return pairs.flat(pairs.lookup(keyed, seg * sizes.shape[0] + size))
+    tiled: FloatArray = np.tile(keyed, (1, ctx.zones.n))  # [segment x size, alternative]
+    return tiled
 
 
 @dataclass(frozen=True)
@@ -188,7 +207,7 @@ class SafetyTermParams(TermParams):
 @REGISTRY.utility("safety", params=SafetyTermParams)
 def safety(ctx: StepContext, pairs: Pairs, p: SafetyTermParams) -> FloatArray:
     """``coef x (1 - crime_index[zone])``. Semantics: pure; no rng."""
-    return by_segment_and_alternative(pairs, p, _per_alternative(1.0 - ctx.zones.crime_index))
+    return zone_term(pairs, p, "safety", lambda: _per_alternative(1.0 - ctx.zones.crime_index))
 
 
 @dataclass(frozen=True)
@@ -201,7 +220,7 @@ class ReputationTermParams(TermParams):
 @REGISTRY.utility("reputation", params=ReputationTermParams)
 def reputation(ctx: StepContext, pairs: Pairs, p: ReputationTermParams) -> FloatArray:
     """``coef x reputation[zone]``. Semantics: pure; no rng."""
-    return by_segment_and_alternative(pairs, p, _per_alternative(ctx.zones.reputation))
+    return zone_term(pairs, p, "reputation", lambda: _per_alternative(ctx.zones.reputation))
 
 
 @dataclass(frozen=True)
@@ -221,8 +240,12 @@ class AmenitiesTermParams(TermParams):
 @REGISTRY.utility("amenities", params=AmenitiesTermParams)
 def amenities(ctx: StepContext, pairs: Pairs, p: AmenitiesTermParams) -> FloatArray:
     """``coef x sum_k weight_k x amenity_k[zone]``. Semantics: pure; no rng."""
-    per_zone = ctx.zones.amenities @ np.asarray(p.weights, dtype=float)
-    return by_segment_and_alternative(pairs, p, _per_alternative(per_zone))
+    return zone_term(
+        pairs,
+        p,
+        "amenities",
+        lambda: _per_alternative(ctx.zones.amenities @ np.asarray(p.weights, dtype=float)),
+    )
 
 
 @dataclass(frozen=True)
@@ -236,9 +259,13 @@ class AccessibilityTermParams(TermParams):
 @REGISTRY.utility("accessibility", params=AccessibilityTermParams)
 def accessibility(ctx: StepContext, pairs: Pairs, p: AccessibilityTermParams) -> FloatArray:
     """``coef x ln(accessibility[zone] / mean accessibility)``. Semantics: pure; no rng."""
+    return zone_term(pairs, p, "accessibility", lambda: _relative_accessibility(ctx))
+
+
+def _relative_accessibility(ctx: StepContext) -> FloatArray:
+    """float[n_zones x N_TYPES] ``ln(accessibility / mean accessibility)`` per cell."""
     acc = np.maximum(ctx.zones.accessibility, 1e-9)
-    rel = np.log(acc / acc.mean())
-    return by_segment_and_alternative(pairs, p, _per_alternative(rel))
+    return _per_alternative(np.log(acc / acc.mean()))
 
 
 @dataclass(frozen=True)
@@ -259,6 +286,11 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     Shares are over the resident households at the start of the choice stage.
     Semantics: pure; no rng.
     """
+    return zone_term(pairs, p, "social_composition", lambda: _group_share_gap(ctx, p))
+
+
+def _group_share_gap(ctx: StepContext, p: SocialCompositionParams) -> FloatArray:
+    """float[segment, alternative] the segment's income-group share gap in each zone."""
     hh = ctx.households
     nz = ctx.zones.n
     counts = np.bincount(hh.zone.astype(np.int64) * 3 + hh.income_group, minlength=nz * 3).reshape(
@@ -269,8 +301,8 @@ def social_composition(ctx: StepContext, pairs: Pairs, p: SocialCompositionParam
     regional = counts.sum(axis=0) / max(counts.sum(), 1)
     per_group = (share - regional[None, :]).T  # [income group, zone]
     group = np.tile(np.arange(3), len(p.life_stage_factor))  # income group of each segment
-    value = np.repeat(per_group[group], N_TYPES, axis=1)  # [segment, alternative]
-    return by_segment_and_alternative(pairs, p, value)
+    value: FloatArray = np.repeat(per_group[group], N_TYPES, axis=1)  # [segment, alternative]
+    return value
 
 
 @dataclass(frozen=True)
@@ -287,17 +319,26 @@ def attachment(ctx: StepContext, pairs: Pairs, p: AttachmentParams) -> FloatArra
 
     Semantics: pure; no rng.
     """
-    home = ctx.seekers.home_municipality.astype(np.int64)
+    seekers = seekers_of(ctx)
+    home = seekers.home_municipality.astype(np.int64)
     if type(pairs) is Pairs:
         same = ctx.zones.municipality.take(pairs.zone) == home.take(pairs.seeker)
         return segment_coef(pairs, p) * same
     # one table per (segment, home municipality; row 0 none): one read per pair
-    mun = np.repeat(ctx.zones.municipality, N_TYPES)
-    n_mun = int(max(mun.max(initial=0), home.max(initial=0))) + 2
-    same = (np.arange(n_mun)[:, None] - 1 == mun[None, :]).astype(float)
-    keyed = (segment_table(p)[:, None, None] * same[None]).reshape(-1, mun.shape[0])
-    seg = ctx.seekers.segment().astype(np.int64)  # int8: widen before the product
+    n_mun = int(max(int(ctx.zones.municipality.max(initial=0)), home.max(initial=0))) + 2
+    keyed = shared_table(
+        pairs, ("attachment", id(p), n_mun), lambda: _attachment_table(ctx, p, n_mun)
+    )
+    seg = seekers.segment().astype(np.int64)  # int8: widen before the product
     return pairs.flat(pairs.lookup(keyed, seg * n_mun + home + 1))
+
+
+def _attachment_table(ctx: StepContext, p: AttachmentParams, n_mun: int) -> FloatArray:
+    """float[segment x (home municipality + 1), alternative] the attachment term."""
+    mun = np.repeat(ctx.zones.municipality, N_TYPES)
+    same = (np.arange(n_mun)[:, None] - 1 == mun[None, :]).astype(float)
+    keyed: FloatArray = (segment_table(p)[:, None, None] * same[None]).reshape(-1, mun.shape[0])
+    return keyed
 
 
 @dataclass(frozen=True)
@@ -332,11 +373,19 @@ def alternative_constant(
 
     Semantics: pure; no rng.
     """
-    incomer = ctx.seekers.home_municipality < 0
-    stage = np.where(incomer, 4, ctx.seekers.life_stage()).astype(np.int64)
+    seekers = seekers_of(ctx)
+    incomer = seekers.home_municipality < 0
+    stage = np.where(incomer, 4, seekers.life_stage()).astype(np.int64)
     n_groups = ctx.zones.alt_constant.shape[0]
-    group = stage * 3 + ctx.seekers.income_group if n_groups == 15 else stage
-    table = ctx.zones.alt_constant.reshape(n_groups, -1)
+    group: IntArray = stage * 3 + seekers.income_group if n_groups == 15 else stage
+    table = shared_table(pairs, ("alternative_constant", id(p)), lambda: _constants(ctx, p))
+    return pairs.flat(pairs.lookup(table, group))
+
+
+def _constants(ctx: StepContext, p: AlternativeConstantParams) -> FloatArray:
+    """float[group, alternative] ``coef x alt_constant``."""
+    n_groups = ctx.zones.alt_constant.shape[0]
+    table: FloatArray = ctx.zones.alt_constant.reshape(n_groups, -1)
     if p.coef != 1.0:
         table = p.coef * table
-    return pairs.flat(pairs.lookup(table, group))
+    return table

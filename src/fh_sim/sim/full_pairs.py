@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,15 +18,35 @@ class FullPairs(Pairs):
     arrays of :class:`Pairs` are built only when read (a rule that needs them still
     works); the helpers work on [seeker, column] arrays without them.
 
+    The blocks of seekers of one utility evaluation (:meth:`block`) share a memo: tables
+    that do not depend on the seekers (a term's [key, alternative] table, its columns of
+    the choice set) are then formed once per evaluation instead of once per block
+    (:meth:`shared`). A set built directly has no memo and forms them at each call.
+
     Args:
         columns: int[k] the alternatives (flat (zone, type) indices) of every set.
         log_size: float[k] ``ln(stock)`` of each.
         life_stage: int[n_seekers] each seeker's life stage.
         income_group: int[n_seekers] each seeker's income group.
+        memo: tables shared by the blocks of one evaluation (None: none kept).
     """
 
+    columns: IntArray
+    log_size: FloatArray
+    seeker_stage: IntArray
+    seeker_segment: IntArray
+    seeker_group: IntArray
+    n_seekers: int
+    k: int
+    memo: dict[Any, Any] | None
+
     def __init__(
-        self, columns: IntArray, log_size: FloatArray, life_stage: IntArray, income_group: IntArray
+        self,
+        columns: IntArray,
+        log_size: FloatArray,
+        life_stage: IntArray,
+        income_group: IntArray,
+        memo: dict[Any, Any] | None = None,
     ) -> None:
         d = self.__dict__
         d["columns"] = np.asarray(columns, dtype=np.int64)
@@ -35,11 +56,30 @@ class FullPairs(Pairs):
         d["seeker_group"] = np.asarray(income_group, dtype=np.int64)
         d["n_seekers"] = int(d["seeker_stage"].shape[0])
         d["k"] = int(d["columns"].shape[0])
+        d["memo"] = memo
 
     @property
     def n(self) -> int:
         """Number of pairs."""
         return self.n_seekers * self.k
+
+    def block(self, index: IntArray, memo: dict[Any, Any]) -> FullPairs:
+        """The full sets of the seekers at ``index``, sharing ``memo`` with other blocks."""
+        return FullPairs(
+            self.columns, self.log_size, self.seeker_stage[index], self.seeker_group[index], memo
+        )
+
+    def shared(self, key: Any, build: Callable[[], Any]) -> Any:
+        """``build()``, formed once per evaluation under ``key`` when blocks share a memo.
+
+        ``build`` must not read the seekers: every block of the evaluation gets the
+        first block's result.
+        """
+        if self.memo is None:
+            return build()
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
 
     def _per_seeker(self, x: np.ndarray) -> np.ndarray:
         return np.repeat(x, self.k)
@@ -82,7 +122,16 @@ class FullPairs(Pairs):
     def lookup(self, table: FloatArray, row: IntArray | None = None) -> np.ndarray:  # noqa: D102
         table = np.asarray(table, dtype=float)
         at = self.seeker_segment if row is None else np.asarray(row, dtype=np.int64)
-        return table.take(self.columns, axis=1).take(at, axis=0)
+        # the table's columns of the set, once per evaluation (keyed by the table
+        # itself, kept alive in the memo so that its id is not reused)
+        if self.memo is None:
+            return table.take(self.columns, axis=1).take(at, axis=0)
+        hit = self.memo.get(("columns of", id(table)))
+        if hit is None or hit[0] is not table:
+            hit = (table, table.take(self.columns, axis=1))
+            self.memo[("columns of", id(table))] = hit
+        cols: FloatArray = hit[1]
+        return cols.take(at, axis=0)
 
     def flat(self, values: Any) -> FloatArray:  # noqa: D102
         v = np.asarray(values, dtype=float)

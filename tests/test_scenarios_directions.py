@@ -24,7 +24,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
-import pytest
 from omegaconf import OmegaConf
 from scipy import stats
 
@@ -156,10 +155,6 @@ def below_zero(d: tuple[float, float, float]) -> bool:
 
 
 # -- 1.2 transit: accessibility, commute, moves and in-migrants, prices, population ------
-@pytest.mark.xfail(
-    strict=False,
-    reason="size not yet re-measured for the full-set logit on 90 zones; see docs/scenarios.md",
-)
 def test_hoganas_rail_serves_the_coast() -> None:
     """Accessibility, in-migrants and price: intervals exclude zero. Population on the
     mean: +55 [-1, +111] over eight seeds (+3.5 % [+0.9, +6.2] at 20 % scale to 2040)."""
@@ -191,10 +186,6 @@ def test_skanebanan_half_hourly_draws_in_migrants_to_perstorp() -> None:
     assert above_zero(diff(scenario, "zone", served, "price_index", end=LONG))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="size not yet re-measured for the full-set logit on 90 zones; see docs/scenarios.md",
-)
 def test_orkelljunga_express_bus_draws_in_migrants() -> None:
     """Accessibility, in-migrants and price: intervals exclude zero."""
     served = ["orkelljunga"]
@@ -208,10 +199,6 @@ def test_orkelljunga_express_bus_draws_in_migrants() -> None:
     assert above_zero(diff("transit_orkelljunga_express_bus", "zone", served, "price_index"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="size not yet re-measured for the full-set logit on 90 zones; see docs/scenarios.md",
-)
 def test_soderasbanan_shortens_commutes_and_raises_prices() -> None:
     served = ["billesholm", "kagerod", "svalov", "teckomatorp"]
     assert above_zero(diff("transit_soderasbanan_frequency", "zone", served, "accessibility"))
@@ -255,10 +242,6 @@ def test_income_uplift_lowers_crime_and_segregation() -> None:
 
 
 # -- 3.2 brand ----------------------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=False,
-    reason="size not yet re-measured for the full-set logit on 90 zones; see docs/scenarios.md",
-)
 def test_brand_campaign_raises_reputation_in_migration_and_population() -> None:
     assert above_zero(diff("brand_campaign", "region", [REGION], "reputation"))
     inmig = diff("brand_campaign", "region", [REGION], "in_migrants", how="flow")
@@ -346,10 +329,6 @@ def test_affordable_tenancies_help_young_low_income_households() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="size not yet re-measured for the full-set logit on 90 zones; see docs/scenarios.md",
-)
 def test_growth_first_lowers_rent_burden_by_building() -> None:
     """Twice the construction raises vacancy and lowers prices and rents: a lower burden
     for everyone, low incomes included, than the affordable tenancies give."""

@@ -5,7 +5,8 @@ Reuses the runner and the outcome definitions of ``2026-11_scenario_effects/meas
 baseline and the scenarios named for replicates ``0..n-1`` to 2050 and prints:
 
 - the region's Theil index 2019 and 2030 per replicate and the mean relative change;
-- per scenario and outcome, the mean paired difference and 90 % interval in 2040 and 2050.
+- per scenario and outcome, the mean paired difference and 90 % interval in 2040 and 2050;
+- per stated expectation (``expected.py``), the measured effect and the verdict.
 
     python experiments/2026-12_calibrated_baseline/measure.py --replicates 5 \
         --scale 1.0 --out outputs/calibrated_effects --scenarios growth_first \
@@ -29,6 +30,8 @@ _spec = importlib.util.spec_from_file_location(
 effects = importlib.util.module_from_spec(_spec)
 sys.modules["scenario_effects"] = effects  # dataclasses and worker processes look it up
 _spec.loader.exec_module(effects)
+sys.path.insert(0, str(HERE))
+import expected  # noqa: E402  (this folder's expectations)
 
 
 def theil(out: Path, replicates: int) -> pd.DataFrame:
@@ -58,10 +61,14 @@ def main() -> None:
     print(th.to_string(index=False, float_format="%.4f"))
     print(f"Theil 2019 -> 2030, mean of {a.replicates}: {th.theil_2019.mean():.4f} -> "
           f"{th.theil_2030.mean():.4f} ({np.mean(th.change_pct):+.1f} %)\n")
+    judged = {}
     for year in (2040, 2050):
         t = effects.table(a.out, a.replicates, year, a.scenarios)
         t.to_csv(a.out / f"effects_{year}.csv", index=False)
         print(f"### {year}\n\n{effects.markdown(t)}\n")
+        judged[year] = expected.verdicts(t)
+        judged[year].to_csv(a.out / f"verdicts_{year}.csv", index=False)
+    print(f"### Expected and measured\n\n{expected.markdown(judged)}\n")
 
 
 if __name__ == "__main__":

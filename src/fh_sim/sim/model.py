@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fh_sim.calibrate.constants import alternative_constants
+from fh_sim.calibrate.constants_cache import cached_constants
 from fh_sim.config import SimConfig
 from fh_sim.outcomes.choices import CHOICE_COLUMNS
 from fh_sim.outcomes.record import Flows, Recorder, stock_weighted_price
@@ -105,12 +106,18 @@ class HousingModel(mesa.Model):  # type: ignore[misc]  # mesa ships no type info
         self.levers = self._levers(base)
         const = [p for r, p in self.pipeline["utility"] if r.name == "alternative_constant"]
         if const:
-            self.zones.alt_constant = alternative_constants(
-                self._context(base),
+            ctx = self._context(base)
+            options: dict[str, Any] = {
+                "n_sampled": cfg.rules.choice.n_sampled,
+                "n_home": cfg.rules.choice.n_home,
+                "by_income": bool(getattr(const[0], "by_income", False)),
+            }
+            self.zones.alt_constant = cached_constants(
+                ctx,
                 self.pipeline,
-                n_sampled=cfg.rules.choice.n_sampled,
-                n_home=cfg.rules.choice.n_home,
-                by_income=bool(getattr(const[0], "by_income", False)),
+                cfg.plugins,
+                lambda: alternative_constants(ctx, self.pipeline, **options),
+                **options,
             )
         self.recorder = Recorder(
             region_name=REGION_NAME,

@@ -114,7 +114,8 @@ def verdict(e: Expected, rel: float, lo: float, hi: float) -> str:
     if lo <= 0 <= hi and e.low <= 0 <= e.high:
         return "within noise"
     if (rel > 0 and e.high > 0) or (rel < 0 and e.low < 0):
-        return "direction right, larger" if rel > e.high else "direction right, smaller"
+        bound = e.high if rel > 0 else e.low
+        return "direction right, larger" if abs(rel) > abs(bound) else "direction right, smaller"
     return "wrong direction"
 
 
@@ -133,8 +134,14 @@ def verdicts(effects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _num(x: float, big: bool) -> str:
+    return f"{x:+,.0f}" if big else f"{x:+.3g}"
+
+
 def _cell(r: pd.Series) -> str:
-    return f"{r['diff']:+,.4g} [{r.lo:+,.3g}, {r.hi:+,.3g}] ({r.rel_pct:+.1f} %)"
+    big = abs(r.baseline) >= 1000
+    d, lo, hi = (_num(v, big) for v in (r["diff"], r.lo, r.hi))
+    return f"{d} [{lo}, {hi}] ({r.rel_pct:+.1f} %)"
 
 
 def markdown(by_year: dict[int, pd.DataFrame]) -> str:

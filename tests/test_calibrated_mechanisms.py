@@ -1,11 +1,12 @@
 """Report 5.1 on the calibrated baseline (the shipped default config).
 
 ``current_residents_first`` keeps more base-year residents housed in the region than the
-baseline and than ``growth_first``; ``growth_first`` grows the population more than both.
-Full scale over 5 seeds (docs/scenarios.md): base-year resident households 2040 +5.5 %
-vs the baseline, +4.1 % vs growth_first; population +5.9 % for growth_first. Here 10 %
-of the households, 2019-2035, two common seeds: the margins are several times the
-seeds' spread at that scale.
+baseline; ``growth_first`` grows the population more than both. Full scale over 5 seeds
+(docs/scenarios.md): base-year resident households 2040 +1.3 % vs the baseline;
+population +6.5 % for growth_first. Here 10 % of the households, 2019-2035, two common
+seeds. That current_residents_first also keeps more than growth_first, which the report
+asks for, does not hold at the calibrated in-migration rate (docs/scenarios.md, first
+bullet of "Where the model contradicts the expected direction").
 """
 
 from __future__ import annotations
@@ -40,9 +41,19 @@ def results() -> dict[str, tuple[float, float]]:
 
 @pytest.mark.slow
 def test_current_residents_first_keeps_more_base_year_residents(results):
-    crf, base, gf = (results[s][0] for s in ("current_residents_first", "baseline", "growth_first"))
-    assert crf > 1.02 * base, (crf, base)
-    assert crf > 1.01 * gf, (crf, gf)
+    crf, base = (results[s][0] for s in ("current_residents_first", "baseline"))
+    assert crf > 1.005 * base, (crf, base)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="growth_first houses more base-year residents at the calibrated in-migration "
+    "rate: few vacancies are contested, so the priority has little to act on",
+)
+def test_current_residents_first_keeps_more_base_year_residents_than_growth_first(results):
+    crf, gf = (results[s][0] for s in ("current_residents_first", "growth_first"))
+    assert crf > gf, (crf, gf)
 
 
 @pytest.mark.slow

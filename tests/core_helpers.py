@@ -44,6 +44,7 @@ def zones(n: int = 2, **cols) -> Zones:
         "planned_per_year": np.zeros(n),
         "low_share_base": np.full(n, 0.3),
         "alt_constant": np.zeros((5, n, 3)),
+        "job_balance": np.ones(n + 1),
     }
     base.update(cols)
     return Zones(**base)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core_helpers import context, dwellings, households, zones
 from fh_sim.rules import allocation as alloc_rules
 from fh_sim.rules import utility as u
-from fh_sim.rules.choice import alias_table, logit_probabilities, sample_pairs
+from fh_sim.rules.choice import alias_table, full_pairs, logit_probabilities, sample_pairs
 from fh_sim.scenarios.levers import no_levers
 from fh_sim.sim.state import Pairs
 
@@ -153,10 +154,9 @@ def test_lottery_capacity_and_second_choice():
     assert res.rejected[0, 0] == 2
 
 
-def test_lottery_queue_priority_for_base_residents():
-    seekers = households(
-        size=[1, 1, 1], zone=[-1] * 3, dwelling_type=[-1] * 3, is_base_resident=[False, False, True]
-    )
+def test_lottery_queue_priority_for_residents():
+    # two in-migrants (no zone yet) and a household splitting from a resident one
+    seekers = households(size=[1, 1, 1], zone=[-1, -1, 0], dwelling_type=[-1] * 3)
     pairs = pairs_for(seekers, [0, 0, 0], [0, 0, 0])
     for seed in range(5):
         ctx = lottery_ctx(seekers, [[5, 0, 0]], [[4, 0, 0]], priority=True)
@@ -220,3 +220,37 @@ def test_choice_shares_match_analytic_logit_when_capacity_is_not_binding():
     expected = logit_probabilities(v_alt, pairs.log_weight[:k])
     se = np.sqrt(expected * (1 - expected) / n)
     assert (np.abs(shares - expected) < 4 * se).all(), (shares, expected)
+
+
+@pytest.mark.parametrize("full_set", [False, True])
+def test_queue_priority_lets_residents_choose_before_in_migrants(full_set):
+    """The queue: residents use up a priority zone's vacancies before in-migrants apply.
+
+    One vacancy of each type. Two residents (households splitting from resident ones)
+    prefer type 1 (one of them gets it); the in-migrant prefers type 0. In a plain
+    lottery the in-migrant takes type 0 in the first round and the resident who lost
+    type 1 stays unplaced; with the queue both residents are housed and the in-migrant
+    is not, whatever the draws.
+    """
+    seekers = households(size=[1, 1, 1], zone=[0, 0, -1], dwelling_type=[-1] * 3)
+    stock, occupied = [[5, 5, 1]], [[4, 4, 1]]
+    utility = np.array([[0.0, 60.0, -1e9], [0.0, 60.0, -1e9], [60.0, -1e9, -1e9]])
+    if full_set:
+        pairs = full_pairs(seekers, np.asarray(stock))
+    else:
+        pairs = pairs_for(seekers, [0] * 6, [0, 1] * 3, seeker=[0, 0, 1, 1, 2, 2])
+        utility = utility[:, :2]
+    for priority in (False, True):
+        placed = []
+        for seed in range(8):
+            ctx = lottery_ctx(seekers, stock, occupied, priority=priority)
+            ctx = ctx.with_(rng=np.random.default_rng(seed))
+            res = alloc_rules.lottery_rounds(
+                ctx, pairs, utility.reshape(-1), alloc_rules.LotteryParams()
+            )
+            placed.append(res.choice >= 0)
+        placed_arr = np.array(placed)
+        if priority:
+            assert placed_arr[:, :2].all() and not placed_arr[:, 2].any()
+        else:
+            assert placed_arr[:, 2].all() and (placed_arr[:, :2].sum(axis=1) == 1).all()

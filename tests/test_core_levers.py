@@ -131,7 +131,7 @@ def test_levers_phase_in_and_expire():
             "h": HousingPolicy(
                 places=["z0"],
                 construction_multiplier=2.0,
-                queue_priority_base_residents=True,
+                queue_priority_residents=True,
                 start_year=2026,
             )
         },

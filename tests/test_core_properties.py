@@ -32,7 +32,7 @@ def test_invariants_hold_on_random_regions(
         housing_policies={
             "h": HousingPolicy(
                 construction_multiplier=multiplier,
-                queue_priority_base_residents=priority,
+                queue_priority_residents=priority,
                 rental_share=0.5,
                 tenant_owned_share=0.25,
                 house_share=0.25,

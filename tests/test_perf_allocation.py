@@ -50,27 +50,33 @@ def reference_rounds(ctx, pairs: Pairs, utility, p: LotteryParams) -> Allocation
     val = noisy.reshape(-1)[flat]
     cand = alts.reshape(-1)[flat]
     origin = old_alt[by_ticket] if p.vacancy_chains else np.full(n_s, -1)
-    first_class_row = seekers.is_base_resident[by_ticket]
+    first_class_row = (seekers.zone >= 0)[by_ticket]
     pos = np.full(n_s, -1, dtype=np.int64)
     held = np.full(n_s, UNAVAILABLE)
-    live = np.arange(n_s)
-    for _ in range(p.n_rounds):
-        better = (capacity > 0)[cand[live]] & (val[live] > held[live, None])
-        best_l = np.argmax(better, axis=1)
-        ok = better[np.arange(live.shape[0]), best_l]
-        rows, best = live[ok], best_l[ok]
-        if rows.shape[0] == 0:
-            break
-        alt = cand[rows, best]
-        first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
-        accept, _ = _lottery(alt, capacity, first_class, n_alt)
-        win = rows[accept]
-        previous = np.where(pos[win] >= 0, cand[win, np.maximum(pos[win], 0)], origin[win])
-        pos[win] = best[accept]
-        held[win] = val[win, best[accept]]
-        capacity -= np.bincount(alt[accept], minlength=n_alt)
-        capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+    everyone = np.arange(n_s)
+    phases = [(np.ones_like(cand, dtype=bool), everyone)]
+    if priority_zone.any():  # residents first, in the priority zones only
+        phases = [(priority_zone[cand // N_TYPES], everyone[first_class_row])]
+        phases.append((np.ones_like(cand, dtype=bool), everyone))
+    for only, live in phases:
         live = live[pos[live] != 0]
+        for _ in range(p.n_rounds):
+            better = (capacity > 0)[cand[live]] & (val[live] > held[live, None]) & only[live]
+            best_l = np.argmax(better, axis=1)
+            ok = better[np.arange(live.shape[0]), best_l]
+            rows, best = live[ok], best_l[ok]
+            if rows.shape[0] == 0:
+                break
+            alt = cand[rows, best]
+            first_class = first_class_row[rows] & priority_zone[alt // N_TYPES]
+            accept, _ = _lottery(alt, capacity, first_class, n_alt)
+            win = rows[accept]
+            previous = np.where(pos[win] >= 0, cand[win, np.maximum(pos[win], 0)], origin[win])
+            pos[win] = best[accept]
+            held[win] = val[win, best[accept]]
+            capacity -= np.bincount(alt[accept], minlength=n_alt)
+            capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+            live = live[pos[live] != 0]
     picked = flat[np.arange(n_s), np.maximum(pos, 0)]
     choice[by_ticket] = np.where(pos >= 0, picked, -1)
     unmet = (choice != np.arange(n_s) * k + top) & top_open

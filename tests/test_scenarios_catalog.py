@@ -91,7 +91,7 @@ def test_package_holds_every_member_intervention() -> None:
     assert set(transit.link_edits) <= set(package.link_edits)
     assert set(_scenario("safety_programme").safety_programmes) == set(package.safety_programmes)
     assert set(_scenario("higher_trust").trust_programmes) == set(package.trust_programmes)
-    assert package.housing_policies["current_residents_first"].queue_priority_base_residents
+    assert package.housing_policies["current_residents_first"].queue_priority_residents
     assert package.name == "package_residents_first"
     members = [
         _scenario(n).link_edits

@@ -125,7 +125,11 @@ class HousingPolicy:
         affordable_income_limit: highest income that may get an affordable tenancy, as
             a multiple of the model's low/mid income limit (1 = low-income households).
         transit_oriented: build near stations first (zones with a station).
-        queue_priority_base_residents: base-year residents choose first in allocation.
+        queue_priority_residents: a local-connection queue: current residents (households
+            living in the region, and those splitting from them) choose among the
+            policy's vacancies before in-migrants apply, and residents eligible for the
+            affordable tenancies who are priced out of their dwelling are rehoused
+            through the queue before they leave the region.
         start_year: first calendar year.
     """
 
@@ -137,7 +141,7 @@ class HousingPolicy:
     affordable_share: float = 0.0
     affordable_income_limit: float = 1.0
     transit_oriented: bool = False
-    queue_priority_base_residents: bool = False
+    queue_priority_residents: bool = False
     start_year: int = 2025
 
 

@@ -53,7 +53,7 @@ class FormLevers:
         construction_multiplier: factor on the planned construction (1 = as planned).
         tenure_mix: shares of new dwellings (rental, tenant-owned, house) or None.
         affordable_share: share of new rental flats let at affordable rent.
-        queue_priority: base-year residents choose first in allocation.
+        queue_priority: current residents choose first in allocation; priced-out ones are rehoused.
         housing_places: places of the housing policy (empty = region).
         link_from, link_to: ends of a new transit link ("" = no new link).
         link_mode: ``rail``, ``bus`` or ``ferry``.
@@ -218,7 +218,7 @@ def apply_levers(
             "tenant_owned_share": None if mix is None else float(mix[1]),
             "house_share": None if mix is None else float(mix[2]),
             "affordable_share": float(lev.affordable_share),
-            "queue_priority_base_residents": bool(lev.queue_priority),
+            "queue_priority_residents": bool(lev.queue_priority),
             "start_year": y,
         }
         added.append(
@@ -300,7 +300,7 @@ def split_levers(scenario: dict[str, Any]) -> tuple[dict[str, Any], FormLevers]:
         mix = (x.get("rental_share"), x.get("tenant_owned_share"), x.get("house_share"))
         lev.tenure_mix = None if mix[0] is None else tuple(mix)
         lev.affordable_share = x["affordable_share"]
-        lev.queue_priority = x["queue_priority_base_residents"]
+        lev.queue_priority = x["queue_priority_residents"]
         lev.housing_places = list(x["places"])
         years.append(x["start_year"])
     if (x := g["link_edits"].get(PREFIX + "link")) is not None:

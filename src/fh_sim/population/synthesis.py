@@ -170,8 +170,9 @@ def draw_workplaces(
     minutes: FloatArray,
     beta: float,
     rng: np.random.Generator,
+    balance: FloatArray | None = None,
 ) -> IntArray:
-    """Workplace node per household by a gravity rule (jobs x exp(-beta x cost)).
+    """Workplace node per household by a gravity rule (jobs x balance x exp(-beta x cost)).
 
     Args:
         origin: node index each household lives in (or draws from).
@@ -180,12 +181,15 @@ def draw_workplaces(
         minutes: float[n_nodes, n_nodes] generalised cost, minutes.
         beta: decay, 1/minute.
         rng: the run's generator.
+        balance: float[n_nodes] balancing factor of each node's jobs (None: 1,
+            :mod:`fh_sim.population.job_balance`).
 
     Returns:
         int[n] node index, -1 where not employed.
     """
     n_zones_used = int(origin.max()) + 1 if origin.size else 0
-    weight = jobs[None, :] * np.exp(-beta * minutes[:n_zones_used])
+    pull = jobs if balance is None else jobs * balance
+    weight = pull[None, :] * np.exp(-beta * minutes[:n_zones_used])
     weight[~np.isfinite(weight)] = 0.0
     cdf = np.cumsum(weight, axis=1)
     cdf /= np.where(cdf[:, -1:] > 0, cdf[:, -1:], 1.0)
@@ -408,6 +412,7 @@ def initial_zones(region: Region, a: AssumptionsConfig, scale: float, jobs: Floa
         planned_per_year=zdf["planned_dwellings_per_year"].to_numpy(dtype=float) * scale,
         low_share_base=np.zeros(len(zdf)),
         alt_constant=np.zeros((5, len(zdf), N_TYPES)),
+        job_balance=np.ones(jobs.shape[0]),
     )
 
 

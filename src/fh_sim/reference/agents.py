@@ -138,11 +138,11 @@ class HouseholdAgent(mesa.Agent):
         return None
 
     def has_priority(self) -> bool:
-        """Queue priority at this round's bid (base residents, priority zones)."""
+        """Queue priority at this round's bid (a resident bidding in a priority zone)."""
         if self.bid is None:
             return False
         zone = self.ranking[self.bid][0]
-        return bool(self.is_base_resident and self.model.levers.queue_priority[zone])
+        return bool(self.zone >= 0 and self.model.levers.queue_priority[zone])
 
     def apply(self) -> None:
         """Apply to this round's bid; take it if a dwelling is still vacant.

@@ -9,7 +9,8 @@ builds for the same config and seed, turns every household row into a
 3. ``seekers.shuffle_do("choose")``: each seeker ranks its candidate dwellings;
 4. lottery rounds: in each round every seeker bids on its best choice that has a vacant
    dwelling and that it ranks above what it holds; bids are served in random order
-   (base residents with queue priority first) while dwellings last; the dwelling a
+   (residents with queue priority first, after a first pass of rounds in which only
+   residents bid on the priority zones) while dwellings last; the dwelling a
    winner held, or a mover's own on its first placement (vacancy chains), opens after
    the round;
 5. ``seekers.do("move")``;
@@ -182,18 +183,23 @@ class ReferenceModel(mesa.Model):
         self.rejected = np.zeros((self.zones.n, N_TYPES), dtype=np.int64)
         for a in seekers:
             a.held = None
-        for _ in range(self.lottery.n_rounds):
-            self.freed: list[tuple[int, int]] = []
-            self.open_cells = self.vacant > 0
-            for a in seekers:
-                a.bid = a.target()
-            bidders = seekers.select(lambda a: a.bid is not None)
-            if len(bidders) == 0:
-                break
-            bidders.select(lambda a: a.has_priority()).shuffle_do("apply")
-            bidders.select(lambda a: not a.has_priority()).shuffle_do("apply")
-            for zone, dtype in self.freed:
-                self.vacant[zone, dtype] += 1
+        queue = np.asarray(self.levers.queue_priority, dtype=bool)
+        # the queue first: residents bid on the priority zones' vacancies alone
+        for only in [queue, None] if queue.any() else [None]:
+            for _ in range(self.lottery.n_rounds):
+                self.freed: list[tuple[int, int]] = []
+                self.open_cells = self.vacant > 0
+                if only is not None:
+                    self.open_cells &= only[:, None]
+                for a in seekers:
+                    a.bid = a.target() if only is None or a.zone >= 0 else None
+                bidders = seekers.select(lambda a: a.bid is not None)
+                if len(bidders) == 0:
+                    break
+                bidders.select(lambda a: a.has_priority()).shuffle_do("apply")
+                bidders.select(lambda a: not a.has_priority()).shuffle_do("apply")
+                for zone, dtype in self.freed:
+                    self.vacant[zone, dtype] += 1
         for a in seekers:  # unmet demand: first choices not obtained
             if a.ranking and a.held != 0:
                 self.rejected[a.ranking[0]] += 1

@@ -6,7 +6,7 @@ the multinomial logit of docs/assumptions.md), recorded as ``Allocation.first``;
 capacity and the lottery apply after it. In every round each seeker applies to its best
 candidate that has a vacant dwelling at that moment and that it ranks above what it
 already holds (nothing, for an unplaced seeker); where an alternative has more
-applicants than vacancies, a lottery (with queue priority for base-year residents where
+applicants than vacancies, a lottery (with queue priority for current residents where
 policy sets it) decides. Placements are tentative within the year: a seeker who wins a
 better alternative gives back the one it held, and a resident mover's own dwelling is
 freed when it is first placed (vacancy chains). Freed dwellings are offered again in the
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fh_sim.rules.open_columns import best_open_update
+from fh_sim.rules.open_columns import best_open, best_open_update
 from fh_sim.rules.registry import REGISTRY
 from fh_sim.sim.full_pairs import FullPairs
 from fh_sim.sim.state import N_TYPES, Allocation, Households, Pairs, StepContext
@@ -126,9 +126,12 @@ def lottery_rounds(
 
     In each round every seeker applies to its best candidate that has a vacant dwelling
     and that it prefers to the one it holds (tentatively) this year; an alternative with
-    fewer vacancies than applicants admits a random subset (where the housing policy
-    gives base-year residents queue priority, ``ctx.levers.queue_priority`` per zone,
-    they are admitted first). Dwellings given back by upgrading seekers and freed by
+    fewer vacancies than applicants admits a random subset. Where the housing policy
+    gives current residents queue priority (``ctx.levers.queue_priority`` per zone),
+    the rounds run twice: first only residents apply (movers and households splitting
+    from resident ones, not in-migrants), and only to those zones' vacancies (a
+    local-connection queue); then everyone applies everywhere, and residents still win
+    ties in the priority zones. Dwellings given back by upgrading seekers and freed by
     placed resident movers are offered again in the next round. Seekers left over stay
     unplaced (-1). A candidate whose utility is at or below :data:`UNAVAILABLE` (a dwelling
     the seeker cannot finance) is never applied to.
@@ -181,34 +184,43 @@ def lottery_rounds(
     top_open = np.empty(n_s, dtype=bool)
     top_open[by_ticket] = val[:, 0] > UNAVAILABLE
     origin = old_alt.take(by_ticket) if p.vacancy_chains else np.full(n_s, -1)
-    first_class_row = seekers.is_base_resident.take(by_ticket)
+    first_class_row = (seekers.zone >= 0).take(by_ticket)  # residents, not in-migrants
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
     wanted = val > UNAVAILABLE  # better than what the row holds (candidates below are closed)
     live = np.flatnonzero(wanted[:, 0])  # rows that may still apply (not holding their best)
     flat_val, flat_cand = val.reshape(-1), cand.reshape(-1)
-    for _ in range(p.n_rounds):
-        better = (capacity > 0).take(cand.take(live, axis=0))
-        better &= wanted.take(live, axis=0)
-        best_l = np.argmax(better, axis=1)
-        ok = better.reshape(-1).take(np.arange(live.shape[0]) * k + best_l)
-        rows, best = live[ok], best_l[ok]  # still in lottery order
-        if rows.shape[0] == 0:
-            break
-        at_best = rows * k + best
-        alt = flat_cand.take(at_best)
-        first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
-        accept, _ = _lottery(alt, capacity, first_class, n_alt)
-        win = rows[accept]
-        # give back what the winner held; a resident's own dwelling on first placement
-        held = pos.take(win)
-        previous = np.where(
-            held >= 0, flat_cand.take(win * k + np.maximum(held, 0)), origin.take(win)
-        )
-        pos[win] = best[accept]
-        wanted[win] = val.take(win, axis=0) > flat_val.take(at_best[accept])[:, None]
-        capacity -= np.bincount(alt[accept], minlength=n_alt)
-        capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
-        live = live[pos.take(live) != 0]
+    phases: list[tuple[np.ndarray | None, IntArray]] = [(None, live)]
+    if priority_zone.any():  # the queue, as in the full-set rounds
+        phases = [(priority_zone.take(cand // N_TYPES), live[first_class_row.take(live)])]
+        phases.append((None, live))
+    for phase, (only, live) in enumerate(phases):
+        if phase:
+            live = live[pos.take(live) != 0]
+        for _ in range(p.n_rounds):
+            better = (capacity > 0).take(cand.take(live, axis=0))
+            better &= wanted.take(live, axis=0)
+            if only is not None:
+                better &= only.take(live, axis=0)
+            best_l = np.argmax(better, axis=1)
+            ok = better.reshape(-1).take(np.arange(live.shape[0]) * k + best_l)
+            rows, best = live[ok], best_l[ok]  # still in lottery order
+            if rows.shape[0] == 0:
+                break
+            at_best = rows * k + best
+            alt = flat_cand.take(at_best)
+            first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
+            accept, _ = _lottery(alt, capacity, first_class, n_alt)
+            win = rows[accept]
+            # give back what the winner held; a resident's own dwelling on first placement
+            held = pos.take(win)
+            previous = np.where(
+                held >= 0, flat_cand.take(win * k + np.maximum(held, 0)), origin.take(win)
+            )
+            pos[win] = best[accept]
+            wanted[win] = val.take(win, axis=0) > flat_val.take(at_best[accept])[:, None]
+            capacity -= np.bincount(alt[accept], minlength=n_alt)
+            capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+            live = live[pos.take(live) != 0]
     column = col.take(np.arange(n_s) * k + np.maximum(pos, 0))
     choice[by_ticket] = np.where(pos >= 0, by_ticket * k + column, -1)
     unmet = (choice != np.arange(n_s) * k + top) & top_open
@@ -297,7 +309,7 @@ def _full_set_rounds(
     top_open = top_val > UNAVAILABLE
     # rows are seekers; ``live`` lists those that may still improve, in lottery order
     origin = old_alt if p.vacancy_chains else np.full(n_s, -1)
-    first_class_row = seekers.is_base_resident
+    first_class_row = seekers.zone >= 0  # residents (and those splitting from them)
     held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
     held_val = np.full(n_s, -np.inf)
     live = by_ticket[top_open.take(by_ticket)]
@@ -306,29 +318,45 @@ def _full_set_rounds(
     cache_col = top.copy()
     cache_val = top_val.copy()
     prev_open = np.ones(k, dtype=bool)
-    for _ in range(p.n_rounds):
-        open_col = capacity.take(cols) > 0
-        best_l, best_v = best_open_update(
-            noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
-        )
-        cache_col[live] = best_l
-        cache_val[live] = best_v
-        prev_open = open_col
-        ok = best_v > held_val.take(live)
-        rows, best = live[ok], best_l[ok]
-        if rows.shape[0] == 0:
-            break
-        alt = cols.take(best)
-        first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
-        accept, _ = _lottery(alt, capacity, first_class, n_alt)
-        win, got = rows[accept], best[accept]
-        held = held_col.take(win)
-        previous = np.where(held >= 0, cols.take(np.maximum(held, 0)), origin.take(win))
-        held_col[win] = got
-        held_val[win] = best_v[ok][accept]
-        capacity -= np.bincount(alt[accept], minlength=n_alt)
-        capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
-        live = live[held_col.take(live) != top.take(live)]
+    phases: list[tuple[np.ndarray | None, IntArray]] = [(None, live)]
+    if priority_zone.any():
+        # the queue: residents choose among the priority zones' vacancies
+        # before anyone else applies there, then everyone applies everywhere
+        queue_col = priority_zone.take(cols // N_TYPES)
+        phases = [(queue_col, live[first_class_row.take(live)]), (None, live)]
+    for phase, (only, live) in enumerate(phases):
+        if phase:
+            live = live[held_col.take(live) != top.take(live)]
+        if only is not None or phase:
+            prev_open = capacity.take(cols) > 0
+            if only is not None:
+                prev_open &= only
+            cache_col[live], cache_val[live] = best_open(noisy, live, prev_open)
+        for _ in range(p.n_rounds):
+            open_col = capacity.take(cols) > 0
+            if only is not None:
+                open_col &= only
+            best_l, best_v = best_open_update(
+                noisy, live, open_col, prev_open, cache_col.take(live), cache_val.take(live)
+            )
+            cache_col[live] = best_l
+            cache_val[live] = best_v
+            prev_open = open_col
+            ok = best_v > held_val.take(live)
+            rows, best = live[ok], best_l[ok]
+            if rows.shape[0] == 0:
+                break
+            alt = cols.take(best)
+            first_class = first_class_row.take(rows) & priority_zone.take(alt // N_TYPES)
+            accept, _ = _lottery(alt, capacity, first_class, n_alt)
+            win, got = rows[accept], best[accept]
+            held = held_col.take(win)
+            previous = np.where(held >= 0, cols.take(np.maximum(held, 0)), origin.take(win))
+            held_col[win] = got
+            held_val[win] = best_v[ok][accept]
+            capacity -= np.bincount(alt[accept], minlength=n_alt)
+            capacity += np.bincount(previous[previous >= 0], minlength=n_alt)
+            live = live[held_col.take(live) != top.take(live)]
     choice = np.where(held_col >= 0, everyone * k + held_col, -1)
     first = np.where(top_open, everyone * k + top, -1)
     unmet = (choice != first) & top_open

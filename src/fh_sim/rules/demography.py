@@ -175,6 +175,7 @@ def new_households(
             minutes=ctx.commute_minutes,
             beta=ctx.assumptions.population.workplace_beta_per_min,
             rng=ctx.rng,
+            balance=ctx.zones.job_balance,
         )
         if n
         else np.zeros(0, dtype=np.int32)
@@ -350,5 +351,6 @@ def labour_market(ctx: StepContext, p: LabourMarketParams) -> Events:
             minutes=ctx.commute_minutes,
             beta=ctx.assumptions.population.workplace_beta_per_min,
             rng=ctx.rng,
+            balance=ctx.zones.job_balance,
         )
     return Events(workplace=workplace)

@@ -158,6 +158,7 @@ def in_migration(ctx: StepContext, p: InMigrationParams) -> Migration:
         minutes=ctx.commute_minutes,
         beta=ctx.assumptions.population.workplace_beta_per_min,
         rng=rng,
+        balance=ctx.zones.job_balance,
     )
     employed = (age < 65) & (rng.random(n) < p.employment_rate)
     arrivals = Households.from_columns(

@@ -56,7 +56,7 @@ class YearLevers:
         affordable_income_limit: highest income that may hold an affordable tenancy,
             as a multiple of the low/mid income limit (1 = low-income households).
         transit_oriented: build near stations first.
-        queue_priority: base-year residents are admitted first in allocation.
+        queue_priority: current residents choose first in allocation; priced-out ones are rehoused.
         custom: plugin lever kind -> float[n_zones] (``scenario.levers``; see
             :func:`fh_sim.plugins.lever`); ``levers[kind]`` reads one.
     """
@@ -284,7 +284,7 @@ def levers_for_year(scenario: ScenarioConfig, region: Region, year: int) -> Year
             lev.affordable_share[m] = h.affordable_share
             lev.affordable_income_limit[m] = h.affordable_income_limit
             lev.transit_oriented[m] = h.transit_oriented
-            lev.queue_priority[m] = h.queue_priority_base_residents
+            lev.queue_priority[m] = h.queue_priority_residents
     return lev
 
 

@@ -23,6 +23,12 @@ from fh_sim.config import SimConfig
 from fh_sim.outcomes.choices import CHOICE_COLUMNS
 from fh_sim.outcomes.record import Flows, Recorder, stock_weighted_price
 from fh_sim.plugins import build_pipeline
+from fh_sim.population.job_balance import (
+    balancing_factors,
+    expected_workers,
+    gravity_weights,
+    workers_by_zone,
+)
 from fh_sim.population.synthesis import synthesise
 from fh_sim.region import accessibility, load_region, node_jobs, travel_costs
 from fh_sim.region.region import Region
@@ -99,6 +105,9 @@ class HousingModel(mesa.Model):  # type: ignore[misc]  # mesa ships no type info
             rng=self.rng,
         )
         self.zones.accessibility = self._accessibility
+        self._workplace_target = expected_workers(
+            self._workers(), self._gravity(), self.zones.job_balance
+        )
         self.zones.info = zone_info(self.region, self.zones, registry)
         self.extensions = Extensions(registry, cfg.scenario.levers, self.zones.info)
         self._base = self._regional_indicators()
@@ -135,6 +144,22 @@ class HousingModel(mesa.Model):  # type: ignore[misc]  # mesa ships no type info
             dtype=float,
         )[: self.region.n_zones]
         log.debug("network of %d recomputed", year)
+
+    def _gravity(self) -> np.ndarray:
+        """float[n_zones, n_nodes] the workplace gravity weights on the current network."""
+        beta = self.cfg.assumptions.population.workplace_beta_per_min
+        return gravity_weights(self.zones.jobs, self.minutes, beta, self.zones.n)
+
+    def _workers(self) -> np.ndarray:
+        """float[n_zones] households with a workplace by home zone."""
+        hh = self.households
+        return workers_by_zone(hh.zone, hh.workplace, self.zones.n)
+
+    def balance_jobs(self) -> None:
+        """Set each node's job balancing factor so it keeps its base-year share of workers."""
+        self.zones.job_balance = balancing_factors(
+            self._workers(), self._gravity(), self._workplace_target
+        )
 
     def _levers(self, year: int) -> YearLevers:
         """The scenario's levers in ``year``, with the plugin lever kinds."""

@@ -9,6 +9,7 @@ the model and the year's :class:`Year` record and changes state only through
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,10 +19,10 @@ import numpy as np
 from fh_sim.outcomes.choices import choice_table
 from fh_sim.outcomes.record import Flows
 from fh_sim.population.synthesis import income_group
-from fh_sim.rules.affordability import let_affordable, new_tenancies
+from fh_sim.rules.affordability import eligible, let_affordable, new_tenancies
 from fh_sim.rules.choice import choice_pairs, pair_utility
 from fh_sim.sim import invariants, transitions
-from fh_sim.sim.state import N_TYPES, Households, StepContext, ZoneUpdate
+from fh_sim.sim.state import N_TYPES, Households, Migration, StepContext, ZoneUpdate
 from fh_sim.types import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ class Year:
         formed: households formed by demography (leaving home, separation).
         arriving: in-migrant households.
         movers: rows of resident households that look for a dwelling.
+        rehoused: rows of households priced out of a dwelling in a zone with
+            queue priority: they look for another dwelling in the region through the
+            queue this year instead of leaving at once, and leave if they find none.
         rejected: proposals turned away per (zone, type) in the allocation.
     """
 
@@ -49,6 +53,7 @@ class Year:
     formed: list[Households] = field(default_factory=list)
     arriving: list[Households] = field(default_factory=list)
     movers: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rehoused: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rejected: IntArray | None = None
 
 
@@ -65,11 +70,12 @@ def _rule_outputs(m: HousingModel, family: str, context: Callable[[], StepContex
 
 
 def levers_and_network(m: HousingModel, y: Year) -> None:
-    """The scenario's levers of the year; the network where it changes."""
+    """The scenario's levers of the year; the network where it changes; job balance."""
     m.levers = m._levers(y.year)
     if y.year in m._change_years:
         m._set_network(y.year)
         m.zones.accessibility = m._accessibility
+    m.balance_jobs()
     m._now = m._regional_indicators(y.start_persons)
 
 
@@ -82,11 +88,44 @@ def demography(m: HousingModel, y: Year) -> None:
 
 
 def migration(m: HousingModel, y: Year) -> None:
-    """Moves across the region's border, out and in."""
+    """Moves across the region's border, out and in.
+
+    Where the housing policy gives current residents queue priority, a household
+    eligible for an affordable tenancy that would leave because of its
+    housing cost is rehoused through the queue instead (:attr:`Year.rehoused`).
+    """
     for mig in _rule_outputs(m, "migration", lambda: m._context(y.year)):
+        mig, rehouse = rehousing(m._context(y.year), mig)
+        if mig.leave is not None:  # the rows once the leavers are removed
+            earlier = y.rehoused[~mig.leave.take(y.rehoused)]
+            kept = np.cumsum(~mig.leave) - 1
+            y.rehoused = np.concatenate([kept.take(earlier), kept.take(rehouse)])
         m.households = transitions.apply_migration(
             m.households, m.dwellings, mig, y.flows, y.arriving
         )
+
+
+def rehousing(ctx: StepContext, mig: Migration) -> tuple[Migration, IntArray]:
+    """The leavers the queue rehouses, taken out of ``mig``.
+
+    They are households displaced by housing cost from a zone with queue priority whose
+    income makes them eligible for the policy's affordable tenancies
+    (:func:`fh_sim.rules.affordability.eligible`): the municipal queue's priority for
+    residents about to lose their home.
+
+    Returns:
+        (the migration without them, int[k] their rows).
+    """
+    hh, priority_zone = ctx.households, np.asarray(ctx.levers.queue_priority, dtype=bool)
+    if mig.leave is None or mig.displaced is None or not priority_zone.any():
+        return mig, np.zeros(0, dtype=np.int64)
+    zone = np.maximum(hh.zone, 0)
+    rehouse = mig.displaced & (hh.zone >= 0)
+    rehouse &= priority_zone.take(zone) & eligible(hh.income_annual, zone, ctx)
+    if not rehouse.any():
+        return mig, np.zeros(0, dtype=np.int64)
+    kept = dataclasses.replace(mig, leave=mig.leave & ~rehouse, displaced=mig.displaced & ~rehouse)
+    return kept, np.flatnonzero(rehouse)
 
 
 def relocation(m: HousingModel, y: Year) -> None:
@@ -95,7 +134,9 @@ def relocation(m: HousingModel, y: Year) -> None:
     stay = np.ones(m.households.n)
     for hazard in _rule_outputs(m, "relocation", lambda: ctx):
         stay *= 1.0 - np.clip(hazard, 0.0, 1.0)
-    y.movers = np.flatnonzero(m.rng.random(m.households.n) >= stay)
+    wants = m.rng.random(m.households.n) >= stay
+    wants[y.rehoused] = True
+    y.movers = np.flatnonzero(wants)
 
 
 def choice_and_allocation(m: HousingModel, y: Year) -> None:
@@ -160,6 +201,7 @@ def choice_and_allocation(m: HousingModel, y: Year) -> None:
         flows=y.flows,
         zone_municipality=m.zones.municipality,
         affordable=affordable,
+        must_move=np.isin(y.movers, y.rehoused),
     )
     y.rejected = alloc.rejected
 

@@ -235,6 +235,8 @@ class Zones:
         alt_constant: float[5, n_zones, 3] calibrated utility constant of each
             (zone, type) for residents by life stage (0-3) and in-migrants (4)
             (:mod:`fh_sim.calibrate.constants`).
+        job_balance: float[n_nodes] balancing factor of each node's jobs in the
+            workplace gravity rule (1 in the base year; :mod:`fh_sim.population.job_balance`).
         info: zone ids, names, municipality names, coordinates, coast flag and every
             fixed attribute by name with its unit
             (:class:`fh_sim.rules.zone_table.ZoneInfo`; None outside a model).
@@ -256,6 +258,7 @@ class Zones:
     planned_per_year: FloatArray
     low_share_base: FloatArray
     alt_constant: FloatArray
+    job_balance: FloatArray
     info: ZoneInfo | None = None
 
     @property

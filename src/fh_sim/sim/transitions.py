@@ -130,14 +130,16 @@ def apply_allocation(
     flows: Flows,
     zone_municipality: IntArray,
     affordable: BoolArray | None = None,
+    must_move: BoolArray | None = None,
 ) -> Households:
     """Move placed seekers; add placed new and in-migrant households.
 
     Seekers are ``movers`` (rows of ``hh``), then ``formed``, then ``arriving``.
-    Unplaced movers stay and wait; unplaced new households leave the region (out-
-    migrants, displaced); unplaced in-migrants are turned away. A placed household
-    becomes attached to the municipality it now lives in, and holds an affordable
-    tenancy where ``affordable`` (bool[n_seekers]; None: nobody) says so.
+    Unplaced movers stay and wait, except those that ``must_move`` (bool[n_movers];
+    priced out and rehoused through the queue), who leave the region (out-migrants,
+    displaced) as unplaced new households do; unplaced in-migrants are turned away. A
+    placed household becomes attached to the municipality it now lives in, and holds an
+    affordable tenancy where ``affordable`` (bool[n_seekers]; None: nobody) says so.
     """
     n_m, n_f = movers.shape[0], formed.n
     choice = alloc.choice
@@ -157,9 +159,12 @@ def apply_allocation(
     flows.add("moved_in_households", dest_z[internal])
     flows.add("moved_in_persons", dest_z[internal], weights=size[internal])
     flows.add("internal_moves", dest_z[internal], seg[internal])
-    waiting = ~placed & (part_m | part_f)
+    forced = np.zeros(seekers.n, dtype=bool)
+    if must_move is not None:
+        forced[:n_m] = must_move
+    waiting = ~placed & (part_m | part_f) & ~forced
     flows.add("waiting", seekers.zone[waiting], seg[waiting])
-    gone = ~placed & part_f
+    gone = ~placed & (part_f | forced)
     flows.add("out_households", seekers.zone[gone], seg[gone])
     flows.add("out_persons", seekers.zone[gone], seg[gone], size[gone])
     flows.add("displaced", seekers.zone[gone], seg[gone])
@@ -177,6 +182,8 @@ def apply_allocation(
     hh.home_municipality[rows] = zone_municipality[hh.zone[rows]]
     hh.affordable_tenant[rows] = False if affordable is None else affordable[:n_m][pm]
     occupy(dwellings, hh.zone[rows], hh.dwelling_type[rows])
+    if forced.any():  # priced out and not rehoused: leave the region
+        hh = remove(hh, dwellings, np.isin(np.arange(hh.n), movers[forced[:n_m] & ~pm]))
     # add new and in-migrant households
     newcomers = placed & ~part_m
     if newcomers.any():

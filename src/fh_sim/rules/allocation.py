@@ -187,7 +187,9 @@ def lottery_rounds(
     first_class_row = (seekers.zone >= 0).take(by_ticket)  # residents, not in-migrants
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
     wanted = val > UNAVAILABLE  # better than what the row holds (candidates below are closed)
-    live = np.flatnonzero(wanted[:, 0])  # rows that may still apply (not holding their best)
+    live: IntArray = np.flatnonzero(
+        wanted[:, 0]
+    )  # rows that may still apply (not holding their best)
     flat_val, flat_cand = val.reshape(-1), cand.reshape(-1)
     phases: list[tuple[np.ndarray | None, IntArray]] = [(None, live)]
     if priority_zone.any():  # the queue, as in the full-set rounds
@@ -312,7 +314,7 @@ def _full_set_rounds(
     first_class_row = seekers.zone >= 0  # residents (and those splitting from them)
     held_col = np.full(n_s, -1, dtype=np.int64)  # column held this year (-1: none)
     held_val = np.full(n_s, -np.inf)
-    live = by_ticket[top_open.take(by_ticket)]
+    live: IntArray = by_ticket[top_open.take(by_ticket)]
     # best open column found for each row: at first the best of all columns (an update
     # from "every column open" searches only the rows whose best column is full)
     cache_col = top.copy()

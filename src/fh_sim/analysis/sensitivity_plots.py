@@ -1,4 +1,4 @@
-"""Figures of a sensitivity study: Morris mu*-sigma and Sobol S1/ST with intervals.
+"""Figures of a sensitivity study: Morris mu*-sigma, Sobol S1/ST and HDMR S1 with intervals.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
 titles are in Swedish and English.
@@ -108,6 +108,53 @@ def sobol_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure
     ax.set_title(f"Sobol-index / Sobol indices{when}\n{title}", fontsize=11)
     ax.legend(
         fontsize=8, loc="lower right", title="bars: 95 % bootstrap interval", title_fontsize=8
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def hdmr_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure:
+    """HDMR first-order indices of the top inputs with 95 % intervals.
+
+    The legend's title gives the share of the outcome's variance the inputs explain and
+    the rest (the model's randomness and interactions).
+    """
+    top = rows.nsmallest(TOP, "rank").iloc[::-1]
+    explained = min(max(float(rows["explained"].iloc[0]), 0.0), 1.0)
+    fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(top) + 2.2), layout="constrained")
+    clear = (top["S1"] - top["S1_conf"] > 0).to_numpy()
+    ax.barh(
+        range(len(top)),
+        top["S1"],
+        height=0.6,
+        xerr=top["S1_conf"],
+        color=[OKABE_ITO[0] if c else "#BBBBBB" for c in clear],
+        capsize=2,
+    )
+    ax.set_yticks(list(range(len(top))), top["input"])
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_xlabel(
+        "andel av utfallets varians / share of the outcome's variance over the input ranges (0-1)"
+    )
+    when = f", {horizon}" if horizon else ""
+    ax.set_title(f"HDMR-index / HDMR indices{when}\n{title}", fontsize=11)
+    ax.legend(
+        handles=[
+            plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO[0]),
+            plt.Rectangle((0, 0), 1, 1, color="#BBBBBB"),
+        ],
+        labels=[
+            "S1, interval excludes zero",
+            "S1, interval includes zero",
+        ],
+        fontsize=8,
+        loc="lower right",
+        title=(
+            f"förklarat / explained {100 * explained:.0f} %, "
+            f"slump / randomness {100 * (1.0 - explained):.0f} %\n"
+            "bars: 95 % bootstrap interval"
+        ),
+        title_fontsize=8,
     )
     ax.grid(axis="x", alpha=0.3)
     return fig

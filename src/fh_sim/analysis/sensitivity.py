@@ -286,6 +286,12 @@ def run_study(
     names = list(inputs)
     if len(names) < 2:
         raise FhSimError("a sensitivity study needs at least two uncertain inputs")
+    if study.method == "hdmr" and study.budget < hdmr.min_points(len(names)):
+        raise FhSimError(
+            f"an HDMR budget for {len(names)} inputs must be at least "
+            f"{hdmr.min_points(len(names))} points (16 per input), got {study.budget}; "
+            "raise budget= or name fewer inputs="
+        )
     _check_folder(out_dir, study)
     unit = sample_unit(study, names)
     pd.DataFrame(unit, columns=names).to_parquet(out_dir / "samples.parquet")

@@ -9,7 +9,8 @@ decomposes the *fitted* variance: ``S1_i = Cov(f_i, y) / Var(y)``. Noise that no
 explains stays in the residual, so ``1 - sum S1`` is the share of the outcome's variance
 the inputs do not explain: the run-to-run randomness plus the interactions the additive
 metamodel leaves out. This is the usual approach for stochastic simulators with costly
-runs (Marrel et al. 2012, Reliability Engineering & System Safety 107, 3-13).
+runs: ``Var(y) = Var(E[y | x]) + E[Var(y | x)]``, the metamodel of the mean estimating the
+first part (Marrel, Iooss, Da Veiga and Ribatet 2012, Statistics and Computing 22, 833-847).
 
 Estimator: SALib's ``analyze.hdmr`` (first order, ``maxorder=1``; cubic B-splines on
 ``m=2`` intervals, ``m + 3`` splines per input, ``m + 2`` free coefficients once the mean
@@ -20,14 +21,19 @@ is removed), bootstrapped on ``K=20`` half-samples. Two corrections, both checke
   ``q / (n - p - 1)`` of the unexplained variance (``n`` fitted points, ``p`` coefficients
   in all). Each index is reduced by that share, so the indices sum to the adjusted R²
   of the metamodel (``explained``): about 0 for pure noise.
-* The spread of the half-sample estimates understates the estimator's spread (measured
-  0.7 of it); the half-widths are widened by sqrt(2).
+* SALib's half-widths (1.96 x the spread of the half-sample fits) covered the true index
+  in 85-98 % of 40 replications at 300 points; widened by sqrt(2) they cover 95-100 %
+  (conservative: a ranking is claimed less often, not more).
 
 Why first order only: with 12 inputs on 300 points SALib's second-order terms (66 pairs
 x 25 coefficients each, fitted one by one to the residual) give an input with no effect a
 total index of 0.35-0.8, and the indices sum to 2.8 when half the variance is noise: the
 noise floor again. Interactions are left in ``unexplained``; Sobol (``method=sobol``) at a
 budget that resolves them is the tool for them.
+
+SALib 1.6 marks ``analyze.hdmr`` for retirement in favour of ``analyze.enhanced_hdmr``; in
+1.6.0 the latter fails at first order (AttributeError) and at second order on 12 inputs and
+300 points took 22 s per outcome and returned first-order indices near zero.
 """
 
 from __future__ import annotations
@@ -44,6 +50,15 @@ BOOTSTRAP = 20  # half-sample fits (SALib's K)
 CONF_WIDEN = float(np.sqrt(2.0))
 EXPLAINED_MIN = 0.25  # below: the inputs' ranking is not presented as a finding
 COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "explained", "unexplained", "r2_fit")
+
+
+def min_points(n_inputs: int) -> int:
+    """The smallest HDMR budget for ``n_inputs`` inputs (points).
+
+    SALib's 300, and half-samples of at least twice the metamodel's coefficients, so the
+    noise correction stays below a factor 2.
+    """
+    return max(MIN_POINTS, 4 * (INTERVALS + 2) * n_inputs)
 
 
 def sample(names: Sequence[str], budget: int, seed: int) -> np.ndarray:

@@ -186,7 +186,9 @@ def assumptions_that_matter(
         effect_high, effect_mean``: ``index`` is ST (Sobol) or mu* (Morris);
         ``effect_low``/``effect_high`` are the mean effect over the study's points with
         the input in the lowest/highest third of its range (``low``/``high``), the
-        other inputs varying over theirs.
+        other inputs varying over theirs. An HDMR study adds ``explained_share``: the
+        share of the effect's variance over the points the inputs explain (the rest is
+        the model's randomness).
 
     Raises:
         FhSimError: not a study folder, or the effect is not in it.
@@ -238,7 +240,10 @@ def assumptions_that_matter(
                 "effect_mean": float(effect.mean()),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if "explained" in sel.columns:
+        out["explained_share"] = float(sel["explained"].iloc[0])
+    return out
 
 
 def study_summary(out_dir: Path) -> dict[str, object]:

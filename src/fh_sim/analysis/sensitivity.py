@@ -1,7 +1,8 @@
 """Global sensitivity of horizon outcomes and scenario effects to the uncertain inputs.
 
 A study samples the unit cube of the declared inputs (``conf/uncertainty``) with SALib
-(Morris trajectories or Saltelli's scheme for Sobol indices), turns each point into config
+(Morris trajectories, Saltelli's scheme for Sobol indices, or a Latin hypercube for the
+HDMR metamodel of :mod:`fh_sim.analysis.sensitivity_hdmr`), turns each point into config
 values (:func:`fh_sim.config.uncertainty.values_at`), and runs the model in-process once
 per point and scenario, on one common seed: the baseline and every scenario see the same
 parameter values and random stream, so ``scenario minus baseline`` is an effect on common
@@ -28,13 +29,14 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from fh_sim.analysis import sensitivity_hdmr as hdmr
 from fh_sim.config.strict import plain_dict
 from fh_sim.config.uncertainty import UncertainInput, check_inputs, values_at, with_values
 from fh_sim.errors import FhSimError
 
 log = logging.getLogger(__name__)
 
-METHODS = ("morris", "sobol")
+METHODS = ("morris", "sobol", "hdmr")
 LEVELS = ("region", "municipality")
 GROWTH = "population_growth"
 DEFAULT_OUTCOMES = (GROWTH, "price_index", "rent_burden", "vacancy_rate", "dissimilarity_income")
@@ -50,11 +52,14 @@ class Study:
     """What a sensitivity study computes; saved as ``study.json`` in its folder.
 
     Attributes:
-        method: ``morris`` (screening, ``budget`` trajectories) or ``sobol`` (first and
-            total order, ``budget`` base samples; ``budget x (inputs + 2)`` points).
+        method: ``morris`` (screening, ``budget`` trajectories), ``sobol`` (first and
+            total order, ``budget`` base samples; ``budget x (inputs + 2)`` points) or
+            ``hdmr`` (first order from a metamodel, ``budget`` Latin-hypercube points,
+            at least 300; separates the model's noise from the inputs' effects).
         scenarios: the baseline first, then the scenarios whose effects are analysed.
         outcomes: metric names (of the outcome table, or ``population_growth``).
-        budget: trajectories (Morris) or base sample size N (Sobol; a power of two).
+        budget: trajectories (Morris), base sample size N (Sobol; a power of two) or
+            points (HDMR).
         seed: the run seed shared by all points and scenarios; also seeds the sampler.
         inputs: names of the uncertain inputs varied (all declared when empty).
         replicates: runs per point and scenario on replicates ``0..R-1`` of ``seed``,
@@ -80,6 +85,11 @@ class Study:
             raise FhSimError(f"budget must be >= 2, got {self.budget}")
         if self.method == "sobol" and self.budget & (self.budget - 1):
             raise FhSimError(f"a Sobol budget must be a power of two, got {self.budget}")
+        if self.method == "hdmr" and self.budget < hdmr.MIN_POINTS:
+            raise FhSimError(
+                f"an HDMR budget must be at least {hdmr.MIN_POINTS} points (SALib's "
+                f"minimum for the metamodel's bootstrap), got {self.budget}"
+            )
         if not self.scenarios:
             raise FhSimError("give at least the baseline scenario")
         if not self.outcomes:
@@ -154,6 +164,8 @@ def run_model(cfg: DictConfig, outcomes: Sequence[str]) -> dict[str, float]:
 def sample_unit(study: Study, names: Sequence[str]) -> np.ndarray:
     """The study's points in the unit cube, one row per point, one column per input."""
     problem = unit_problem(names)
+    if study.method == "hdmr":
+        return hdmr.sample(names, study.budget, study.seed)
     if study.method == "morris":
         from SALib.sample import morris
 
@@ -274,6 +286,12 @@ def run_study(
     names = list(inputs)
     if len(names) < 2:
         raise FhSimError("a sensitivity study needs at least two uncertain inputs")
+    if study.method == "hdmr" and study.budget < hdmr.min_points(len(names)):
+        raise FhSimError(
+            f"an HDMR budget for {len(names)} inputs must be at least "
+            f"{hdmr.min_points(len(names))} points (16 per input), got {study.budget}; "
+            "raise budget= or name fewer inputs="
+        )
     _check_folder(out_dir, study)
     unit = sample_unit(study, names)
     pd.DataFrame(unit, columns=names).to_parquet(out_dir / "samples.parquet")
@@ -377,6 +395,8 @@ def targets(points: pd.DataFrame, study: Study) -> dict[tuple[str, str], pd.Data
 
 def _analyse_one(study: Study, names: list[str], unit: np.ndarray, y: np.ndarray) -> pd.DataFrame:
     problem = unit_problem(names)
+    if study.method == "hdmr":
+        return hdmr.analyse(names, unit, y, study.seed)
     if np.allclose(y, y[0]):  # a constant outcome: every index is zero
         zeros = np.zeros(len(names))
         cols = (
@@ -427,7 +447,9 @@ def analyse(out_dir: Path, points: pd.DataFrame | None = None) -> pd.DataFrame:
         rank``: ``target`` is ``level`` (the baseline's outcome) or ``effect``
         (scenario minus baseline); indices are Morris ``mu_star, mu_star_conf, sigma,
         mu`` (in the outcome's unit) or Sobol ``S1, S1_conf, ST, ST_conf`` (shares of
-        variance; ``_conf`` = half-width of the 95 % bootstrap interval); ``std`` is the
+        variance; ``_conf`` = half-width of the 95 % bootstrap interval); HDMR adds
+        ``explained, unexplained, r2_fit`` per outcome (see
+        :func:`fh_sim.analysis.sensitivity_hdmr.analyse`); ``std`` is the
         outcome's standard deviation over the points; ``rank`` 1 = most influential
         (by ``mu_star`` or ``ST``).
     """

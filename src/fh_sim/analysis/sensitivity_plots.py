@@ -1,4 +1,4 @@
-"""Figures of a sensitivity study: Morris mu*-sigma and Sobol S1/ST with intervals.
+"""Figures of a sensitivity study: Morris mu*-sigma, Sobol S1/ST and HDMR S1 with intervals.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies);
 titles are in Swedish and English.
@@ -108,6 +108,65 @@ def sobol_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure
     ax.set_title(f"Sobol-index / Sobol indices{when}\n{title}", fontsize=11)
     ax.legend(
         fontsize=8, loc="lower right", title="bars: 95 % bootstrap interval", title_fontsize=8
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def hdmr_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure:
+    """HDMR first-order indices of the top inputs with 95 % intervals.
+
+    Two bars above the inputs split the outcome's variance over the points into the share
+    the inputs explain (the sum of the indices) and the rest (the model's run-to-run
+    randomness and the interactions the first-order metamodel leaves out).
+    """
+    top = rows.nsmallest(TOP, "rank").iloc[::-1]
+    explained = min(max(float(rows["explained"].iloc[0]), 0.0), 1.0)
+    fig, ax = plt.subplots(figsize=(8.5, 0.32 * (len(top) + 3) + 2.8), layout="constrained")
+    clear = (top["S1"] - top["S1_conf"] > 0).to_numpy()
+    ax.barh(
+        range(len(top)),
+        top["S1"],
+        height=0.6,
+        xerr=top["S1_conf"],
+        color=[OKABE_ITO[0] if c else "#BBBBBB" for c in clear],
+        capsize=2,
+    )
+    n = len(top)
+    ax.barh([n + 1, n + 2], [1.0 - explained, explained], height=0.6, color=[OKABE_ITO[1]] * 2)
+    ax.axhline(n + 0.25, color="#333333", lw=0.6)
+    labels_y = [
+        *top["input"],
+        "slump och samspel / randomness and interactions",
+        "förklarat av indata / explained by the inputs",
+    ]
+    ax.set_yticks([*range(n), n + 1, n + 2], labels_y)
+    for y, share in ((n + 1, 1.0 - explained), (n + 2, explained)):
+        ax.text(share, y, f" {100 * share:.0f} %", va="center", fontsize=9)
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_xlim(right=1.08)
+    ax.set_xlabel(
+        "andel av utfallets varians över indatas intervall (0-1)\n"
+        "share of the outcome's variance over the input ranges (0-1)"
+    )
+    when = f", {horizon}" if horizon else ""
+    ax.set_title(f"HDMR-index / HDMR indices{when}\n{title}", fontsize=11)
+    fig.legend(
+        handles=[
+            plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO[0]),
+            plt.Rectangle((0, 0), 1, 1, color="#BBBBBB"),
+            plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO[1]),
+        ],
+        labels=[
+            "S1, intervallet utesluter noll / interval excludes zero",
+            "S1, intervallet omfattar noll / interval includes zero",
+            "variansens delar / parts of the variance",
+        ],
+        fontsize=8,
+        loc="outside lower center",
+        ncols=2,
+        title="streck: 95 % bootstrapintervall / bars: 95 % bootstrap interval",
+        title_fontsize=8,
     )
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from fh_sim.analysis import sensitivity as sa
+from fh_sim.analysis import sensitivity_hdmr as hdmr
 from fh_sim.analysis.sensitivity_plots import (
+    hdmr_plot,
     morris_plot,
     outcome_title,
     outcome_unit,
@@ -30,6 +32,14 @@ log = logging.getLogger(__name__)
 
 INDICES = "indices"
 TOP_WORDS = 10
+HDMR_WORDS = (
+    "S1 = first-order index from an additive B-spline metamodel (HDMR) fitted to the "
+    "points: the share of the outcome's variance over the points that the input explains "
+    "alone, corrected for the noise the fit absorbs; +- = half-width of the 95 % bootstrap "
+    "interval; * = interval excludes zero. The indices sum to the share the inputs "
+    f"explain; a ranking is a finding only if that share is at least "
+    f"{100 * hdmr.EXPLAINED_MIN:.0f} % and the top input's interval excludes zero."
+)
 
 
 def _horizon(study: sa.Study) -> int | None:
@@ -57,6 +67,8 @@ def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) 
             "its signed mean; sigma = their spread (interactions, non-linearity or "
             "noise)."
             if study.method == "morris"
+            else HDMR_WORDS
+            if study.method == "hdmr"
             else "ST = total-order Sobol index (share of variance the input explains, with its "
             "interactions); S1 = first order; +- = half-width of the 95 % bootstrap "
             "interval."
@@ -76,8 +88,15 @@ def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) 
         if float(rows["std"].iloc[0]) == 0.0:
             lines += ["The outcome does not vary over the points: no input matters.", ""]
             continue
+        finding = True
+        if study.method == "hdmr":
+            finding, sentence = hdmr.verdict(rows)
+            lines += [sentence, ""]
         for _, r in rows.nsmallest(top, "rank").iterrows():
-            if study.method == "morris":
+            if study.method == "hdmr":
+                clear = "*" if r["S1"] - r["S1_conf"] > 0 else ""
+                what = f"S1 {r['S1']:.2f} +- {r['S1_conf']:.2f}{clear}"
+            elif study.method == "morris":
                 what = (
                     f"mu* {_fmt(r['mu_star'])} +- {_fmt(r['mu_star_conf'])}, "
                     f"sigma {_fmt(r['sigma'])}, mu {_fmt(r['mu'])}"
@@ -87,7 +106,8 @@ def ranked_words(table: pd.DataFrame, study: sa.Study, *, top: int = TOP_WORDS) 
                     f"ST {r['ST']:.2f} +- {r['ST_conf']:.2f}, "
                     f"S1 {r['S1']:.2f} +- {r['S1_conf']:.2f}"
                 )
-            lines.append(f"{int(r['rank'])}. `{r['input']}`: {what}")
+            mark = f"{int(r['rank'])}." if finding else "-"
+            lines.append(f"{mark} `{r['input']}`: {what}")
         lines.append("")
     return "\n".join(lines)
 
@@ -118,6 +138,8 @@ def write_outputs(out_dir: Path, table: pd.DataFrame, study: sa.Study) -> list[P
             fig = morris_plot(
                 rows, title=title, unit=outcome_unit(metric, "effect"), horizon=horizon
             )
+        elif study.method == "hdmr":
+            fig = hdmr_plot(rows, title=title, horizon=horizon)
         else:
             fig = sobol_plot(rows, title=title, horizon=horizon)
         path = fig_dir / f"{study.method}_{target}_{scen}_{metric}.png"
@@ -164,7 +186,9 @@ def assumptions_that_matter(
         effect_high, effect_mean``: ``index`` is ST (Sobol) or mu* (Morris);
         ``effect_low``/``effect_high`` are the mean effect over the study's points with
         the input in the lowest/highest third of its range (``low``/``high``), the
-        other inputs varying over theirs.
+        other inputs varying over theirs. An HDMR study adds ``explained_share``: the
+        share of the effect's variance over the points the inputs explain (the rest is
+        the model's randomness).
 
     Raises:
         FhSimError: not a study folder, or the effect is not in it.
@@ -216,7 +240,10 @@ def assumptions_that_matter(
                 "effect_mean": float(effect.mean()),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if "explained" in sel.columns:
+        out["explained_share"] = float(sel["explained"].iloc[0])
+    return out
 
 
 def study_summary(out_dir: Path) -> dict[str, object]:

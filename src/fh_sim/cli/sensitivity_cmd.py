@@ -1,6 +1,6 @@
 """``fh-sim sensitivity``: which uncertain assumptions drive outcomes and effects.
 
-Usage: ``fh-sim sensitivity [method=morris|sobol] [scenario=NAME[,NAME]]
+Usage: ``fh-sim sensitivity [method=morris|sobol|hdmr] [scenario=NAME[,NAME]]
 [outcomes=M,...] [budget=N] [scale=S] [end_year=Y] [seed=K] [replicates=R] [inputs=NAME,...]
 [jobs=J] [out=DIR] [CONFIG OVERRIDES]``.
 
@@ -9,6 +9,13 @@ point runs the baseline and each named scenario in-process on one common seed, s
 effects (scenario minus baseline) are paired on seeds and parameter values. Any other
 ``key=value`` is a Hydra override applied to every run (``rules.choice.n_sampled=10``,
 ``uncertainty=default``). The study folder caches each point: the same command resumes.
+
+Methods: ``morris`` screens many inputs (``budget`` trajectories, default 10); ``sobol``
+gives first and total order indices (Saltelli; ``budget`` a power of two, default 64;
+the model's noise enters every index, so effects need large budgets); ``hdmr`` fits an
+additive metamodel to ``budget`` Latin-hypercube points (at least 300, default 600) and
+gives first-order indices plus the share of the outcome's variance the inputs explain:
+the rest is the model's run-to-run randomness (use it for scenario effects).
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ DEFAULTS = {
     "out": None,
     "baseline": "baseline",
 }
-DEFAULT_BUDGET = {"morris": 10, "sobol": 64}
+DEFAULT_BUDGET = {"morris": 10, "sobol": 64, "hdmr": 600}
 HELP = __doc__
 
 

@@ -187,9 +187,8 @@ def lottery_rounds(
     first_class_row = (seekers.zone >= 0).take(by_ticket)  # residents, not in-migrants
     pos = np.full(n_s, -1, dtype=np.int64)  # rank of the candidate held this year (-1: none)
     wanted = val > UNAVAILABLE  # better than what the row holds (candidates below are closed)
-    live: IntArray = np.flatnonzero(
-        wanted[:, 0]
-    )  # rows that may still apply (not holding their best)
+    # rows that may still apply (not holding their best)
+    live: IntArray = np.flatnonzero(wanted[:, 0])
     flat_val, flat_cand = val.reshape(-1), cand.reshape(-1)
     phases: list[tuple[np.ndarray | None, IntArray]] = [(None, live)]
     if priority_zone.any():  # the queue, as in the full-set rounds

@@ -6,6 +6,8 @@ titles are in Swedish and English.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,6 +19,12 @@ from fh_sim.analysis import labels  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 TOP = 15
+TITLE_WIDTH = 70  # characters per title line at the figures' width
+
+
+def _heading(kind: str, when: str, title: str) -> str:
+    """Method line and the outcome, wrapped to the figure's width."""
+    return f"{kind}{when}\n" + textwrap.fill(title, TITLE_WIDTH)
 
 
 def outcome_title(target: str, scenario: str, metric: str, level: str, unit: str) -> str:
@@ -70,7 +78,7 @@ def morris_plot(rows: pd.DataFrame, *, title: str, unit: str, horizon: int | Non
     ax.set_xlabel(f"mu*: mean absolute elementary effect ({unit})")
     ax.set_ylabel(f"sigma: spread of the elementary effects ({unit})")
     when = f", {horizon}" if horizon else ""
-    ax.set_title(f"Morris-screening / Morris screening{when}\n{title}", fontsize=11)
+    fig.suptitle(_heading("Morris-screening / Morris screening", when, title), fontsize=11)
     ax.legend(
         fontsize=8, loc="upper left", title="most influential (95 % CI on mu*)", title_fontsize=8
     )
@@ -105,7 +113,7 @@ def sobol_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_xlabel("share of the outcome's variance over the input ranges (0-1)")
     when = f", {horizon}" if horizon else ""
-    ax.set_title(f"Sobol-index / Sobol indices{when}\n{title}", fontsize=11)
+    fig.suptitle(_heading("Sobol-index / Sobol indices", when, title), fontsize=11)
     ax.legend(
         fontsize=8, loc="lower right", title="bars: 95 % bootstrap interval", title_fontsize=8
     )
@@ -150,7 +158,7 @@ def hdmr_plot(rows: pd.DataFrame, *, title: str, horizon: int | None) -> Figure:
         "share of the outcome's variance over the input ranges (0-1)"
     )
     when = f", {horizon}" if horizon else ""
-    ax.set_title(f"HDMR-index / HDMR indices{when}\n{title}", fontsize=11)
+    fig.suptitle(_heading("HDMR-index / HDMR indices", when, title), fontsize=11)
     fig.legend(
         handles=[
             plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO[0]),
@@ -190,20 +198,25 @@ def robustness_plot(table: pd.DataFrame, *, baseline: str) -> Figure:
         sub = rows[rows["metric"] == metric].set_index("scenario").reindex(scenarios)
         pos = [i + (j - (len(metrics) - 1) / 2) * height for i in range(len(scenarios))]
         better = "higher" if sub["higher_is_better"].iloc[0] else "lower"
-        ax.barh(
+        bars = ax.barh(
             pos,
             100 * sub["share_better"],
             height=height,
             color=OKABE_ITO[j % len(OKABE_ITO)],
             label=f"{labels.name(metric)} ({better} is better)",
         )
+        # the value at every bar, so that a share of 0 % reads as a result, not a gap
+        ax.bar_label(bars, fmt="%.0f %%", fontsize=7, padding=2)
     ax.axvline(50, ls="--", lw=0.8, color="#333333")
     ax.set_yticks(range(len(scenarios)), scenarios)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(f"share of parameter draws in which the scenario beats {baseline} (%)")
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(
+        f"andel parameterdragningar där scenariot slår {baseline} (%)\n"
+        f"share of parameter draws in which the scenario beats {baseline} (%)"
+    )
     ax.set_title(
         f"Robusthet / Robustness: how often is each scenario better than {baseline}?", fontsize=11
     )
-    ax.legend(fontsize=8, loc="lower right")
+    fig.legend(fontsize=8, loc="outside lower center", ncols=2)
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -47,6 +47,7 @@ sweep_outcome: solara.Reactive[Any] = solara.reactive(None)
 stepper: solara.Reactive[Any] = solara.reactive(None)
 step_year = solara.reactive(0)
 playing = solara.reactive(False)
+stepping_now = solara.reactive(False)  # the play loop is running (a year may be in progress)
 clicked_at = solara.reactive(0.0)
 
 
@@ -128,10 +129,14 @@ def on_load() -> None:
 @solara.lab.task
 def play_task() -> None:
     """Step the stepper until paused or done (about one year per model step)."""
-    while playing.value and stepper.value is not None and not stepper.value.done:
-        step_year.set(stepper.value.step())
-        time.sleep(0.05)
-    playing.set(False)
+    stepping_now.set(True)
+    try:
+        while playing.value and stepper.value is not None and not stepper.value.done:
+            step_year.set(stepper.value.step())
+            time.sleep(0.05)
+    finally:
+        playing.set(False)
+        stepping_now.set(False)
 
 
 def on_reset() -> None:
@@ -149,9 +154,14 @@ def on_reset() -> None:
     step_year.set(st.year)
 
 
+def stepping() -> bool:
+    """Playing, or pausing while the year in progress is still being computed."""
+    return bool(playing.value or stepping_now.value)
+
+
 def on_play() -> None:
-    """Toggle play / pause."""
-    if playing.value:
+    """Toggle play / pause (a pause takes effect when the year in progress is done)."""
+    if stepping():
         playing.set(False)
     else:
         playing.set(True)
@@ -252,7 +262,7 @@ def Page():  # noqa: N802
             lg,
             step_year.value,
             on_step=lambda: step_year.set(stepper.value.step()),
-            playing=playing.value,
+            playing=stepping(),
             on_play=on_play,
             on_reset=on_reset,
         )
